@@ -1,0 +1,20 @@
+# All dependencies come from Debian packages; nothing is downloaded at build time.
+# A missing one stops configure with the package to install (scripts/setup installs them all).
+
+find_path(ASIO_INCLUDE_DIR asio.hpp)
+if(NOT ASIO_INCLUDE_DIR)
+  message(FATAL_ERROR "standalone asio not found: install the Debian package libasio-dev "
+                      "(or run scripts/setup)")
+endif()
+
+find_package(CLI11 CONFIG QUIET)
+if(NOT CLI11_FOUND)
+  message(FATAL_ERROR "CLI11 not found: install the Debian package libcli11-dev (or run scripts/setup)")
+endif()
+
+find_package(GTest QUIET)
+if(NOT GTest_FOUND)
+  message(FATAL_ERROR "GoogleTest not found: install the Debian package libgtest-dev (or run scripts/setup)")
+endif()
+
+find_package(Threads REQUIRED)

@@ -1,0 +1,38 @@
+#include "common/cli.hpp"
+
+#include <cstdlib>
+#include <iostream>
+
+namespace course {
+
+LogLevel CommonOptions::log_level() const noexcept {
+    if (trace) return LogLevel::trace;
+    if (verbose) return LogLevel::verbose;
+    if (quiet) return LogLevel::quiet;
+    return LogLevel::info;
+}
+
+void add_common_options(CLI::App& app, CommonOptions& options) {
+    app.add_option("--host", options.host, "address or name to use (IPv6 literals work: ::1)")
+        ->capture_default_str();
+    app.add_option("--port", options.port, "TCP/UDP port; 0 picks any free port")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 65535));
+    app.add_flag("--trace", options.trace, "show every protocol step and a hex dump of each packet");
+    app.add_flag("--verbose,-v", options.verbose, "log more detail");
+    app.add_flag("--quiet,-q", options.quiet, "log nothing but errors");
+    app.failure_message([](const CLI::App* failed, const CLI::Error& error) {
+        return failed->get_name() + ": error: " + error.what() + " (see --help)\n";
+    });
+}
+
+int guarded_main(const CLI::App& app, const std::function<int()>& body) {
+    try {
+        return body();
+    } catch (const std::exception& error) {
+        std::cerr << app.get_name() << ": error: " << error.what() << std::endl;
+        return EXIT_FAILURE;
+    }
+}
+
+}  // namespace course

@@ -1,0 +1,40 @@
+#pragma once
+// The command-line flags every lesson program shares, on CLI11, and the one shape of `main`.
+// Include this only in files that hold a main(): CLI11 is a large header.
+//
+//   int main(int argc, char** argv) {
+//       CLI::App app{"Blocking TCP echo server", "01-echo-server"};
+//       course::CommonOptions options{.port = 7001};
+//       course::add_common_options(app, options);
+//       CLI11_PARSE(app, argc, argv);
+//       return course::guarded_main(app, [&] { ...; return EXIT_SUCCESS; });
+//   }
+
+#include "common/logger.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <string>
+
+namespace course {
+
+struct CommonOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 0;  // each lesson sets its own default; 0 asks the OS for a free port
+    bool trace = false;
+    bool verbose = false;
+    bool quiet = false;
+
+    LogLevel log_level() const noexcept;
+};
+
+// Adds --host, --port, --trace, --verbose and --quiet, and makes a bad argument print one
+// line ("NAME: error: ... (see --help)") and exit non-zero.
+void add_common_options(CLI::App& app, CommonOptions& options);
+
+// Runs the program body; an exception becomes "NAME: error: what" on stderr and EXIT_FAILURE.
+int guarded_main(const CLI::App& app, const std::function<int()>& body);
+
+}  // namespace course

@@ -1,0 +1,54 @@
+#include "common/stop_event.hpp"
+
+#include "common/logger.hpp"
+
+#include <asio/io_context.hpp>
+#include <asio/signal_set.hpp>
+#include <cerrno>
+#include <cstdint>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <system_error>
+#include <thread>
+#include <unistd.h>
+
+namespace course {
+
+StopEvent::StopEvent() : fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+    if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
+}
+
+StopEvent::~StopEvent() { ::close(fd_); }
+
+void StopEvent::request() noexcept {
+    const std::uint64_t one = 1;
+    // Nobody ever reads the counter, so the descriptor stays readable for every poller.
+    [[maybe_unused]] const auto written = ::write(fd_, &one, sizeof one);
+}
+
+bool StopEvent::requested() const noexcept {
+    pollfd p{fd_, POLLIN, 0};
+    return ::poll(&p, 1, 0) == 1;
+}
+
+struct SignalStopper::Impl {
+    asio::io_context io;
+    asio::signal_set signals{io, SIGINT, SIGTERM};
+    std::thread thread;
+};
+
+SignalStopper::SignalStopper(StopEvent& stop, Logger& log) : impl_(std::make_unique<Impl>()) {
+    impl_->signals.async_wait([&stop, &log](const std::error_code& ec, int signal) {
+        if (ec) return;  // operation_aborted: we are being destroyed
+        log.info("received ", signal == SIGINT ? "SIGINT" : "SIGTERM", ", shutting down");
+        stop.request();
+    });
+    impl_->thread = std::thread([this] { impl_->io.run(); });
+}
+
+SignalStopper::~SignalStopper() {
+    impl_->io.stop();
+    impl_->thread.join();
+}
+
+}  // namespace course

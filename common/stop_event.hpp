@@ -1,0 +1,45 @@
+#pragma once
+// How a blocking server learns that it should stop.
+//
+// StopEvent is a file descriptor (Linux eventfd) that becomes readable once stop is requested
+// and stays readable. A thread blocked in poll() on its socket and on this descriptor wakes up
+// at once, so even a blocking server shuts down promptly, and every thread of a threaded one
+// sees the same request. request() may be called from any thread.
+//
+// SignalStopper turns SIGINT (Ctrl-C) and SIGTERM into a stop request, using asio's
+// signal_set on a small thread of its own. Create it in main before starting other threads.
+
+#include <memory>
+
+namespace course {
+
+class Logger;
+
+class StopEvent {
+public:
+    StopEvent();
+    ~StopEvent();
+    StopEvent(const StopEvent&) = delete;
+    StopEvent& operator=(const StopEvent&) = delete;
+
+    void request() noexcept;
+    bool requested() const noexcept;
+    int fd() const noexcept { return fd_; }
+
+private:
+    int fd_;
+};
+
+class SignalStopper {
+public:
+    SignalStopper(StopEvent& stop, Logger& log);
+    ~SignalStopper();
+    SignalStopper(const SignalStopper&) = delete;
+    SignalStopper& operator=(const SignalStopper&) = delete;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace course

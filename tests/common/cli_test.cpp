@@ -1,0 +1,66 @@
+#include "common/cli.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <stdexcept>
+
+namespace {
+
+struct Parsed {
+    course::CommonOptions options;
+    CLI::App app{"test", "prog"};
+    Parsed() {
+        options.port = 7001;
+        course::add_common_options(app, options);
+    }
+    void parse(std::vector<std::string> args) {
+        std::reverse(args.begin(), args.end());  // CLI11 takes them last to first
+        app.parse(args);
+    }
+};
+
+TEST(CommonOptionsTest, DefaultsAreLoopbackAndTheLessonPort) {
+    Parsed p;
+    p.parse({});
+    EXPECT_EQ(p.options.host, "127.0.0.1");
+    EXPECT_EQ(p.options.port, 7001);
+    EXPECT_EQ(p.options.log_level(), course::LogLevel::info);
+}
+
+TEST(CommonOptionsTest, AcceptsIpv6HostPortZeroAndTrace) {
+    Parsed p;
+    p.parse({"--host", "::1", "--port", "0", "--trace"});
+    EXPECT_EQ(p.options.host, "::1");
+    EXPECT_EQ(p.options.port, 0);
+    EXPECT_EQ(p.options.log_level(), course::LogLevel::trace);
+}
+
+TEST(CommonOptionsTest, RejectsPortOutOfRange) {
+    Parsed p;
+    EXPECT_THROW(p.parse({"--port", "70000"}), CLI::ParseError);
+    Parsed q;
+    EXPECT_THROW(q.parse({"--port", "seven"}), CLI::ParseError);
+}
+
+TEST(CommonOptionsTest, ErrorMessageIsOneLine) {
+    Parsed p;
+    try {
+        p.parse({"--bogus"});
+        FAIL() << "expected a parse error";
+    } catch (const CLI::ParseError& error) {
+        std::ostringstream out, err;
+        EXPECT_NE(p.app.exit(error, out, err), 0);
+        const std::string message = err.str();
+        EXPECT_EQ(message.find('\n'), message.size() - 1) << message;
+        EXPECT_EQ(message.rfind("prog: error: ", 0), 0u) << message;
+    }
+}
+
+TEST(GuardedMainTest, ExceptionBecomesFailureExit) {
+    CLI::App app{"test", "prog"};
+    EXPECT_EQ(course::guarded_main(app, [] { return 0; }), 0);
+    EXPECT_EQ(course::guarded_main(app, []() -> int { throw std::runtime_error("boom"); }), EXIT_FAILURE);
+}
+
+}  // namespace

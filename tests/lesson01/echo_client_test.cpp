@@ -1,0 +1,135 @@
+// 01-echo-client end to end against both lesson 01 servers, and the errors a student meets.
+
+#include "tests/support/child_process.hpp"
+#include "tests/support/test_socket.hpp"
+
+#include <gtest/gtest.h>
+
+#include <netinet/in.h>
+#include <regex>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+using namespace std::chrono_literals;
+using course::testing::ChildProcess;
+using course::testing::ServerProcess;
+using course::testing::bin_path;
+using course::testing::start_server;
+
+std::vector<std::string> client_args(std::uint16_t port, std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv{bin_path("01-echo-client"), "--port", std::to_string(port)};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return argv;
+}
+
+// A port nobody listens on: bind to port 0 to get a free one, then give it back.
+std::uint16_t unused_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), length), 0);
+    EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
+    ::close(fd);
+    return ntohs(address.sin_port);
+}
+
+class EchoClientTest : public ::testing::TestWithParam<std::string> {
+protected:
+    void SetUp() override { server_ = start_server(GetParam()); }
+    ServerProcess server_;
+};
+
+TEST_P(EchoClientTest, EchoesStdinLinesUntilExit) {
+    ChildProcess client(client_args(server_.port));
+    client.write_stdin("hello\nworld\n");
+    EXPECT_EQ(client.read_line(), "hello");
+    EXPECT_EQ(client.read_line(), "world");
+    client.write_stdin("exit\nnot sent\n");
+    EXPECT_EQ(client.read_all_stdout(), "");
+    EXPECT_EQ(client.wait(), 0);
+}
+
+TEST_P(EchoClientTest, EndOfInputQuits) {
+    ChildProcess client(client_args(server_.port));
+    client.write_stdin("last line\n");
+    client.close_stdin();
+    EXPECT_EQ(client.read_all_stdout(), "last line\n");
+    EXPECT_EQ(client.wait(), 0);
+}
+
+TEST_P(EchoClientTest, SendsOneMessage) {
+    ChildProcess client(client_args(server_.port, {"--message", "hi there"}));
+    EXPECT_EQ(client.read_all_stdout(), "hi there\n");
+    EXPECT_EQ(client.wait(), 0);
+}
+
+TEST_P(EchoClientTest, TimesRoundTrips) {
+    ChildProcess client(client_args(server_.port, {"--count", "20", "--size", "1000"}));
+    const auto out = client.read_all_stdout();
+    ASSERT_TRUE(out);
+    EXPECT_TRUE(std::regex_match(*out, std::regex(R"(20 round trips of 1000 bytes: min [0-9.e+]+ us, )"
+                                                  R"(median [0-9.e+]+ us, max [0-9.e+]+ us\n)")))
+        << *out;
+    EXPECT_EQ(client.wait(), 0);
+}
+
+TEST_P(EchoClientTest, RoundTripsOneMebibyte) {
+    ChildProcess client(client_args(server_.port, {"--count", "2", "--size", "1048576"}));
+    const auto out = client.read_all_stdout(30s);
+    ASSERT_TRUE(out);
+    EXPECT_NE(out->find("2 round trips of 1048576 bytes"), std::string::npos) << *out;
+    EXPECT_EQ(client.wait(), 0);
+}
+
+TEST_P(EchoClientTest, SigintWhileWaitingForInputExitsCleanly) {
+    ChildProcess client(client_args(server_.port, {"--verbose"}));
+    ASSERT_TRUE(client.wait_for_stderr("connected to"));
+    client.send_signal(SIGINT);
+    EXPECT_EQ(client.wait(), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(BothServers, EchoClientTest,
+                         ::testing::Values("01-echo-server", "01-echo-server-posix"),
+                         [](const auto& test) {
+                             return test.param == "01-echo-server" ? std::string("Asio") : std::string("Posix");
+                         });
+
+void expect_one_line_failure(ChildProcess& process, const std::string& expected) {
+    const auto code = process.wait();
+    ASSERT_TRUE(code);
+    EXPECT_NE(*code, 0);
+    const std::string err = process.stderr_text();
+    EXPECT_NE(err.find(expected), std::string::npos) << err;
+    EXPECT_EQ(err.find('\n'), err.size() - 1) << "expected one line: " << err;
+}
+
+TEST(EchoClientErrorsTest, ConnectionRefusedSaysSo) {
+    ChildProcess client(client_args(unused_port(), {"--message", "x"}));
+    expect_one_line_failure(client, "Connection refused (is the server running?)");
+}
+
+TEST(EchoClientErrorsTest, UnknownHostSaysWhichHost) {
+    ChildProcess client(client_args(7001, {"--host", "no-such-host.invalid", "--message", "x"}));
+    expect_one_line_failure(client, "cannot resolve host 'no-such-host.invalid'");
+}
+
+TEST(EchoClientErrorsTest, ServerThatNeverAnswersTimesOut) {
+    // A listening socket that nobody accepts from: connect succeeds, no echo ever comes.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), length), 0);
+    ASSERT_EQ(::listen(fd, 4), 0);
+    ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
+    ChildProcess client(client_args(ntohs(address.sin_port), {"--message", "x", "--timeout", "0.3"}));
+    expect_one_line_failure(client, "no answer within 300 ms");
+    ::close(fd);
+}
+
+}  // namespace

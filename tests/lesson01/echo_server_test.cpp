@@ -1,0 +1,218 @@
+// Lesson 01 servers, tested as a student uses them: started as processes on port 0 and
+// talked to over real sockets. Every test runs against both servers, asio and raw POSIX.
+
+#include "tests/support/child_process.hpp"
+#include "tests/support/test_socket.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <string>
+#include <thread>
+
+namespace {
+
+using namespace std::chrono_literals;
+using course::testing::ChildProcess;
+using course::testing::ServerProcess;
+using course::testing::TestSocket;
+using course::testing::bin_path;
+using course::testing::start_server;
+
+class EchoServerTest : public ::testing::TestWithParam<std::string> {
+protected:
+    ServerProcess start(std::vector<std::string> args = {}) { return start_server(GetParam(), std::move(args)); }
+};
+
+std::string all_byte_values() {
+    std::string bytes;
+    for (int i = 0; i < 256; ++i) bytes += static_cast<char>(i);
+    return bytes;
+}
+
+TEST_P(EchoServerTest, AnnouncesTheRealPort) {
+    const auto server = start();
+    EXPECT_EQ(server.host, "127.0.0.1");
+    EXPECT_NE(server.port, 0);
+}
+
+TEST_P(EchoServerTest, EchoesText) {
+    const auto server = start();
+    auto client = TestSocket::connect(server.port);
+    client.send_all("hello, echo\n");
+    EXPECT_EQ(client.read_exactly(12), "hello, echo\n");
+}
+
+TEST_P(EchoServerTest, EchoesBinaryDataWithNulBytes) {
+    const auto server = start();
+    auto client = TestSocket::connect(server.port);
+    const std::string bytes = all_byte_values();
+    client.send_all(bytes);
+    EXPECT_EQ(client.read_exactly(bytes.size()), bytes);
+}
+
+TEST_P(EchoServerTest, EchoesOneMebibyteExactly) {
+    const auto server = start();
+    auto client = TestSocket::connect(server.port);
+    std::string payload(1 << 20, '\0');
+    for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>((i * 7919) >> 3);
+    // Send on another thread while this one reads: sending all 1 MiB before reading any of the
+    // echo could fill both sides' buffers and stall (the deadlock 01-echo-client avoids).
+    std::thread sender([&] { client.send_all(payload); });
+    const std::string echo = client.read_exactly(payload.size(), 30s);
+    sender.join();
+    EXPECT_TRUE(echo == payload) << "the echo differs from what was sent";
+}
+
+TEST_P(EchoServerTest, ReassemblesNothingAndLosesNothingAcrossSplitWrites) {
+    const auto server = start();
+    auto client = TestSocket::connect(server.port);
+    client.send_all("hel");
+    EXPECT_EQ(client.read_exactly(3), "hel");
+    client.send_all("lo\nwor");
+    client.send_all("ld\n");
+    EXPECT_EQ(client.read_exactly(9), "lo\nworld\n");
+}
+
+TEST_P(EchoServerTest, ServesSeveralClientsOneAfterAnother) {
+    const auto server = start();
+    for (int i = 0; i < 5; ++i) {
+        auto client = TestSocket::connect(server.port);
+        const std::string text = "client " + std::to_string(i) + "\n";
+        client.send_all(text);
+        EXPECT_EQ(client.read_exactly(text.size()), text);
+    }
+}
+
+TEST_P(EchoServerTest, SecondClientWaitsUntilTheFirstLeaves) {
+    const auto server = start();
+    auto first = TestSocket::connect(server.port);
+    first.send_all("first\n");
+    ASSERT_EQ(first.read_exactly(6), "first\n");
+    // The kernel completes the second handshake (listen backlog), but nobody reads it yet.
+    auto second = TestSocket::connect(server.port);
+    second.send_all("second\n");
+    EXPECT_TRUE(second.silent_for(300ms)) << "an iterative server must not serve two clients at once";
+    first.shutdown_write();
+    EXPECT_TRUE(first.wait_for_close());
+    EXPECT_EQ(second.read_exactly(7), "second\n");
+}
+
+TEST_P(EchoServerTest, ClientResetInTheMiddleDoesNotHurtTheServer) {
+    const auto server = start();
+    {
+        auto rude = TestSocket::connect(server.port);
+        rude.send_all(std::string(200000, 'r'));
+        rude.reset();
+    }
+    auto next = TestSocket::connect(server.port);
+    next.send_all("still here?\n");
+    EXPECT_EQ(next.read_exactly(12, 10s), "still here?\n");
+}
+
+TEST_P(EchoServerTest, ClientThatLeavesWithoutReadingTheEchoDoesNotKillTheServer) {
+    const auto server = start();
+    {
+        auto gone = TestSocket::connect(server.port);
+        gone.send_all(std::string(100000, 'g'));
+    }  // closed with unread echo pending: the server's next send gets EPIPE/ECONNRESET, not SIGPIPE
+    auto next = TestSocket::connect(server.port);
+    next.send_all("ping\n");
+    EXPECT_EQ(next.read_exactly(5, 10s), "ping\n");
+    EXPECT_FALSE(server.process->wait(0ms)) << "server exited";
+}
+
+TEST_P(EchoServerTest, IdleClientIsDisconnectedSoOthersGetATurn) {
+    const auto server = start({"--idle-timeout", "0.2"});
+    auto idle = TestSocket::connect(server.port);
+    EXPECT_TRUE(idle.wait_for_close(10s));
+    EXPECT_TRUE(server.process->wait_for_stderr("idle for 200 ms: disconnecting"));
+    auto next = TestSocket::connect(server.port);
+    next.send_all("x");
+    EXPECT_EQ(next.read_exactly(1), "x");
+}
+
+TEST_P(EchoServerTest, LogsConnectAndDisconnectWithThePeerAddress) {
+    const auto server = start();
+    {
+        auto client = TestSocket::connect(server.port);
+        client.send_all("abc");
+        client.read_exactly(3);
+    }
+    EXPECT_TRUE(server.process->wait_for_stderr("client 127.0.0.1:"));
+    EXPECT_TRUE(server.process->wait_for_stderr("disconnected after 3 bytes"));
+}
+
+TEST_P(EchoServerTest, TraceShowsAHexDumpOfEachRead) {
+    const auto server = start({"--trace"});
+    auto client = TestSocket::connect(server.port);
+    client.send_all("hello");
+    client.read_exactly(5);
+    EXPECT_TRUE(server.process->wait_for_stderr("recv 5 bytes from 127.0.0.1:"));
+    EXPECT_TRUE(server.process->wait_for_stderr("68 65 6c 6c 6f"));
+    EXPECT_TRUE(server.process->wait_for_stderr("|hello|"));
+}
+
+TEST_P(EchoServerTest, WorksOverIpv6) {
+    const auto server = start({"--host", "::1"});
+    EXPECT_EQ(server.host, "::1");
+    auto client = TestSocket::connect(server.port, "::1");
+    client.send_all("six\n");
+    EXPECT_EQ(client.read_exactly(4), "six\n");
+}
+
+TEST_P(EchoServerTest, SigtermWithAClientConnectedExitsCleanly) {
+    const auto server = start();
+    auto client = TestSocket::connect(server.port);
+    client.send_all("x");
+    client.read_exactly(1);
+    server.process->send_signal(SIGTERM);
+    EXPECT_EQ(server.process->wait(), 0);
+    EXPECT_TRUE(client.wait_for_close());
+}
+
+TEST_P(EchoServerTest, SigintWhileWaitingForClientsExitsCleanly) {
+    const auto server = start();
+    server.process->send_signal(SIGINT);
+    EXPECT_EQ(server.process->wait(), 0);
+    EXPECT_TRUE(server.process->wait_for_stderr("received SIGINT, shutting down"));
+}
+
+TEST_P(EchoServerTest, PortInUseIsOneClearLineAndFailure) {
+    const auto first = start();
+    ChildProcess second({bin_path(GetParam()), "--port", std::to_string(first.port)});
+    const auto code = second.wait();
+    ASSERT_TRUE(code);
+    EXPECT_NE(*code, 0);
+    const std::string err = second.stderr_text();
+    EXPECT_NE(err.find("port " + std::to_string(first.port) + " is already in use"), std::string::npos) << err;
+    EXPECT_EQ(err.find('\n'), err.size() - 1) << "expected exactly one line: " << err;
+}
+
+TEST_P(EchoServerTest, BadArgumentIsOneLineAndFailure) {
+    ChildProcess bad({bin_path(GetParam()), "--port", "99999"});
+    const auto code = bad.wait();
+    ASSERT_TRUE(code);
+    EXPECT_NE(*code, 0);
+    const std::string err = bad.stderr_text();
+    EXPECT_NE(err.find("--port"), std::string::npos) << err;
+    EXPECT_EQ(err.find('\n'), err.size() - 1) << "expected exactly one line: " << err;
+}
+
+TEST_P(EchoServerTest, HelpListsTheFlags) {
+    ChildProcess help({bin_path(GetParam()), "--help"});
+    const auto out = help.read_all_stdout();
+    ASSERT_TRUE(out);
+    for (const char* flag : {"--host", "--port", "--trace", "--idle-timeout"}) {
+        EXPECT_NE(out->find(flag), std::string::npos) << flag;
+    }
+    EXPECT_EQ(help.wait(), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(BothServers, EchoServerTest,
+                         ::testing::Values("01-echo-server", "01-echo-server-posix"),
+                         [](const auto& test) {
+                             return test.param == "01-echo-server" ? std::string("Asio") : std::string("Posix");
+                         });
+
+}  // namespace

@@ -1,0 +1,188 @@
+#include "tests/support/child_process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <iostream>
+#include <poll.h>
+#include <spawn.h>
+#include <stdexcept>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace course::testing {
+
+namespace {
+
+[[noreturn]] void throw_errno(const std::string& what) {
+    throw std::runtime_error(what + ": " + std::strerror(errno));
+}
+
+int exit_code_of(int status) {
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    return -1;
+}
+
+}  // namespace
+
+std::string bin_path(std::string_view name) { return std::string(COURSE_BIN_DIR) + "/" + std::string(name); }
+
+ChildProcess::ChildProcess(std::vector<std::string> argv) : name_(argv.at(0)) {
+    int in[2], out[2], err[2];
+    if (::pipe2(in, O_CLOEXEC) < 0 || ::pipe2(out, O_CLOEXEC) < 0 || ::pipe2(err, O_CLOEXEC) < 0) {
+        throw_errno("pipe2");
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
+    std::vector<char*> args;
+    for (auto& arg : argv) args.push_back(arg.data());
+    args.push_back(nullptr);
+    const int rc = ::posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(in[0]);
+    ::close(out[1]);
+    ::close(err[1]);
+    if (rc != 0) {
+        ::close(in[1]);
+        ::close(out[0]);
+        ::close(err[0]);
+        errno = rc;
+        throw_errno("cannot start " + name_);
+    }
+    stdin_fd_ = in[1];
+    pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
+    if (pidfd_ < 0) throw_errno("pidfd_open");
+    out_reader_ = std::thread([this, fd = out[0]] { pump(fd, out_); });
+    err_reader_ = std::thread([this, fd = err[0]] { pump(fd, err_); });
+}
+
+ChildProcess::~ChildProcess() {
+    if (!exit_code_) {
+        ::kill(pid_, SIGKILL);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+    }
+    close_stdin();
+    out_reader_.join();
+    err_reader_.join();
+    ::close(pidfd_);
+    if (::testing::Test::HasFailure()) {
+        std::cerr << "---- stderr of " << name_ << " ----\n" << stderr_text() << "---- end ----\n";
+    }
+}
+
+// Drains one pipe into memory on its own thread, so the child never blocks on a full pipe.
+void ChildProcess::pump(int fd, Stream& stream) {
+    char buffer[16384];
+    for (;;) {
+        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        const std::lock_guard lock(mutex_);
+        if (n <= 0) {
+            stream.closed = true;
+            changed_.notify_all();
+            break;
+        }
+        stream.data.append(buffer, static_cast<std::size_t>(n));
+        changed_.notify_all();
+    }
+    ::close(fd);
+}
+
+void ChildProcess::write_stdin(std::string_view data) {
+    while (!data.empty()) {
+        const ssize_t n = ::write(stdin_fd_, data.data(), data.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw_errno("writing to the stdin of " + name_);
+        data.remove_prefix(static_cast<std::size_t>(n));
+    }
+}
+
+void ChildProcess::close_stdin() {
+    if (stdin_fd_ >= 0) ::close(stdin_fd_);
+    stdin_fd_ = -1;
+}
+
+std::optional<std::string> ChildProcess::read_line(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    std::size_t newline = std::string::npos;
+    changed_.wait_for(lock, timeout, [&] {
+        newline = out_.data.find('\n', out_.consumed);
+        return newline != std::string::npos || out_.closed;
+    });
+    if (newline == std::string::npos) return std::nullopt;
+    std::string line = out_.data.substr(out_.consumed, newline - out_.consumed);
+    out_.consumed = newline + 1;
+    return line;
+}
+
+std::optional<std::string> ChildProcess::read_all_stdout(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    if (!changed_.wait_for(lock, timeout, [&] { return out_.closed; })) return std::nullopt;
+    std::string rest = out_.data.substr(out_.consumed);
+    out_.consumed = out_.data.size();
+    return rest;
+}
+
+bool ChildProcess::wait_for_stderr(std::string_view needle, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout, [&] {
+        return err_.data.find(needle) != std::string::npos || err_.closed;
+    }) && err_.data.find(needle) != std::string::npos;
+}
+
+std::string ChildProcess::stderr_text() const {
+    const std::lock_guard lock(mutex_);
+    return err_.data;
+}
+
+void ChildProcess::send_signal(int signal) {
+    if (!exit_code_) ::kill(pid_, signal);
+}
+
+std::optional<int> ChildProcess::wait(std::chrono::milliseconds timeout) {
+    if (exit_code_) return exit_code_;
+    // The pidfd becomes readable when the child exits: a wait with a timeout, no polling loop.
+    pollfd p{pidfd_, POLLIN, 0};
+    int rc;
+    do {
+        rc = ::poll(&p, 1, static_cast<int>(timeout.count()));
+    } while (rc < 0 && errno == EINTR);
+    if (rc <= 0) return std::nullopt;
+    int status = 0;
+    if (::waitpid(pid_, &status, 0) != pid_) throw_errno("waitpid");
+    exit_code_ = exit_code_of(status);
+    return exit_code_;
+}
+
+ServerProcess start_server(std::string_view binary, std::vector<std::string> args,
+                           std::chrono::milliseconds timeout) {
+    std::vector<std::string> argv{bin_path(binary), "--port", "0"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    ServerProcess server;
+    server.process = std::make_unique<ChildProcess>(std::move(argv));
+    const auto line = server.process->read_line(timeout);
+    const std::string prefix = "listening on ";
+    if (!line || line->rfind(prefix, 0) != 0) {
+        throw std::runtime_error(std::string(binary) + " did not announce itself; first line: '" +
+                                 line.value_or("<none>") + "', stderr: " + server.process->stderr_text());
+    }
+    const std::string address = line->substr(prefix.size());
+    const auto colon = address.rfind(':');
+    server.host = address.substr(0, colon);
+    if (server.host.size() > 2 && server.host.front() == '[') server.host = server.host.substr(1, server.host.size() - 2);
+    server.port = static_cast<std::uint16_t>(std::stoi(address.substr(colon + 1)));
+    return server;
+}
+
+}  // namespace course::testing
