@@ -8,13 +8,22 @@ function(course_add_binary name)
   target_link_libraries(${name} PRIVATE course::common ${arg_LIBS})
 endfunction()
 
-# course_add_tests(<label> SOURCES <files...> [LIBS <targets...>] [NEEDS <binaries...>])
-# One GoogleTest executable per lesson, registered with ctest and labelled <label>
-# (common, lesson01, ...). NEEDS lists the lesson binaries the integration tests start, so
-# they are built first. `ninja check-<label>` builds what is needed and runs the suite.
+# course_add_tests(<label> SOURCES <files...> [LIBS <targets...>] [NEEDS <binaries...>] [TSAN]
+#                  [EXE <name>])
+# A GoogleTest executable (test-<label>, or EXE), registered with ctest and labelled <label>
+# (common, lesson01, ...); a lesson may have several, each with its own EXE name. NEEDS lists the lesson binaries the integration tests start, so
+# they are built first. TSAN adds the label `tsan`: CI runs those suites under ThreadSanitizer.
+# `ninja build-<label>` builds what a label's tests need; `ninja check-<label>` also runs them.
 function(course_add_tests label)
-  cmake_parse_arguments(arg "" "" "SOURCES;LIBS;NEEDS" ${ARGN})
+  cmake_parse_arguments(arg "TSAN" "EXE" "SOURCES;LIBS;NEEDS" ${ARGN})
+  set(labels ${label})
+  if(arg_TSAN)
+    list(APPEND labels tsan)
+  endif()
   set(exe test-${label})
+  if(arg_EXE)
+    set(exe ${arg_EXE})
+  endif()
   add_executable(${exe} ${arg_SOURCES})
   set_target_properties(${exe} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
   target_link_libraries(${exe} PRIVATE course::test_support GTest::gtest_main ${arg_LIBS})
@@ -25,9 +34,30 @@ function(course_add_tests label)
   gtest_discover_tests(${exe}
     DISCOVERY_MODE PRE_TEST
     PROPERTIES LABELS ${label} TIMEOUT 180)
-  add_custom_target(check-${label}
-    COMMAND ${CMAKE_CTEST_COMMAND} -L "^${label}$" --output-on-failure
-    DEPENDS ${exe}
-    WORKING_DIRECTORY ${CMAKE_BINARY_DIR}
-    USES_TERMINAL)
+  if(arg_TSAN)
+    # A discovered test carries one label, so the suites for ThreadSanitizer are listed in a
+    # file that scripts/test reads for `scripts/test tsan`.
+    set_property(GLOBAL APPEND PROPERTY COURSE_TSAN_LABELS ${label})
+  endif()
+  foreach(each IN LISTS labels)
+    if(NOT TARGET build-${each})
+      add_custom_target(build-${each})
+    endif()
+    add_dependencies(build-${each} ${exe})
+  endforeach()
+  if(NOT TARGET check-${label})
+    add_custom_target(check-${label}
+      COMMAND ${CMAKE_CTEST_COMMAND} -L "^${label}$" --output-on-failure
+      DEPENDS build-${label}
+      WORKING_DIRECTORY ${CMAKE_BINARY_DIR}
+      USES_TERMINAL)
+  endif()
+endfunction()
+
+# Writes build/tsan-labels: the labels whose suites CI runs under ThreadSanitizer.
+function(course_write_tsan_labels)
+  get_property(labels GLOBAL PROPERTY COURSE_TSAN_LABELS)
+  list(REMOVE_DUPLICATES labels)
+  string(REPLACE ";" "\n" text "${labels}")
+  file(WRITE ${CMAKE_BINARY_DIR}/tsan-labels "${text}\n")
 endfunction()

@@ -26,7 +26,7 @@ WaitResult wait_for(int fd, short events, const StopEvent& stop, std::chrono::mi
             if (errno == EINTR) continue;  // a signal arrived; wait for the rest of the time
             throw std::system_error(errno, std::generic_category(), "poll");
         }
-        if (fds[0].revents != 0) return WaitResult::stopped;
+        if (fds[0].revents != 0 && stop.requested()) return WaitResult::stopped;
         // POLLERR/POLLHUP also count as ready: the next read or write reports what happened.
         if (fds[1].revents != 0) return WaitResult::ready;
         if (n == 0) return WaitResult::timed_out;

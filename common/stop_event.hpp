@@ -9,6 +9,7 @@
 // SignalStopper turns SIGINT (Ctrl-C) and SIGTERM into a stop request, using asio's
 // signal_set on a small thread of its own. Create it in main before starting other threads.
 
+#include <atomic>
 #include <memory>
 
 namespace course {
@@ -23,11 +24,14 @@ public:
     StopEvent& operator=(const StopEvent&) = delete;
 
     void request() noexcept;
-    bool requested() const noexcept;
+    // Also orders memory: what a thread wrote before request() is visible to a thread that
+    // saw requested() return true (the descriptor alone is invisible to ThreadSanitizer).
+    bool requested() const noexcept { return requested_.load(std::memory_order_acquire); }
     int fd() const noexcept { return fd_; }
 
 private:
     int fd_;
+    std::atomic<bool> requested_{false};
 };
 
 class SignalStopper {
