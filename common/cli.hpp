@@ -35,6 +35,10 @@ struct CommonOptions {
 // line ("NAME: error: ... (see --help)") and exit non-zero.
 void add_common_options(CLI::App& app, CommonOptions& options);
 
+// Accepts a number greater than zero, with a short message otherwise (CLI11 2.1's own
+// PositiveNumber prints the whole range of a double).
+CLI::Validator positive_number();
+
 // Adds a flag given in (fractional) seconds, such as "--idle-timeout 0.5", stored as
 // milliseconds. The value must be positive.
 CLI::Option* add_seconds_option(CLI::App& app, const std::string& name, std::chrono::milliseconds& target,

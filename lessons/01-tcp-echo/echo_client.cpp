@@ -158,7 +158,7 @@ int main(int argc, char** argv) {
     milliseconds timeout = std::chrono::seconds(5);
     app.add_option("--message,-m", message, "send this text once, print the echo and exit");
     app.add_option("--count,-n", count, "send N messages of --size bytes and print round-trip times")
-        ->check(CLI::PositiveNumber);
+        ->check(course::positive_number());
     app.add_option("--size,-s", size, "bytes per message with --count")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{1}, std::size_t{64} << 20));
