@@ -130,7 +130,8 @@ bool collect_until(UdpClient& client, steady_clock::time_point deadline, lesson0
         const auto result = client.receive(left);
         if (result.status == ReceiveStatus::stopped) return false;
         if (result.status == ReceiveStatus::timed_out) return true;
-        std::cout << reply_line(result.datagram, client.payload(result.datagram), stats) << '\n';
+        // endl: each reply is seen the moment it arrives, even through a pipe.
+        std::cout << reply_line(result.datagram, client.payload(result.datagram), stats) << std::endl;
     }
 }
 
