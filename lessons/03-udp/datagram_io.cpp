@@ -3,6 +3,7 @@
 #include "common/fd_wait.hpp"
 #include "common/stop_event.hpp"
 
+#include <algorithm>
 #include <asio/error.hpp>
 #include <cerrno>
 #include <sys/socket.h>

@@ -6,6 +6,7 @@
 #include "common/fd_wait.hpp"
 #include "common/hex_dump.hpp"
 
+#include <algorithm>
 #include <asio/error.hpp>
 #include <stdexcept>
 

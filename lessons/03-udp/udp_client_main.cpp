@@ -14,6 +14,7 @@
 #include "common/fd_wait.hpp"
 #include "common/line_splitter.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -31,6 +32,7 @@ using lesson03::ReceiveStatus;
 using lesson03::UdpClient;
 
 constexpr std::size_t max_stdin_line = 65'536;  // longer typed lines are skipped
+constexpr std::uint32_t max_count = 10'000'000;  // pings per run: bounds the statistics' memory
 
 std::uint64_t now_ns() {
     return static_cast<std::uint64_t>(duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count());
@@ -187,7 +189,7 @@ int main(int argc, char** argv) {
     std::size_t receive_buffer = 65'536;
     bool connect = false;
     auto* count = app.add_option("--count,-n", ping.count, "ping mode: send N datagrams and count what comes back")
-                      ->check(CLI::PositiveNumber);
+                      ->check(CLI::Range(1u, max_count));
     app.add_option("--message,-m", message, "send this text as one datagram, print the reply and exit")
         ->excludes(count);
     app.add_option("--interval-ms", interval_ms, "ping mode: milliseconds between sends (0: all at once)")

@@ -5,6 +5,7 @@
 #include "common/endpoint.hpp"
 #include "common/hex_dump.hpp"
 
+#include <algorithm>
 #include <asio/error.hpp>
 #include <stdexcept>
 #include <string>
