@@ -71,6 +71,14 @@ void UdpClient::send(std::string_view payload) {
             throw std::runtime_error("send to " + course::format_endpoint(server_) + ": no buffer space");
         }
     }
+    if (!announced_) {
+        // An unconnected socket gets its port from the kernel at the first sendto (an
+        // "ephemeral" port): only now is there a local address to show.
+        announced_ = true;
+        std::error_code ignored;
+        log_.verbose("sending from ", course::format_endpoint(socket_.local_endpoint(ignored)), " to ",
+                     course::format_endpoint(server_));
+    }
     if (log_.tracing()) {
         log_.trace(course::hex_dump("sent " + std::to_string(payload.size()) + " bytes to " +
                                         course::format_endpoint(server_), payload));

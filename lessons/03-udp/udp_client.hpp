@@ -48,6 +48,7 @@ private:
     asio::ip::udp::socket socket_;
     asio::ip::udp::endpoint server_;
     bool connected_;
+    bool announced_ = false;  // the local address was logged (after the first send)
     std::vector<char> buffer_;
     const course::StopEvent& stop_;
     course::Logger& log_;

@@ -150,7 +150,7 @@ int run_ping(UdpClient& client, const PingOptions& options, course::Logger& log)
     lesson03::PingStats stats;
     const auto start = steady_clock::now();
     bool stopped = false;
-    for (std::uint32_t i = 0; i < options.count && !stopped; ++i) {
+    for (std::uint32_t i = 0; i < options.count; ++i) {
         stopped = !collect_until(client, start + i * options.interval, stats);
         if (stopped) break;
         const auto sent_ns = now_ns();
