@@ -40,9 +40,8 @@ int main(int argc, char** argv) {
         asio::io_context io;  // one thread: the socket and the delay timer take turns on it
         const auto address = course::resolve_listen_endpoint(options.host, options.port);
         auto server = lesson03::UdpServer::create(io, {address.address(), address.port()}, config, log);
-        // For UDP "listening" means bound and receiving: there is no listen() call.
-        course::announce_listening(std::cout, course::format_endpoint(server->local_endpoint()));
 
+        // Catch the signals before announcing: whoever reads "listening on" may send one at once.
         asio::signal_set signals(io, SIGINT, SIGTERM);
         signals.async_wait([&log, server](const std::error_code& ec, int signal) {
             if (ec) return;
@@ -50,6 +49,8 @@ int main(int argc, char** argv) {
             server->stop();
         });
         server->start();
+        // For UDP "listening" means bound and receiving: there is no listen() call.
+        course::announce_listening(std::cout, course::format_endpoint(server->local_endpoint()));
         io.run();  // returns once the socket is closed and no timer is pending
         log.info("server stopped");
         return EXIT_SUCCESS;
