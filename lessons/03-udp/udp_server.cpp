@@ -43,6 +43,16 @@ std::string describe_content(std::string_view bytes) {
     return "";
 }
 
+// What the log says the server did with a datagram.
+std::string describe_fate(const FaultDecision& fate) {
+    if (fate.dropped) return "dropped (--drop-rate)";
+    const bool immediate = fate.delay[0].count() == 0 && (!fate.duplicated || fate.delay[1].count() == 0);
+    if (immediate) return fate.duplicated ? "reflected twice (--duplicate-rate)" : "reflected";
+    std::string held = "held for " + std::to_string(fate.delay[0].count()) + " ms";
+    if (fate.duplicated) held += " and a copy for " + std::to_string(fate.delay[1].count()) + " ms";
+    return held;
+}
+
 }  // namespace
 
 std::shared_ptr<UdpServer> UdpServer::create(asio::io_context& io, const udp::endpoint& endpoint,
@@ -105,16 +115,7 @@ void UdpServer::on_receive(const std::error_code& ec, std::size_t length) {
                   "-byte buffer; reflecting what fit");
     }
     const FaultDecision fate = plan_.decide(k);
-    std::string action;
-    if (fate.dropped) {
-        action = "dropped (--drop-rate)";
-    } else if (fate.delay[0].count() == 0 && (!fate.duplicated || fate.delay[1].count() == 0)) {
-        action = fate.duplicated ? "reflected twice (--duplicate-rate)" : "reflected";
-    } else {
-        action = "held for " + std::to_string(fate.delay[0].count()) + " ms";
-        if (fate.duplicated) action += " and a copy for " + std::to_string(fate.delay[1].count()) + " ms";
-    }
-    log_.info("#", k, " from ", peer, ": ", length, " bytes", describe_content(bytes), " -> ", action);
+    log_.info("#", k, " from ", peer, ": ", length, " bytes", describe_content(bytes), " -> ", describe_fate(fate));
     for (int copy = 0; copy < fate.copies(); ++copy) {
         reflect(Outgoing{sender_, std::string(bytes), k}, fate.delay[static_cast<std::size_t>(copy)]);
     }
