@@ -52,6 +52,24 @@ TEST(PingPacketTest, RejectsAWrongMagic) {
     EXPECT_EQ(ping_problem(encode_ping({1, 2}, 16)), std::nullopt);
 }
 
+TEST(PingPacketTest, RandomBytesNeverDecodeUnlessTheyStartWithTheMagic) {
+    // A datagram can hold anything: decoding must say yes or no, never read past the end.
+    std::uint64_t state = 12345;
+    for (int round = 0; round < 5000; ++round) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;  // a small LCG is enough here
+        const std::size_t length = (state >> 33) % 40;
+        std::string bytes(length, '\0');
+        for (auto& byte : bytes) {
+            state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+            byte = static_cast<char>(state >> 56);
+        }
+        if (round % 3 == 0 && length >= 4) bytes.replace(0, 4, "PING");
+        const bool is_ping = length >= 16 && bytes.compare(0, 4, "PING") == 0;
+        EXPECT_EQ(decode_ping(bytes).has_value(), is_ping) << "length " << length;
+        EXPECT_EQ(ping_problem(bytes).has_value(), !is_ping);
+    }
+}
+
 TEST(PingPacketTest, Ipv4LimitIs65507Bytes) {
     EXPECT_EQ(payload_size_problem(0, false), std::nullopt);
     EXPECT_EQ(payload_size_problem(65'507, false), std::nullopt);

@@ -214,6 +214,15 @@ TEST(UdpClientTest, UnconnectedClientIgnoresDatagramsFromOthers) {
                                        " (not the server)"));
 }
 
+TEST(UdpClientTest, TraceDumpsEachDatagramSentAndReceived) {
+    const auto server = start_server("03-udp-server");
+    const auto run = run_client(server, {"--message", "hello", "--trace"});
+    const std::string port = std::to_string(server.port);
+    EXPECT_NE(run.err.find("sent 5 bytes to 127.0.0.1:" + port), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("recv 5 bytes from 127.0.0.1:" + port), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("68 65 6c 6c 6f"), std::string::npos) << run.err;
+}
+
 TEST(UdpClientTest, OneShotDetectsATruncatedReply) {
     const auto server = start_server("03-udp-server");
     const auto run = run_client(server, {"--message", std::string(1000, 'x'), "--recv-buffer", "100"});
