@@ -16,6 +16,8 @@ namespace {
 
 using asio::ip::udp;
 
+constexpr std::chrono::seconds send_wait_limit{1};  // longest wait for room in the send buffer
+
 udp::endpoint resolve(asio::io_context& io, const std::string& host, std::uint16_t port) {
     udp::resolver resolver(io);
     std::error_code ec;
@@ -53,6 +55,7 @@ void UdpClient::send(std::string_view payload) {
     if (const auto problem = payload_size_problem(payload.size(), server_.address().is_v6())) {
         throw std::runtime_error(*problem);
     }
+    const auto give_up = std::chrono::steady_clock::now() + send_wait_limit;
     for (;;) {
         std::error_code ec;
         if (connected_) {
@@ -66,8 +69,9 @@ void UdpClient::send(std::string_view payload) {
             throw std::runtime_error("send to " + course::format_endpoint(server_) + " failed: " + ec.message());
         }
         // The socket's send buffer is full for a moment: wait for room, briefly.
-        if (course::wait_writable(socket_.native_handle(), stop_, std::chrono::seconds(1)) !=
-            course::WaitResult::ready) {
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(give_up - std::chrono::steady_clock::now());
+        if (left.count() <= 0 ||
+            course::wait_writable(socket_.native_handle(), stop_, left) != course::WaitResult::ready) {
             throw std::runtime_error("send to " + course::format_endpoint(server_) + ": no buffer space");
         }
     }
