@@ -28,14 +28,15 @@ void StopEvent::request() noexcept {
 
 struct SignalStopper::Impl {
     asio::io_context io;
-    asio::signal_set signals{io, SIGINT, SIGTERM};
+    asio::signal_set signals{io, SIGINT, SIGTERM, SIGHUP};  // HUP: the terminal went away
     std::thread thread;
 };
 
 SignalStopper::SignalStopper(StopEvent& stop, Logger& log) : impl_(std::make_unique<Impl>()) {
     impl_->signals.async_wait([&stop, &log](const std::error_code& ec, int signal) {
         if (ec) return;  // operation_aborted: we are being destroyed
-        log.info("received ", signal == SIGINT ? "SIGINT" : "SIGTERM", ", shutting down");
+        const char* name = signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "SIGHUP";
+        log.info("received ", name, ", shutting down");
         stop.request();
     });
     impl_->thread = std::thread([this] { impl_->io.run(); });

@@ -6,7 +6,8 @@
 // at once, so even a blocking server shuts down promptly, and every thread of a threaded one
 // sees the same request. request() may be called from any thread.
 //
-// SignalStopper turns SIGINT (Ctrl-C) and SIGTERM into a stop request, using asio's
+// SignalStopper turns SIGINT (Ctrl-C), SIGTERM and SIGHUP (the terminal closed, e.g. a tmux
+// pane killed) into a stop request, using asio's
 // signal_set on a small thread of its own. Create it in main before starting other threads.
 
 #include <atomic>
