@@ -18,6 +18,7 @@
 #include <asio/connect.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -102,21 +103,21 @@ bool send_line(tcp::socket& socket, const std::string& line, const course::StopE
 
 int run(tcp::socket& socket, const std::optional<std::string>& name, course::StopEvent& wake_main,
         course::Logger& log) {
-    course::StopEvent stop_reader;  // main -> reader: give up waiting for the server
+    course::StopEvent stop_reader;         // main -> reader: give up waiting for the server
+    std::atomic<bool> server_left{false};  // reader -> main: the connection ended by itself
     // The reader wakes the main thread when it ends, so a vanished server is noticed even
     // while the main thread waits for you to type.
     auto reader = std::async(std::launch::async, [&] {
         const auto result = print_incoming(socket, stop_reader, log);
+        if (result.status != course::IoStatus::stopped) server_left = true;
         wake_main.request();
         return result;
     });
-    const auto reader_ended = [&] { return reader.wait_for(seconds(0)) == std::future_status::ready; };
 
     if (name) send_line(socket, *name, stop_reader, log);
     bool sent_quit = false;
     course::LineSplitter lines(lesson02::protocol::max_line);
     while (const auto line = next_stdin_line(lines, wake_main)) {
-        if (reader_ended()) break;  // the server left while you were typing
         if (!send_line(socket, *line, stop_reader, log)) break;
         if (lesson02::protocol::parse_command(*line).kind == lesson02::protocol::Command::Kind::quit) {
             sent_quit = true;
@@ -124,7 +125,7 @@ int run(tcp::socket& socket, const std::optional<std::string>& name, course::Sto
         }
     }
     // End of input or Ctrl-C: leave politely. The server answers "* bye" and closes.
-    if (!sent_quit && !reader_ended()) sent_quit = send_line(socket, "/quit", stop_reader, log);
+    if (!sent_quit && !server_left) sent_quit = send_line(socket, "/quit", stop_reader, log);
     if (reader.wait_for(goodbye_timeout) != std::future_status::ready) {
         log.info("no answer from the server within ", goodbye_timeout.count(), " s; closing");
         stop_reader.request();

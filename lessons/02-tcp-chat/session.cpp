@@ -84,7 +84,9 @@ void Session::read_loop() {
             return end_reading("idle", protocol::error((name_ ? "idle for " : "no name after ") +
                                                        seconds(timeout) + "; disconnecting"),
                                false);
-        case course::IoStatus::failed: return end_reading("connection lost: " + got.error.message(), std::nullopt, true);
+        case course::IoStatus::failed:
+            log_.verbose("client #", id_, " read failed: ", got.error.message());
+            return end_reading("connection lost", std::nullopt, true);
         }
         if (log_.tracing()) {
             log_.trace(course::hex_dump("recv " + std::to_string(got.bytes) + " bytes from #" +
