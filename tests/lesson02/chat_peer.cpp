@@ -36,9 +36,22 @@ ChatPeer ChatPeer::join(std::uint16_t port, const std::string& name) {
 }
 
 std::string ChatPeer::line(std::chrono::milliseconds timeout) {
-    auto line = socket_.read_line(timeout);
-    if (!line) throw std::runtime_error("the server closed the connection");
-    return *line;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        const auto newline = pending_.find('\n', offset_);
+        if (newline != std::string::npos) {
+            std::string line = pending_.substr(offset_, newline - offset_);
+            offset_ = newline + 1;
+            return line;
+        }
+        pending_.erase(0, offset_);  // once per read, not once per line
+        offset_ = 0;
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) throw std::runtime_error("timed out waiting for a line; have '" + pending_ + "'");
+        const std::string more = socket_.read_some(left);  // throws on timeout
+        if (more.empty()) throw std::runtime_error("the server closed the connection");
+        pending_ += more;
+    }
 }
 
 std::string ChatPeer::chat_line(std::chrono::milliseconds timeout) {
