@@ -17,6 +17,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <netinet/in.h>
@@ -99,13 +100,34 @@ void poll_all(std::vector<Client>& clients, steady_clock::time_point deadline) {
     }
 }
 
-void print_server_status(int pid) {
-    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+// Threads and memory from /proc/PID/status; context switches summed over /proc/PID/task/*.
+struct ServerStatus {
+    std::string threads, rss, vm_size;
+    long context_switches = 0;
+};
+
+ServerStatus server_status(int pid) {
+    ServerStatus result;
+    const std::string proc = "/proc/" + std::to_string(pid);
+    std::ifstream status(proc + "/status");
     for (std::string line; std::getline(status, line);) {
-        if (line.rfind("Threads:", 0) == 0 || line.rfind("VmRSS:", 0) == 0 || line.rfind("VmSize:", 0) == 0) {
-            std::cout << "  server " << line << '\n';
+        const auto start = line.find_first_not_of(" \t", line.find(':') + 1);
+        const std::string trimmed = start == std::string::npos ? "" : line.substr(start);
+        if (line.rfind("Threads:", 0) == 0) result.threads = trimmed;
+        if (line.rfind("VmRSS:", 0) == 0) result.rss = trimmed;
+        if (line.rfind("VmSize:", 0) == 0) result.vm_size = trimmed;
+    }
+    for (const auto& task : std::filesystem::directory_iterator(proc + "/task")) {
+        std::ifstream task_status(task.path() / "status");
+        for (std::string line; std::getline(task_status, line);) {
+            if (line.find("ctxt_switches:") != std::string::npos) result.context_switches += std::stol(line.substr(line.find(':') + 1));
         }
     }
+    return result;
+}
+
+void print_server_status(const ServerStatus& status) {
+    std::cout << "  server: " << status.threads << " threads, RSS " << status.rss << ", virtual " << status.vm_size << '\n';
 }
 
 }  // namespace
@@ -142,7 +164,8 @@ int main(int argc, char** argv) {
         }
         std::cout << clients_wanted << " clients joined in "
                   << duration_cast<milliseconds>(steady_clock::now() - join_start).count() << " ms\n";
-        if (server_pid > 0) print_server_status(server_pid);
+        ServerStatus before;
+        if (server_pid > 0) print_server_status(before = server_status(server_pid));
 
         if (senders > 0) {
             for (auto& c : clients) c.chat_lines = 0;
@@ -173,7 +196,13 @@ int main(int argc, char** argv) {
                       << " clients: " << static_cast<long>(delivered) << " lines delivered in " << seconds << " s = "
                       << static_cast<long>(delivered / seconds) << " lines/s, "
                       << delivered * (size + 9 + 1) / seconds / 1e6 << " MB/s\n";
-            if (server_pid > 0) print_server_status(server_pid);
+            if (server_pid > 0) {
+                const ServerStatus after = server_status(server_pid);
+                print_server_status(after);
+                std::cout << "  server: " << after.context_switches - before.context_switches << " context switches, "
+                          << static_cast<double>(after.context_switches - before.context_switches) / delivered
+                          << " per line delivered\n";
+            }
         }
         for (auto& c : clients) ::close(c.fd);
         return EXIT_SUCCESS;
