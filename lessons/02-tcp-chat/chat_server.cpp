@@ -8,11 +8,15 @@
 #include <asio/socket_base.hpp>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <thread>
+#include <utility>
 
 namespace lesson02 {
 
 namespace {
+
+constexpr std::chrono::milliseconds accept_error_pause{100};  // before accepting again after an error
 
 asio::ip::tcp::acceptor open_listener(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint) {
     asio::ip::tcp::acceptor acceptor(io);
@@ -70,10 +74,16 @@ void ChatServer::accept_one() {
     asio::ip::tcp::socket socket(acceptor_.get_executor());
     std::error_code ec;
     acceptor_.accept(socket, ec);
-    if (ec) {  // e.g. the client gave up before we got to it, or we are out of descriptors
-        log_.info("accept failed: ", ec.message());
+    if (ec) {
+        // E.g. the client gave up before we got to it, or we are out of file descriptors. In
+        // the second case the listening socket stays readable, so retrying at once would spin
+        // at 100% CPU: pause a little (or until stop is requested) first.
+        if (!accept_failing_) log_.info("accept failed: ", ec.message(), " (retrying every 100 ms)");
+        accept_failing_ = true;
+        course::wait_readable(stop_.fd(), stop_, accept_error_pause);
         return;
     }
+    if (std::exchange(accept_failing_, false)) log_.info("accepting again");
     const std::lock_guard lock(mutex_);
     if (sessions_.size() >= config_.max_clients) {
         // Refuse politely, and without waiting: one non-blocking try, then close.
@@ -85,11 +95,18 @@ void ChatServer::accept_one() {
         return;
     }
     const MemberId id = next_id_++;
-    auto& session = sessions_[id];
-    session = std::make_unique<Session>(id, std::move(socket), room_, config_.session, log_, stop_);
-    // Started under the lock, so its on_finished (which takes the lock) cannot run before
-    // session->start() has stored the thread handles the reaper will join.
-    session->start([this](MemberId finished) { on_session_finished(finished); });
+    try {
+        auto session = std::make_unique<Session>(id, std::move(socket), room_, config_.session, log_, stop_);
+        Session& added = *sessions_.emplace(id, std::move(session)).first->second;
+        // Started under the lock, so its on_finished (which takes the lock) cannot run before
+        // start() has stored the thread handles the reaper will join.
+        added.start([this](MemberId finished) { on_session_finished(finished); });
+    } catch (const std::system_error& error) {
+        // Out of threads (ulimit -u, memory for stacks) or descriptors: refuse this client,
+        // keep serving the others. Destroying the session closes its socket.
+        log_.info("cannot start client #", id, ": ", error.what(), "; closing it");
+        sessions_.erase(id);
+    }
 }
 
 void ChatServer::on_session_finished(MemberId id) {

@@ -57,7 +57,8 @@ private:
     course::Logger& log_;
     const course::StopEvent& stop_;
     Room room_;
-    MemberId next_id_ = 1;  // accept thread only
+    MemberId next_id_ = 1;         // accept thread only
+    bool accept_failing_ = false;  // accept thread only: log a run of failures once
 
     mutable std::mutex mutex_;
     std::condition_variable finished_changed_;

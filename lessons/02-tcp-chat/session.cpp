@@ -5,6 +5,7 @@
 #include "common/socket_io.hpp"
 #include "protocol.hpp"
 
+#include <system_error>
 #include <vector>
 
 namespace lesson02 {
@@ -58,7 +59,13 @@ Session::~Session() { join(); }
 void Session::start(std::function<void(MemberId)> on_finished) {
     on_finished_ = std::move(on_finished);
     writer_ = std::thread([this] { write_loop(); });
-    reader_ = std::thread([this] { read_loop(); });
+    try {
+        reader_ = std::thread([this] { read_loop(); });
+    } catch (const std::system_error&) {
+        outbox_->abort();  // the writer is waiting for lines that will never come
+        writer_.join();
+        throw;
+    }
 }
 
 void Session::join() {
@@ -165,6 +172,9 @@ void Session::end_reading(std::string_view reason, std::optional<std::string> la
         outbox_->close(std::move(last));  // the writer sends what is queued, then stops
     }
     writer_.join();
+    // Release our outbox (and its eventfd) before the socket: a server short of descriptors
+    // can then accept the next client into the one we free last, with room for its outbox.
+    outbox_.reset();
     std::error_code ec;
     socket_.close(ec);
     on_finished_(id_);
