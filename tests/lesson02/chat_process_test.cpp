@@ -74,6 +74,11 @@ TEST(ChatServerProcessTest, TraceShowsAHexDumpOfEachReadAndSend) {
 // that retried at once would spin. This one pauses, keeps serving who it has, and accepts
 // again as soon as someone leaves.
 TEST(ChatServerProcessTest, RunningOutOfDescriptorsKeepsServingAndRecovers) {
+#if defined(__SANITIZE_ADDRESS__)
+    // UBSan's vptr check (built together with ASan here) probes memory through a pipe(), which
+    // fails in a process with no descriptors left, and then reports a false "invalid vptr".
+    GTEST_SKIP() << "sanitizer runtimes need descriptors of their own; runs in the plain and TSan builds";
+#endif
     const auto server = start_server("02-chat-server");
     const pid_t pid = server.process->pid();
     const auto open_descriptors = static_cast<rlim_t>(std::distance(
