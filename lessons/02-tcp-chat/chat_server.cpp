@@ -31,7 +31,9 @@ asio::ip::tcp::acceptor open_listener(asio::io_context& io, const asio::ip::tcp:
                                  std::to_string(endpoint.port()) +
                                  " is already in use (another server running? try --port 0)");
     }
-    if (ec) throw std::runtime_error("cannot listen on " + course::format_endpoint(endpoint) + ": " + ec.message());
+    if (ec)
+        throw std::runtime_error("cannot listen on " + course::format_endpoint(endpoint) + ": " +
+                                 ec.message());
     return acceptor;
 }
 
@@ -118,7 +120,8 @@ void ChatServer::on_session_finished(MemberId id) {
 void ChatServer::reap() {
     std::unique_lock lock(mutex_);
     for (;;) {
-        finished_changed_.wait(lock, [&] { return !finished_.empty() || (!accepting_ && sessions_.empty()); });
+        finished_changed_.wait(lock,
+                               [&] { return !finished_.empty() || (!accepting_ && sessions_.empty()); });
         if (finished_.empty()) return;  // stopping, and every session has been joined
         std::vector<std::unique_ptr<Session>> done;
         for (const MemberId id : finished_) {

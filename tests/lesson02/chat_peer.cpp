@@ -46,8 +46,10 @@ std::string ChatPeer::line(std::chrono::milliseconds timeout) {
         }
         pending_.erase(0, offset_);  // once per read, not once per line
         offset_ = 0;
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) throw std::runtime_error("timed out waiting for a line; have '" + pending_ + "'");
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0)
+            throw std::runtime_error("timed out waiting for a line; have '" + pending_ + "'");
         const std::string more = socket_.read_some(left);  // throws on timeout
         if (more.empty()) throw std::runtime_error("the server closed the connection");
         pending_ += more;

@@ -81,8 +81,9 @@ TEST(ChatServerProcessTest, RunningOutOfDescriptorsKeepsServingAndRecovers) {
 #endif
     const auto server = start_server("02-chat-server");
     const pid_t pid = server.process->pid();
-    const auto open_descriptors = static_cast<rlim_t>(std::distance(
-        std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd"), std::filesystem::directory_iterator{}));
+    const auto open_descriptors = static_cast<rlim_t>(
+        std::distance(std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd"),
+                      std::filesystem::directory_iterator{}));
     const rlimit room_for_two{open_descriptors + 4, open_descriptors + 4};  // a socket and an eventfd each
     ASSERT_EQ(::prlimit(pid, RLIMIT_NOFILE, &room_for_two, nullptr), 0) << std::strerror(errno);
     auto a = ChatPeer::join(server.port, "a");
@@ -117,7 +118,8 @@ TEST(ChatServerProcessTest, PortInUseIsOneClearLineAndFailure) {
     EXPECT_NE(*code, 0);
     EXPECT_TRUE(second.wait_for_stderr("\n"));  // the pipe may still be read after the exit
     const std::string err = second.stderr_text();
-    EXPECT_NE(err.find("port " + std::to_string(first.port) + " is already in use"), std::string::npos) << err;
+    EXPECT_NE(err.find("port " + std::to_string(first.port) + " is already in use"), std::string::npos)
+        << err;
     EXPECT_EQ(err.find('\n'), err.size() - 1) << "expected exactly one line: " << err;
 }
 
