@@ -50,8 +50,9 @@ int connect_to(const std::string& host, std::uint16_t port) {
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
-    if (::inet_pton(AF_INET, host.c_str(), &address.sin_addr) != 1)
+    if (::inet_pton(AF_INET, host.c_str(), &address.sin_addr) != 1) {
         throw std::runtime_error("IPv4 literal expected: " + host);
+    }
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) fail("socket");
     if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) < 0) fail("connect");
@@ -73,8 +74,9 @@ bool pump_in(Client& client) {
         const auto parsed = lesson02::protocol::parse_server_line(line);
         if (!parsed) continue;
         if (parsed->kind == lesson02::protocol::ServerLine::Kind::chat) ++client.chat_lines;
-        if (parsed->kind == lesson02::protocol::ServerLine::Kind::error)
+        if (parsed->kind == lesson02::protocol::ServerLine::Kind::error) {
             std::cerr << client.name << ": " << line << '\n';
+        }
         if (line == "* you are " + client.name) client.joined = true;
     }
     client.inbox.erase(0, start);
@@ -126,8 +128,9 @@ ServerStatus server_status(int pid) {
     for (const auto& task : std::filesystem::directory_iterator(proc + "/task")) {
         std::ifstream task_status(task.path() / "status");
         for (std::string line; std::getline(task_status, line);) {
-            if (line.find("ctxt_switches:") != std::string::npos)
+            if (line.find("ctxt_switches:") != std::string::npos) {
                 result.context_switches += std::stol(line.substr(line.find(':') + 1));
+            }
         }
     }
     return result;

@@ -31,9 +31,10 @@ asio::ip::tcp::acceptor open_listener(asio::io_context& io, const asio::ip::tcp:
                                  std::to_string(endpoint.port()) +
                                  " is already in use (another server running? try --port 0)");
     }
-    if (ec)
+    if (ec) {
         throw std::runtime_error("cannot listen on " + course::format_endpoint(endpoint) + ": " +
                                  ec.message());
+    }
     return acceptor;
 }
 

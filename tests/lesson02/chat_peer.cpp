@@ -48,8 +48,9 @@ std::string ChatPeer::line(std::chrono::milliseconds timeout) {
         offset_ = 0;
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0)
+        if (left.count() <= 0) {
             throw std::runtime_error("timed out waiting for a line; have '" + pending_ + "'");
+        }
         const std::string more = socket_.read_some(left);  // throws on timeout
         if (more.empty()) throw std::runtime_error("the server closed the connection");
         pending_ += more;
