@@ -134,6 +134,13 @@ TEST(ChatServerProcessTest, BadArgumentIsOneLineAndFailure) {
     EXPECT_EQ(err.find('\n'), err.size() - 1) << "expected exactly one line: " << err;
 }
 
+TEST(ChatServerProcessTest, QueueLimitMustHoldSeveralLongLines) {
+    ChildProcess bad({bin_path("02-chat-server"), "--max-line", "65536", "--queue-limit", "65536"});
+    EXPECT_EQ(bad.wait(), 1);
+    EXPECT_TRUE(
+        bad.wait_for_stderr("02-chat-server: error: --queue-limit must be at least 4 times --max-line\n"));
+}
+
 class ChatClientTest : public ::testing::Test {
 protected:
     void SetUp() override { server_ = start_server("02-chat-server"); }
