@@ -102,6 +102,40 @@ TEST(ChatLoadTest, ClientThatNeverReadsIsDroppedWhileTenMegabytesReachEveryoneEl
     r1.skip_until("* here (3): r1, r2, sender");
 }
 
+// With a queue too large to overflow, the writer's send timeout is what catches a client that
+// accepts nothing: once the kernel buffers towards it are full, no send makes progress.
+TEST(ChatLoadTest, ClientThatAcceptsNothingForTheSendTimeoutIsDropped) {
+    constexpr int lines = 6000;  // 6 MB: more than the kernel buffers towards `stuck` hold
+    ChatServerConfig config;
+    config.session.queue_limit = 64 << 20;
+    config.session.send_timeout = 1s;  // long enough that the busy reader never hits it
+    ServerThread server(config);
+    auto sender = ChatPeer::join(server.port(), "sender");
+    auto reader = ChatPeer::join(server.port(), "reader");
+    auto stuck = ChatPeer::join(server.port(), "stuck");
+    reader.skip_until("* stuck joined");
+    std::thread writer = checked_thread([&] {
+        for (int i = 0; i < lines; i += 100) {
+            std::string bytes;
+            for (int j = i; j < i + 100; ++j) bytes += std::to_string(j) + std::string(995, 'y') + "\n";
+            sender.send(bytes);
+        }
+    });
+    bool told = false;
+    for (int i = 0; i < lines;) {
+        const std::string line = reader.line(20s);
+        if (line == "* stuck left (too slow, disconnected)") {
+            told = true;
+        } else {
+            ASSERT_EQ(line, "sender: " + std::to_string(i) + std::string(995, 'y'));
+            ++i;
+        }
+    }
+    writer.join();
+    if (!told) reader.skip_until("* stuck left (too slow, disconnected)");
+    EXPECT_TRUE(stuck.socket().wait_for_close(20s));
+}
+
 TEST(ChatLoadTest, TwoHundredClientsEachSendTwentyLinesAndEveryOtherClientGetsThemAll) {
     constexpr int clients = 200, lines_each = 20;
     ServerThread server;
