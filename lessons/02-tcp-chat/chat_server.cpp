@@ -6,6 +6,7 @@
 #include "protocol.hpp"
 
 #include <asio/socket_base.hpp>
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -45,23 +46,32 @@ ChatServer::ChatServer(asio::io_context& io, const asio::ip::tcp::endpoint& endp
     : acceptor_(open_listener(io, endpoint)), config_(config), log_(log), stop_(stop) {}
 
 ChatServer::~ChatServer() {
-    // run() leaves no session behind; this only matters if it threw half-way.
+    // run() joins every session before it returns; this is for a server destroyed without
+    // having run, or if joining threw.
+    sessions_stop_.request();
     std::map<MemberId, std::unique_ptr<Session>> left;
     {
         const std::lock_guard lock(mutex_);
         left.swap(sessions_);
     }
-    left.clear();  // ~Session joins; its threads end because the stop event is set
+    left.clear();  // ~Session joins its threads, which end because sessions_stop_ is set
 }
 
 void ChatServer::run() {
     std::thread reaper([this] { reap(); });
-    while (course::wait_readable(acceptor_.native_handle(), stop_, course::no_timeout) !=
-           course::WaitResult::stopped) {
-        accept_one();
+    std::exception_ptr failure;
+    try {
+        while (course::wait_readable(acceptor_.native_handle(), stop_, course::no_timeout) !=
+               course::WaitResult::stopped) {
+            accept_one();
+        }
+    } catch (...) {
+        failure = std::current_exception();  // rethrown below, once every thread is joined
     }
-    // Every reader sees the stop event too, says goodbye to its client and ends its session;
-    // the reaper joins them all and returns when none is left.
+    // The sessions wait on our own stop event, not the caller's: requested here whatever ended
+    // the loop, so no thread outlives run(). Every reader wakes, says goodbye to its client and
+    // ends its session; the reaper joins them all and returns when none is left.
+    sessions_stop_.request();
     {
         const std::lock_guard lock(mutex_);
         accepting_ = false;
@@ -71,6 +81,7 @@ void ChatServer::run() {
     reaper.join();
     std::error_code ec;
     acceptor_.close(ec);
+    if (failure) std::rethrow_exception(failure);
 }
 
 void ChatServer::accept_one() {
@@ -99,7 +110,8 @@ void ChatServer::accept_one() {
     }
     const MemberId id = next_id_++;
     try {
-        auto session = std::make_unique<Session>(id, std::move(socket), room_, config_.session, log_, stop_);
+        auto session = std::make_unique<Session>(id, std::move(socket), room_, config_.session, log_,
+                                                 sessions_stop_);
         Session& added = *sessions_.emplace(id, std::move(session)).first->second;
         // Started under the lock, so its on_finished (which takes the lock) cannot run before
         // start() has stored the thread handles the reaper will join.
