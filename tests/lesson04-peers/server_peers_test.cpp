@@ -1,0 +1,51 @@
+// 04-ws-server with real third-party clients: Python's websockets and Node's ws each run every
+// echo scenario of tests/peers (text, binary, 1 MiB, fragmented, ping, clean close) against it.
+// A library written by other people, against the RFC, is the strictest reviewer of our framing.
+
+#include "tests/peers/peers.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <tuple>
+
+namespace {
+
+using namespace std::chrono_literals;
+namespace peers = course::peers;
+using peers::Peer;
+
+const std::vector<std::string> scenarios{"text", "binary", "large", "fragmented", "ping", "close"};
+
+std::string peer_name(Peer peer) { return peer == Peer::python ? "PythonWebsockets" : "NodeWs"; }
+
+class WsServerPeerTest : public ::testing::TestWithParam<std::tuple<Peer, std::string>> {
+protected:
+    void SetUp() override {
+        ASSERT_TRUE(peers::available(peer()));
+        server_ = course::testing::start_server("04-ws-server");
+    }
+    Peer peer() const { return std::get<0>(GetParam()); }
+    const std::string& scenario() const { return std::get<1>(GetParam()); }
+
+    course::testing::ServerProcess server_;
+};
+
+TEST_P(WsServerPeerTest, EchoesForAThirdPartyClient) {
+    const std::string url = peers::ws_url(server_, "/ws");
+    const auto run = peer() == Peer::python ? peers::run_python("ws_client.py", {url, scenario()})
+                                            : peers::run_node("ws_client.mjs", {url, scenario()});
+    EXPECT_TRUE(peers::passed(run, scenario()));
+    // Whatever the client did, the server is still there for the next one.
+    EXPECT_EQ(server_.process->wait(0ms), std::nullopt) << "04-ws-server exited";
+}
+
+INSTANTIATE_TEST_SUITE_P(Peers, WsServerPeerTest,
+                         ::testing::Combine(::testing::Values(Peer::python, Peer::node), ::testing::ValuesIn(scenarios)),
+                         [](const auto& test) {
+                             std::string scenario = std::get<1>(test.param);
+                             scenario[0] = static_cast<char>(std::toupper(scenario[0]));
+                             return peer_name(std::get<0>(test.param)) + scenario;
+                         });
+
+}  // namespace
