@@ -48,4 +48,21 @@ INSTANTIATE_TEST_SUITE_P(Peers, WsServerPeerTest,
                              return peer_name(std::get<0>(test.param)) + scenario;
                          });
 
+// RFC 6455 7.4.1: a message over the server's limit is refused with 1009 (message too big); a
+// third-party client sees that code instead of an echo.
+class WsServerLimitTest : public ::testing::TestWithParam<Peer> {};
+
+TEST_P(WsServerLimitTest, MessageOverTheLimitIsRefusedWith1009) {
+    ASSERT_TRUE(peers::available(GetParam()));
+    auto server = course::testing::start_server("04-ws-server", {"--max-message", "1000"});
+    const std::string url = peers::ws_url(server, "/ws");
+    const auto run = GetParam() == Peer::python ? peers::run_python("ws_client.py", {url, "large"})
+                                                : peers::run_node("ws_client.mjs", {url, "large"});
+    EXPECT_TRUE(peers::failed(run, "large", "1009"));
+    EXPECT_EQ(server.process->wait(0ms), std::nullopt) << "04-ws-server exited";
+}
+
+INSTANTIATE_TEST_SUITE_P(Peers, WsServerLimitTest, ::testing::Values(Peer::python, Peer::node),
+                         [](const auto& test) { return peer_name(test.param); });
+
 }  // namespace
