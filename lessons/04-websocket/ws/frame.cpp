@@ -173,11 +173,11 @@ FrameDecoder::Step FrameDecoder::next(std::string_view& input) noexcept {
             raw_size_ += n;
             if (raw_size_ == 1 && !check_first_byte()) return {Status::error};
             if (raw_size_ == 2 && n == 1 && !check_second_byte()) return {Status::error};
-            if (raw_size_ < header_size_) continue;
-            finish_header();
-            if ((raw_[1] & 0x7F) == 127 && (header_.length >> 63) != 0) {  // 5.2: top bit must be 0
+            if (raw_size_ >= 3 && (raw_[1] & 0x7F) == 127 && (raw_[2] & 0x80) != 0) {  // 5.2
                 return fail("64-bit payload length with its most significant bit set");
             }
+            if (raw_size_ < header_size_) continue;
+            finish_header();
             state_ = State::payload;
             return {Status::header};
         }
