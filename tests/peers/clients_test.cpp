@@ -89,7 +89,7 @@ protected:
 TEST_P(PeerClientTest, FragmentsArriveAsOneMessageEach) {
     auto server = peers::start_echo_server();
     EXPECT_TRUE(peers::passed(run_client(GetParam(), peers::ws_url(server), "fragmented"), "fragmented"));
-    EXPECT_EQ(events(server), (std::vector<std::string>{"open /ws", "text 23", "binary 500", "close 1000 "}));
+    EXPECT_EQ(events(server), (std::vector<std::string>{"open /ws", "text 23", "binary 500", "text 12", "close 1000 "}));
 }
 
 TEST_P(PeerClientTest, ClosesWithCodeAndReason) {

@@ -9,7 +9,7 @@
 //     binary      one binary message holding all 256 byte values, echoed exactly
 //     large       a 1 MiB binary and a 1 MiB text message, echoed exactly
 //     fragmented  a text and a binary message sent as several frames (send(..., {fin: false})),
-//                 each echoed as one message
+//                 each echoed as one message, and one with a ping between its fragments
 //     ping        a ping with a payload; the pong carries the same payload
 //     close       a clean close 1000 with a reason; the server's close code is observed
 // Prints `PASS SCENARIO: what was checked` and exits 0, or `FAIL SCENARIO: why` and exits 1.
@@ -145,7 +145,17 @@ const scenarios = {
       await peer.send(binary(part), { fin: i === binaryParts.length - 1 });
     }
     await peer.expectEcho(binary(Buffer.concat(binaryParts)));
-    return 'a text message in 4 fragments and a binary one in 5 each echoed as one message';
+
+    // RFC 6455 5.4: a control frame may come between the fragments of a message.
+    const pong = peer.waitFor('pong');
+    await peer.send(text('before '), { fin: false });
+    peer.ws.ping('mid-message');
+    await peer.send(text('after'), { fin: true });
+    await peer.expectEcho(text('before after'));
+    const [data] = await pong;
+    if (data.toString() !== 'mid-message') throw new Failure(`pong carried '${data}', not 'mid-message'`);
+    return 'a text message in 4 fragments and a binary one in 5 each echoed as one message; ' +
+      'a ping between fragments answered';
   },
 
   async ping(peer) {

@@ -8,7 +8,8 @@ Connects to an echo server and runs one scenario against it:
     text        several text messages, non-ASCII UTF-8 included, echoed in order
     binary      one binary message holding all 256 byte values, echoed exactly
     large       a 1 MiB binary and a 1 MiB text message, echoed exactly
-    fragmented  a text and a binary message sent as several fragments, each echoed as one message
+    fragmented  a text and a binary message sent as several fragments, each echoed as one message,
+                and one with a ping between its fragments (answered, message still whole)
     ping        a ping with a payload; the pong carries the same payload
     close       a clean close 1000 with a reason; the server's close code is observed
 
@@ -109,7 +110,23 @@ async def scenario_fragmented(ws, timeout):
     binary_parts = [bytes([i]) * 100 for i in range(5)]
     await ws.send(binary_parts)
     await expect_echo(ws, b"".join(binary_parts), timeout)
-    return "a text message in 4 fragments and a binary one in 5 each echoed as one message"
+
+    # RFC 6455 5.4: a control frame may come between the fragments of a message.
+    pong = None
+
+    async def with_ping_inside():
+        nonlocal pong
+        yield "before "
+        pong = await ws.ping(b"mid-message")
+        yield "after"
+    await ws.send(with_ping_inside())
+    await expect_echo(ws, "before after", timeout)
+    try:
+        await asyncio.wait_for(pong, timeout)
+    except asyncio.TimeoutError:
+        raise Failure("no pong for the ping sent between two fragments") from None
+    return ("a text message in 4 fragments and a binary one in 5 each echoed as one message; "
+            "a ping between fragments answered")
 
 
 async def scenario_ping(ws, timeout):
