@@ -95,6 +95,7 @@ struct Broken {
     std::string name;
     std::string bytes;
     std::uint16_t code;
+    friend void PrintTo(const Broken& x, std::ostream* os) { *os << x.name; }
 };
 
 class ConnectionViolationTest : public ::testing::TestWithParam<Broken> {};
@@ -136,7 +137,7 @@ INSTANTIATE_TEST_SUITE_P(
         Broken{"MessageOverTheMaximum", frame(Opcode::binary, std::string(1001, 'b')), 1009},
         Broken{"FragmentedMessageOverTheMaximum",
                frame(Opcode::binary, std::string(600, 'b'), false) + frame(Opcode::continuation, std::string(401, 'b')), 1009}),
-    [](const auto& info) { return info.param.name; });
+    [](const auto& test) { return test.param.name; });
 
 TEST(ConnectionTest, InvalidUtf8FailsBeforeTheMessageEnds) {
     // The first fragment is already impossible: the error comes with it, not with the last.

@@ -159,6 +159,7 @@ struct Violation {
     std::string bytes;
     bool expect_masked;
     std::size_t decided_at;  // the byte (0-based) that makes it an error
+    friend void PrintTo(const Violation& x, std::ostream* os) { *os << x.name; }
 };
 
 class FrameViolationTest : public ::testing::TestWithParam<Violation> {};
@@ -195,7 +196,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Violation{"CloseWith64BitLength", "\x88\xff"s, true, 1},                     // 5.5
                       Violation{"LengthTopBitSet", "\x82\xff\x80\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00"s,
                                 true, 2}),                                                          // 5.2
-    [](const auto& info) { return info.param.name; });
+    [](const auto& test) { return test.param.name; });
 
 TEST(FrameDecoderTest, StaysFailedAfterAnError) {
     ws::FrameDecoder decoder(true);

@@ -85,6 +85,7 @@ struct BadHead {
     std::string name;
     std::string bytes;
     int status;
+    friend void PrintTo(const BadHead& x, std::ostream* os) { *os << x.name; }
 };
 
 class HttpParserErrorTest : public ::testing::TestWithParam<BadHead> {};
@@ -126,7 +127,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadHead{"HeaderLineTooLong", "GET / HTTP/1.1\r\nX: " + std::string(300, 'a') + "\r\n\r\n", 431},
                       BadHead{"RequestLineTooLong", "GET /" + std::string(300, 'a') + " HTTP/1.1\r\n\r\n", 414},
                       BadHead{"EndlessLineWithoutNewline", "GET / HTTP/1.1\r\nX: " + std::string(5000, 'a'), 431}),
-    [](const auto& info) { return info.param.name; });
+    [](const auto& test) { return test.param.name; });
 
 TEST(HttpParserTest, ParsesAStatusLineWithoutAReason) {
     Parser parser(Parser::Kind::response);
