@@ -10,6 +10,7 @@
 #include "ws/utf8.hpp"
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -18,9 +19,14 @@ namespace {
 
 constexpr std::size_t max_message = 4096;  // small, so that 1009 is reachable
 
-void check(bool ok) {
-    if (!ok) std::abort();
-}
+// A broken invariant: say which, then abort so that libFuzzer saves the input.
+#define FUZZ_CHECK(condition) \
+    do { \
+        if (!(condition)) { \
+            std::fprintf(stderr, "invariant broken at %s:%d: %s\n", __FILE__, __LINE__, #condition); \
+            std::abort(); \
+        } \
+    } while (false)
 
 struct Seen {
     ws::Event::Kind kind;
@@ -37,27 +43,27 @@ std::vector<Seen> run(ws::Role role, std::string_view input, std::size_t chunk, 
     for (std::size_t at = 0; at < input.size(); at += chunk) {
         std::string_view piece = input.substr(at, chunk);
         while (const ws::Event event = conn.receive(piece)) {
-            check(!finished);  // nothing after an error or a close
+            FUZZ_CHECK(!finished);  // nothing after an error or a close
             seen.push_back({event.kind, std::string(event.data), event.code});
             switch (event.kind) {
             case ws::Event::Kind::text:
-                check(ws::is_valid_utf8(event.data));
-                check(event.data.size() <= max_message);
+                FUZZ_CHECK(ws::is_valid_utf8(event.data));
+                FUZZ_CHECK(event.data.size() <= max_message);
                 conn.send_text(event.data);  // echo, as the server does
                 break;
             case ws::Event::Kind::binary:
-                check(event.data.size() <= max_message);
+                FUZZ_CHECK(event.data.size() <= max_message);
                 conn.send_binary(event.data);
                 break;
             case ws::Event::Kind::close:
             case ws::Event::Kind::error:
-                check(conn.should_close_tcp());
+                FUZZ_CHECK(conn.should_close_tcp());
                 finished = true;
                 break;
             default: break;
             }
         }
-        check(piece.empty());
+        FUZZ_CHECK(piece.empty());
     }
     if (output) *output = conn.pending_output();
     return seen;
@@ -74,13 +80,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     std::string output;
     const auto whole = run(role, input, input.empty() ? 1 : input.size(), &output);
-    check(run(role, input, chunk, nullptr) == whole);
+    FUZZ_CHECK(run(role, input, chunk, nullptr) == whole);
 
     // What we sent is valid for the other side: decode it as the peer would.
     ws::Connection peer(role == ws::Role::server ? ws::Role::client : ws::Role::server, ws::ConnectionOptions{max_message + 16});
     std::string_view bytes = output;
     while (const ws::Event event = peer.receive(bytes)) {
-        check(event.kind != ws::Event::Kind::error);
+        FUZZ_CHECK(event.kind != ws::Event::Kind::error);
         if (event.kind == ws::Event::Kind::close) break;
     }
     return 0;

@@ -9,14 +9,20 @@
 #include "ws/http.hpp"
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
 namespace {
 
-void check(bool ok) {
-    if (!ok) std::abort();  // a broken invariant: libFuzzer saves the input
-}
+// A broken invariant: say which, then abort so that libFuzzer saves the input.
+#define FUZZ_CHECK(condition) \
+    do { \
+        if (!(condition)) { \
+            std::fprintf(stderr, "invariant broken at %s:%d: %s\n", __FILE__, __LINE__, #condition); \
+            std::abort(); \
+        } \
+    } while (false)
 
 bool same_head(const ws::HttpHead& a, const ws::HttpHead& b) {
     if (a.method != b.method || a.target != b.target || a.status != b.status || a.reason != b.reason ||
@@ -43,8 +49,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ws::HttpParser whole(kind, limits);
     std::string_view in = input;
     const auto result = whole.push(in);
-    check(whole.bytes_consumed() <= limits.max_head_size);
-    check(result != ws::HttpParser::Result::complete || in.size() == input.size() - whole.bytes_consumed());
+    FUZZ_CHECK(whole.bytes_consumed() <= limits.max_head_size);
+    FUZZ_CHECK(result != ws::HttpParser::Result::complete || in.size() == input.size() - whole.bytes_consumed());
 
     ws::HttpParser pieces(kind, limits);
     auto piece_result = ws::HttpParser::Result::incomplete;
@@ -54,28 +60,28 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         piece_result = pieces.push(piece);
         leftover = input.size() - std::min(input.size(), at + chunk) + piece.size();
     }
-    check(piece_result == result);
-    if (result == ws::HttpParser::Result::error) check(pieces.error_status() == whole.error_status());
+    FUZZ_CHECK(piece_result == result);
+    if (result == ws::HttpParser::Result::error) FUZZ_CHECK(pieces.error_status() == whole.error_status());
     if (result != ws::HttpParser::Result::complete) return 0;
-    check(same_head(whole.head(), pieces.head()));
-    check(leftover == in.size());  // the bytes after the head are left alone either way
+    FUZZ_CHECK(same_head(whole.head(), pieces.head()));
+    FUZZ_CHECK(leftover == in.size());  // the bytes after the head are left alone either way
 
     if (response) {
         const auto hs = ws::make_client_handshake("example.com", "/ws", "0123456789abcdef", {"chat"});
         const auto verdict = ws::check_server_response(whole.head(), hs, {"chat"});
-        check(verdict.ok || !verdict.reason.empty());
+        FUZZ_CHECK(verdict.ok || !verdict.reason.empty());
     } else {
         ws::ServerHandshakeOptions options;
         options.allowed_origins = {"http://example.com"};
         options.subprotocols = {"chat", "superchat"};
         const auto decision = ws::evaluate_handshake(whole.head(), options);
-        check(decision.accepted() == (decision.status == 101));
-        check(decision.accepted() || !decision.reason.empty());
+        FUZZ_CHECK(decision.accepted() == (decision.status == 101));
+        FUZZ_CHECK(decision.accepted() || !decision.reason.empty());
         // Whatever we answer must itself be a well-formed HTTP response.
         ws::HttpParser answer(ws::HttpParser::Kind::response);
         std::string_view bytes = decision.response;
-        check(answer.push(bytes) == ws::HttpParser::Result::complete);
-        check(answer.head().status == decision.status);
+        FUZZ_CHECK(answer.push(bytes) == ws::HttpParser::Result::complete);
+        FUZZ_CHECK(answer.head().status == decision.status);
     }
     return 0;
 }
