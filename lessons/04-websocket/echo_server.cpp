@@ -1,0 +1,371 @@
+// The echo server's coroutines: the accept loop and one Session per connection. This is the
+// only translation unit of the server with coroutine code (they are slow to compile).
+#include "echo_server.hpp"
+
+#include "page.hpp"
+#include "trace.hpp"
+#include "ws/connection.hpp"
+#include "ws/handshake.hpp"
+#include "ws/http.hpp"
+
+#include "common/endpoint.hpp"
+
+#include <asio/awaitable.hpp>
+#include <asio/co_spawn.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+#include <exception>
+#include <set>
+
+// GCC 12 warns that asio's coroutine frames are freed by a "mismatched" operator delete: a
+// false positive (asio pairs its own operator new and delete; GCC bug 103483), silenced here only.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+namespace lesson04 {
+
+using asio::awaitable;
+using asio::ip::tcp;
+using std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::size_t read_buffer_size = 64 * 1024;   // bytes per read
+constexpr std::size_t max_drain_bytes = 1024 * 1024;  // read and dropped while closing, at most
+constexpr auto accept_retry_delay = std::chrono::milliseconds(100);  // after e.g. EMFILE
+
+asio::ip::tcp::acceptor open_listener(asio::io_context& io, const tcp::endpoint& endpoint) {
+    tcp::acceptor acceptor(io);
+    std::error_code ec;
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec == asio::error::address_in_use) {
+        throw std::runtime_error("cannot listen on " + course::format_endpoint(endpoint) + ": port " +
+                                 std::to_string(endpoint.port()) + " is already in use (another server running? try --port 0)");
+    }
+    if (ec) throw std::runtime_error("cannot listen on " + course::format_endpoint(endpoint) + ": " + ec.message());
+    return acceptor;
+}
+
+// Exceptions escaping a coroutine are reported, not swallowed (asio::detached would drop them).
+auto report_to(course::Logger& log, std::string what) {
+    return [&log, what = std::move(what)](const std::exception_ptr& error) {
+        if (!error) return;
+        try {
+            std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+            log.info(what, ": internal error: ", e.what());
+        }
+    };
+}
+
+}  // namespace
+
+class Session;
+
+struct EchoServer::State {
+    State(asio::io_context& io, const tcp::endpoint& endpoint, EchoServerConfig c, course::Logger& l)
+        : acceptor(open_listener(io, endpoint)), config(std::move(c)), log(l) {}
+
+    tcp::acceptor acceptor;
+    EchoServerConfig config;
+    course::Logger& log;
+    std::set<std::shared_ptr<Session>> sessions;  // alive connections, for shutdown()
+    std::uint64_t next_id = 0;
+    bool stopping = false;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+public:
+    Session(tcp::socket socket, std::shared_ptr<EchoServer::State> server, std::uint64_t id)
+        : socket_(std::move(socket)), timer_(socket_.get_executor()), server_(std::move(server)),
+          log_(server_->log), config_(server_->config), buffer_(read_buffer_size) {
+        std::error_code ec;
+        name_ = "connection " + std::to_string(id) + " (" + course::format_endpoint(socket_.remote_endpoint(ec)) + ")";
+    }
+
+    void start() {
+        deadline_ = steady_clock::now() + config_.handshake_timeout;
+        asio::co_spawn(socket_.get_executor(), run(shared_from_this()), report_to(log_, name_));
+        asio::co_spawn(socket_.get_executor(), watchdog(shared_from_this()), report_to(log_, name_));
+    }
+
+    // Server shutdown: a WebSocket gets a close with 1001, anything else is dropped.
+    void stop() {
+        stopping_ = true;
+        std::error_code ec;
+        if (phase_ == Phase::http) {
+            socket_.close(ec);
+        } else if (reading_) {
+            socket_.cancel(ec);  // wake the read; the loop sends the close
+        }
+    }
+
+private:
+    enum class Phase { http, websocket, closing };
+
+    awaitable<void> run(std::shared_ptr<Session> self);
+    awaitable<void> serve_websocket(std::string_view leftover);
+    awaitable<void> respond_and_close(std::string response);
+    awaitable<void> finish();
+    awaitable<void> watchdog(std::shared_ptr<Session> self);
+    awaitable<std::size_t> read_some(std::error_code& ec);
+    awaitable<bool> write_all(std::string_view bytes);
+    void handle(ws::Connection& conn, const ws::Event& event);
+
+    // Moves the deadline. The watchdog sleeps until the old one: wake it if the new one is earlier.
+    void arm(std::chrono::milliseconds timeout) {
+        const auto deadline = steady_clock::now() + timeout;
+        if (deadline < deadline_) timer_.cancel();
+        deadline_ = deadline;
+    }
+
+    tcp::socket socket_;
+    asio::steady_timer timer_;
+    std::shared_ptr<EchoServer::State> server_;
+    course::Logger& log_;
+    const EchoServerConfig& config_;
+    std::vector<char> buffer_;
+    std::string name_;
+    steady_clock::time_point deadline_;
+    Phase phase_ = Phase::http;
+    bool reading_ = false;
+    bool stopping_ = false;
+    bool timed_out_ = false;
+    bool finished_ = false;
+};
+
+awaitable<std::size_t> Session::read_some(std::error_code& ec) {
+    reading_ = true;
+    const std::size_t n = co_await socket_.async_read_some(asio::buffer(buffer_), asio::redirect_error(asio::use_awaitable, ec));
+    reading_ = false;
+    co_return n;
+}
+
+awaitable<bool> Session::write_all(std::string_view bytes) {
+    std::error_code ec;
+    co_await asio::async_write(socket_, asio::buffer(bytes.data(), bytes.size()), asio::redirect_error(asio::use_awaitable, ec));
+    if (ec && !timed_out_) log_.verbose(name_, ": write failed: ", ec.message());
+    co_return !ec;
+}
+
+awaitable<void> Session::watchdog(std::shared_ptr<Session> /*self: keeps the session alive*/) {
+    // The timeouts of the asio examples (cpp20/timeouts): one timer per connection, one
+    // deadline that each step moves. When it passes, the socket is closed and the pending read
+    // or write ends with an error.
+    while (!finished_) {
+        timer_.expires_at(deadline_);
+        std::error_code ec;
+        co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (finished_ || steady_clock::now() < deadline_) continue;
+        timed_out_ = true;
+        const char* what = phase_ == Phase::http ? "no complete request within the handshake timeout"
+                           : phase_ == Phase::websocket ? "idle for longer than the idle timeout"
+                                                        : "the peer did not finish closing in time";
+        log_.info(name_, ": ", what, ": dropped");
+        socket_.close(ec);
+        break;
+    }
+}
+
+awaitable<void> Session::run(std::shared_ptr<Session> self) {
+    log_.verbose(name_, ": connected");
+    ws::HttpParser parser(ws::HttpParser::Kind::request);
+    std::string head_text;  // the request as received, for --trace
+    std::string_view in;
+    for (;;) {  // read the request head, under the handshake deadline
+        std::error_code ec;
+        const std::size_t n = co_await read_some(ec);
+        if (ec) {
+            if (!timed_out_) log_.verbose(name_, ": gone before the request was complete (", ec.message(), ")");
+            break;
+        }
+        in = std::string_view(buffer_.data(), n);
+        const std::size_t before = in.size();
+        const auto result = parser.push(in);
+        if (log_.tracing()) head_text.append(buffer_.data(), before - in.size());
+        if (result == ws::HttpParser::Result::incomplete) continue;
+        if (log_.tracing()) log_.trace(name_, ": request head\n", describe_http_head("  > ", head_text));
+        if (result == ws::HttpParser::Result::error) {
+            log_.info(name_, ": bad request: ", parser.error_status(), " ", parser.error_reason());
+            co_await respond_and_close(ws::http_error_response(parser.error_status(), parser.error_reason()));
+            break;
+        }
+        const ws::HttpHead& request = parser.head();
+        const std::string path = request.target.substr(0, request.target.find('?'));
+        if (path == "/" || path == "/index.html") {
+            if (request.method != "GET") {
+                log_.info(name_, ": ", request.method, " ", request.target, " -> 405");
+                co_await respond_and_close(ws::http_error_response(405, "only GET here", "Allow: GET\r\n"));
+            } else {
+                log_.verbose(name_, ": GET ", request.target, " -> 200 page");
+                co_await respond_and_close(echo_page_response());
+            }
+        } else if (path == "/ws") {
+            ws::ServerHandshakeOptions options{config_.allowed_origins, config_.subprotocols};
+            const ws::HandshakeResult hs = ws::evaluate_handshake(request, options);
+            if (log_.tracing()) {
+                std::string text = name_ + ": opening handshake, checks in order:";
+                for (const auto& step : hs.steps) text += "\n  " + step;
+                if (hs.accepted()) {
+                    text += "\n  accept computation (RFC 6455 4.2.2 item 5.4):";
+                    for (const auto& line : ws::explain_accept(*request.find("Sec-WebSocket-Key"))) text += "\n    " + line;
+                }
+                text += "\n" + describe_http_head("  < ", hs.response.substr(0, hs.response.find("\r\n\r\n") + 4));
+                log_.trace(text);
+            }
+            if (!hs.accepted()) {
+                log_.info(name_, ": handshake refused: ", hs.status, " ", hs.reason);
+                co_await respond_and_close(hs.response);
+            } else {
+                const bool sent = co_await write_all(hs.response);
+                if (sent) {
+                    log_.verbose(name_, ": WebSocket open", hs.subprotocol.empty() ? "" : " subprotocol " + hs.subprotocol);
+                    co_await serve_websocket(in);
+                }
+            }
+        } else {
+            log_.info(name_, ": ", request.method, " ", request.target, " -> 404");
+            co_await respond_and_close(ws::http_error_response(404, "no such page: try / or /ws"));
+        }
+        break;
+    }
+    std::error_code ec;
+    socket_.close(ec);
+    finished_ = true;
+    timer_.cancel();
+    server_->sessions.erase(self);
+}
+
+// By value: a coroutine's view or reference parameters may outlive what they refer to.
+awaitable<void> Session::respond_and_close(std::string response) {
+    // (Each co_await is a statement of its own: GCC 12 miscompiles co_await inside conditions.)
+    const bool sent = co_await write_all(response);
+    if (sent) co_await finish();
+}
+
+void Session::handle(ws::Connection& conn, const ws::Event& event) {
+    using Kind = ws::Event::Kind;
+    switch (event.kind) {
+    case Kind::text:
+    case Kind::binary:
+        log_.verbose(name_, ": ", ws::event_kind_name(event.kind), " message of ", event.data.size(), " bytes: echo");
+        if (event.kind == Kind::text) conn.send_text(event.data);
+        else conn.send_binary(event.data);
+        break;
+    case Kind::ping: log_.verbose(name_, ": ping of ", event.data.size(), " bytes: pong queued"); break;
+    case Kind::pong: log_.verbose(name_, ": pong of ", event.data.size(), " bytes (ignored)"); break;
+    case Kind::close:
+        log_.verbose(name_, ": client closed with ", event.code, " (", ws::close_code_name(event.code), ")",
+                     event.data.empty() ? "" : " reason: ", event.data);
+        break;
+    case Kind::error:
+        log_.info(name_, ": protocol violation, closing with ", event.code, " (", ws::close_code_name(event.code),
+                  "): ", event.data);
+        break;
+    case Kind::none: break;
+    }
+}
+
+awaitable<void> Session::serve_websocket(std::string_view leftover) {
+    phase_ = Phase::websocket;
+    ws::Connection conn(ws::Role::server, ws::ConnectionOptions{config_.max_message});
+    if (log_.tracing()) {
+        conn.set_frame_observer([this](const ws::FrameTrace& frame) { log_.trace(name_, ": ", describe_frame(frame)); });
+    }
+    std::string_view in = leftover;  // bytes that came with the request belong to the first frame
+    arm(config_.idle_timeout);
+    for (;;) {
+        while (const ws::Event event = conn.receive(in)) handle(conn, event);
+        // Everything queued goes out before we read again: a client that does not read its
+        // echoes stops being read (backpressure), and our memory stays bounded.
+        if (conn.has_output()) {
+            const bool sent = co_await write_all(conn.pending_output());
+            if (!sent) co_return;
+            conn.consume_output(conn.pending_output().size());
+        }
+        if (conn.should_close_tcp()) break;  // closing handshake done, or the peer failed it
+        if (stopping_ && conn.state() == ws::Connection::State::open) {
+            log_.verbose(name_, ": server shutting down: close 1001");
+            conn.close(ws::close_code::going_away, "server shutting down");
+            continue;
+        }
+        if (conn.state() == ws::Connection::State::closing) {
+            phase_ = Phase::closing;
+            arm(config_.close_timeout);
+        } else {
+            arm(config_.idle_timeout);
+        }
+        std::error_code ec;
+        const std::size_t n = co_await read_some(ec);
+        if (ec == asio::error::operation_aborted && stopping_ && !timed_out_) continue;
+        if (ec) {
+            // 1006: the TCP connection ended without a closing handshake (RFC 6455 7.1.5).
+            if (!timed_out_) log_.verbose(name_, ": connection lost without a close (1006): ", ec.message());
+            co_return;
+        }
+        in = std::string_view(buffer_.data(), n);
+    }
+    co_await finish();
+}
+
+awaitable<void> Session::finish() {
+    // The server closes TCP first (RFC 6455 7.1.1). shutdown(send) sends our FIN after the last
+    // byte; then we read and drop whatever the client still sends until its FIN, so that
+    // closing never turns into a reset (RST) that could destroy our last bytes in its buffers.
+    phase_ = Phase::closing;
+    std::error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_send, ec);
+    arm(config_.close_timeout);
+    for (std::size_t drained = 0; !ec && drained < max_drain_bytes;) {
+        const std::size_t n = co_await read_some(ec);
+        drained += n;
+    }
+}
+
+EchoServer::EchoServer(asio::io_context& io, const tcp::endpoint& endpoint, EchoServerConfig config,
+                       course::Logger& log)
+    : state_(std::make_shared<State>(io, endpoint, std::move(config), log)) {}
+
+EchoServer::~EchoServer() = default;
+
+tcp::endpoint EchoServer::local_endpoint() const { return state_->acceptor.local_endpoint(); }
+
+namespace {
+
+awaitable<void> accept_loop(std::shared_ptr<EchoServer::State> state) {
+    for (;;) {
+        std::error_code ec;
+        tcp::socket socket = co_await state->acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+        if (state->stopping) co_return;
+        if (ec) {  // e.g. out of file descriptors: wait a little instead of spinning
+            state->log.info("accept failed: ", ec.message());
+            asio::steady_timer pause(state->acceptor.get_executor(), accept_retry_delay);
+            co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            continue;
+        }
+        socket.set_option(tcp::no_delay(true), ec);  // small frames go out at once
+        auto session = std::make_shared<Session>(std::move(socket), state, ++state->next_id);
+        state->sessions.insert(session);
+        session->start();
+    }
+}
+
+}  // namespace
+
+void EchoServer::start() {
+    asio::co_spawn(state_->acceptor.get_executor(), accept_loop(state_), report_to(state_->log, "accept loop"));
+}
+
+void EchoServer::shutdown() {
+    state_->stopping = true;
+    std::error_code ec;
+    state_->acceptor.close(ec);
+    const auto sessions = state_->sessions;  // a copy: stop() may end a session at once
+    for (const auto& session : sessions) session->stop();
+}
+
+}  // namespace lesson04

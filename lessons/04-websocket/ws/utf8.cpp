@@ -1,0 +1,58 @@
+#include "ws/utf8.hpp"
+
+#include <cstring>
+
+namespace ws {
+
+bool Utf8Validator::feed(std::string_view bytes) noexcept {
+    if (failed_) return false;
+    const auto* p = reinterpret_cast<const std::uint8_t*>(bytes.data());
+    const auto* const end = p + bytes.size();
+    while (p < end) {
+        if (needed_ == 0) {
+            // Fast path: 8 bytes of ASCII at a time (no byte has its top bit set).
+            while (end - p >= 8) {
+                std::uint64_t word;
+                std::memcpy(&word, p, sizeof word);
+                if ((word & 0x8080808080808080ULL) != 0) break;
+                p += 8;
+            }
+            if (p == end) break;
+            const std::uint8_t lead = *p++;
+            if (lead < 0x80) continue;
+            lower_ = 0x80;
+            upper_ = 0xBF;
+            if (lead >= 0xC2 && lead <= 0xDF) {
+                needed_ = 1;
+            } else if (lead >= 0xE0 && lead <= 0xEF) {
+                needed_ = 2;
+                if (lead == 0xE0) lower_ = 0xA0;  // E0 80..9F would be overlong
+                if (lead == 0xED) upper_ = 0x9F;  // ED A0..BF would be a UTF-16 surrogate
+            } else if (lead >= 0xF0 && lead <= 0xF4) {
+                needed_ = 3;
+                if (lead == 0xF0) lower_ = 0x90;  // F0 80..8F would be overlong
+                if (lead == 0xF4) upper_ = 0x8F;  // F4 90.. would be past U+10FFFF
+            } else {  // 80..BF (a continuation with no lead), C0, C1 (overlong) or F5..FF
+                failed_ = true;
+                return false;
+            }
+        } else {
+            const std::uint8_t byte = *p++;
+            if (byte < lower_ || byte > upper_) {
+                failed_ = true;
+                return false;
+            }
+            lower_ = 0x80;
+            upper_ = 0xBF;
+            --needed_;
+        }
+    }
+    return true;
+}
+
+bool is_valid_utf8(std::string_view bytes) noexcept {
+    Utf8Validator validator;
+    return validator.feed(bytes) && validator.complete();
+}
+
+}  // namespace ws

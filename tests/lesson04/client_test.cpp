@@ -1,0 +1,293 @@
+// 04-ws-client as a student runs it: a child process whose stdin and stdout the test drives,
+// against 04-ws-server, and against a scripted fake server on a raw socket where the test
+// must control the exact bytes (a frame glued to the 101 answer).
+
+#include "ws_test_helpers.hpp"
+
+#include "tests/support/child_process.hpp"
+#include "ws/handshake.hpp"
+
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <csignal>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+using namespace std::literals;
+using namespace lesson04::testing;
+using course::testing::ChildProcess;
+using course::testing::bin_path;
+using course::testing::start_server;
+
+class WsClientTest : public ::testing::Test {
+protected:
+    void SetUp() override { server_ = start_server("04-ws-server"); }
+    std::string url(std::string_view path = "/ws") const {
+        return "ws://127.0.0.1:" + std::to_string(server_.port) + std::string(path);
+    }
+    std::unique_ptr<ChildProcess> client(std::vector<std::string> args = {}) {
+        std::vector<std::string> argv{bin_path("04-ws-client"), url()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        auto process = std::make_unique<ChildProcess>(argv);
+        EXPECT_TRUE(process->wait_for_stderr("connected to ws://")) << process->stderr_text();
+        return process;
+    }
+    course::testing::ServerProcess server_;
+};
+
+TEST_F(WsClientTest, SendsEachLineAsTextAndPrintsTheEcho) {
+    auto c = client();
+    c->write_stdin("hello\nκόσμε\n");
+    EXPECT_EQ(c->read_line(), "hello");
+    EXPECT_EQ(c->read_line(), "κόσμε");
+}
+
+TEST_F(WsClientTest, EndOfInputClosesWith1000AndExitsZero) {
+    auto c = client();
+    c->write_stdin("bye\n");
+    EXPECT_EQ(c->read_line(), "bye");
+    c->close_stdin();
+    EXPECT_EQ(c->read_line(), "close: 1000");
+    EXPECT_EQ(c->wait(), 0);
+}
+
+TEST_F(WsClientTest, CommandsForBinaryPingFragmentsAndClose) {
+    auto c = client();
+    c->write_stdin("/binary abc\n");
+    EXPECT_EQ(c->read_line(), "binary 3 bytes: 61 62 63");
+    c->write_stdin("/ping are you there\n");
+    EXPECT_EQ(c->read_line(), "pong: are you there");
+    c->write_stdin("/frag 4 h\xC3\xA9llo w\xC3\xB6rld\n");  // fragments cut inside UTF-8 sequences
+    EXPECT_EQ(c->read_line(), "h\xC3\xA9llo w\xC3\xB6rld");
+    c->write_stdin("//slash\n");
+    EXPECT_EQ(c->read_line(), "/slash");
+    c->write_stdin("/close 4000 see you\n");
+    EXPECT_EQ(c->read_line(), "close: 4000");
+    EXPECT_EQ(c->wait(), 0);
+}
+
+TEST_F(WsClientTest, BinaryMessagesShowAtMost32BytesInHex) {
+    auto c = client();
+    c->write_stdin("/binary " + std::string(40, 'A') + "\n");
+    std::string expected = "binary 40 bytes:";
+    for (int i = 0; i < 32; ++i) expected += " 41";
+    EXPECT_EQ(c->read_line(), expected);
+}
+
+struct Violation {
+    std::string command;
+    std::string close_line;
+    friend void PrintTo(const Violation& v, std::ostream* os) { *os << v.command; }
+};
+
+class WsClientViolationTest : public ::testing::TestWithParam<Violation> {};
+
+TEST_P(WsClientViolationTest, PrintsTheCloseCodeTheServerAnswersWith) {
+    const auto server = start_server("04-ws-server");
+    ChildProcess c({bin_path("04-ws-client"), "ws://127.0.0.1:" + std::to_string(server.port) + "/ws"});
+    c.write_stdin(GetParam().command + "\n");
+    const auto line = c.read_line();
+    ASSERT_TRUE(line) << c.stderr_text();
+    EXPECT_EQ(line->substr(0, GetParam().close_line.size()), GetParam().close_line) << *line;
+    EXPECT_EQ(c.wait(), 0) << "the closing handshake still completes";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Deliberate, WsClientViolationTest,
+    ::testing::Values(Violation{"/unmasked hi", "close: 1002"}, Violation{"/rsv hi", "close: 1002"},
+                      Violation{"/bigping", "close: 1002"}, Violation{"/badclose", "close: 1002"},
+                      Violation{"/badutf8", "close: 1007"}, Violation{"/raw 83 80 00 00 00 00", "close: 1002"}),
+    [](const auto& test) {
+        std::string name;
+        for (const char ch : test.param.command.substr(1)) {
+            if (std::isalnum(static_cast<unsigned char>(ch))) name += ch;
+        }
+        return name;
+    });
+
+TEST_F(WsClientTest, ChunkOneWritesEverythingByteByByteAndStillWorks) {
+    auto c = client({"--chunk", "1"});
+    c->write_stdin("tiny pieces\n/ping p\n");
+    EXPECT_EQ(c->read_line(), "tiny pieces");
+    EXPECT_EQ(c->read_line(), "pong: p");
+}
+
+TEST_F(WsClientTest, TraceGoesToStderrAndStdoutStaysClean) {
+    auto c = client({"--trace"});
+    c->write_stdin("traced\n");
+    EXPECT_EQ(c->read_line(), "traced");
+    EXPECT_TRUE(c->wait_for_stderr("Sec-WebSocket-Accept is "));
+    EXPECT_TRUE(c->wait_for_stderr("frame out: FIN=1 RSV=000 opcode=0x1 (text) MASK=1 key="));
+    EXPECT_TRUE(c->wait_for_stderr("payload masked (as on the wire)"));
+    EXPECT_TRUE(c->wait_for_stderr("frame in:  FIN=1 RSV=000 opcode=0x1 (text) MASK=0 length=6 (7-bit)"));
+}
+
+TEST_F(WsClientTest, ServerShutdownIsPrintedAsClose1001) {
+    auto c = client();
+    c->write_stdin("x\n");
+    ASSERT_EQ(c->read_line(), "x");
+    server_.process->send_signal(SIGTERM);
+    EXPECT_EQ(c->read_line(), "close: 1001 server shutting down");
+    EXPECT_EQ(c->wait(), 0);
+    EXPECT_EQ(server_.process->wait(), 0);
+}
+
+TEST_F(WsClientTest, RejectedHandshakeIsOneLineWithTheStatusAndFailure) {
+    ChildProcess c({bin_path("04-ws-client"), url("/nope")});
+    const auto code = c.wait();
+    ASSERT_TRUE(code);
+    EXPECT_NE(*code, 0);
+    EXPECT_TRUE(c.wait_for_stderr("handshake rejected: HTTP 404 Not Found")) << c.stderr_text();
+    EXPECT_EQ(c.read_all_stdout(), "");
+}
+
+TEST(WsClientProcessTest, RefusedConnectionIsOneLineAndFailure) {
+    int port = 0;
+    {  // a port nobody listens on: bind one, then close it
+        const auto server = start_server("04-ws-server");
+        port = server.port;
+        server.process->send_signal(SIGTERM);
+        ASSERT_EQ(server.process->wait(), 0);
+    }
+    ChildProcess c({bin_path("04-ws-client"), "ws://127.0.0.1:" + std::to_string(port) + "/ws"});
+    const auto code = c.wait();
+    ASSERT_TRUE(code);
+    EXPECT_NE(*code, 0);
+    EXPECT_TRUE(c.wait_for_stderr("cannot connect")) << c.stderr_text();
+}
+
+TEST(WsClientProcessTest, BadUrlIsOneLineAndFailure) {
+    ChildProcess c({bin_path("04-ws-client"), "wss://example.com/"});
+    const auto code = c.wait();
+    ASSERT_TRUE(code);
+    EXPECT_NE(*code, 0);
+    EXPECT_TRUE(c.wait_for_stderr("TLS")) << c.stderr_text();
+}
+
+// ---- against a fake server, byte by byte
+
+// A one-shot listener on 127.0.0.1 (port 0) for scripting a server's exact bytes.
+class FakeServer {
+public:
+    FakeServer() {
+        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof addr;
+        if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 || ::listen(fd_, 1) != 0 ||
+            ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+            throw std::runtime_error("fake server: cannot listen");
+        }
+        port_ = ntohs(addr.sin_port);
+    }
+    ~FakeServer() {
+        if (client_ >= 0) ::close(client_);
+        ::close(fd_);
+    }
+    std::uint16_t port() const { return port_; }
+
+    // Accepts the client and reads its request head (up to the blank line).
+    std::string accept_request() {
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, 5000) != 1) throw std::runtime_error("fake server: no client");
+        client_ = ::accept(fd_, nullptr, nullptr);
+        std::string head;
+        while (head.find("\r\n\r\n") == std::string::npos) head += read_some();
+        return head;
+    }
+    std::string read_some() {
+        pollfd p{client_, POLLIN, 0};
+        if (::poll(&p, 1, 5000) != 1) throw std::runtime_error("fake server: client silent");
+        char buffer[4096];
+        const ssize_t n = ::read(client_, buffer, sizeof buffer);
+        if (n <= 0) throw std::runtime_error("fake server: client gone");
+        return {buffer, static_cast<std::size_t>(n)};
+    }
+    void send(std::string_view bytes) {
+        if (::write(client_, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) {
+            throw std::runtime_error("fake server: short write");
+        }
+    }
+    void close_client() {
+        ::close(client_);
+        client_ = -1;
+    }
+
+private:
+    int fd_ = -1;
+    int client_ = -1;
+    std::uint16_t port_ = 0;
+};
+
+std::string accept_for(const std::string& request) {
+    const std::size_t at = request.find("Sec-WebSocket-Key: ") + 19;
+    return ws::compute_accept(request.substr(at, request.find("\r\n", at) - at));
+}
+
+TEST(WsClientFakeServerTest, AFrameGluedToThe101AnswerIsNotLost) {
+    FakeServer fake;
+    ChildProcess c({bin_path("04-ws-client"), "ws://127.0.0.1:" + std::to_string(fake.port()) + "/chat"});
+    const std::string request = fake.accept_request();
+    EXPECT_EQ(request.substr(0, 20), "GET /chat HTTP/1.1\r\n");
+    EXPECT_NE(request.find("Sec-WebSocket-Version: 13\r\n"), std::string::npos);
+    // The 101 answer and two frames in one write: the client must read past the blank line.
+    fake.send("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              "Sec-WebSocket-Accept: " + accept_for(request) + "\r\n\r\n" + "\x81\x05Hello\x89\x02hi"s);
+    EXPECT_EQ(c.read_line(), "Hello");
+    // The ping is answered with a masked pong carrying "hi".
+    ws::Connection server_side(ws::Role::server);
+    std::string_view in;
+    std::string bytes;
+    ws::Event event;
+    while (!event) {
+        bytes = fake.read_some();
+        in = bytes;
+        event = server_side.receive(in);
+    }
+    EXPECT_EQ(describe(event), "pong:hi");
+    // Server-initiated close: the client answers and waits for us to close TCP.
+    fake.send("\x88\x02\x03\xe8"s);
+    EXPECT_EQ(c.read_line(), "close: 1000");
+    for (;;) {
+        while (!in.empty()) {
+            if (const ws::Event next = server_side.receive(in)) {
+                EXPECT_EQ(describe(next), "close 1000:");
+                fake.close_client();
+                EXPECT_EQ(c.wait(), 0);
+                return;
+            }
+        }
+        bytes = fake.read_some();
+        in = bytes;
+    }
+}
+
+TEST(WsClientFakeServerTest, AWrongAcceptIsRefused) {
+    FakeServer fake;
+    ChildProcess c({bin_path("04-ws-client"), "ws://127.0.0.1:" + std::to_string(fake.port()) + "/"});
+    fake.accept_request();
+    fake.send("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n");
+    const auto code = c.wait();
+    ASSERT_TRUE(code);
+    EXPECT_NE(*code, 0);
+    EXPECT_TRUE(c.wait_for_stderr("wrong or missing Sec-WebSocket-Accept")) << c.stderr_text();
+}
+
+TEST(WsClientFakeServerTest, AHeadSplitOverManyWritesIsReassembled) {
+    FakeServer fake;
+    ChildProcess c({bin_path("04-ws-client"), "ws://127.0.0.1:" + std::to_string(fake.port()) + "/"});
+    const std::string request = fake.accept_request();
+    const std::string answer = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                               "Sec-WebSocket-Accept: " + accept_for(request) + "\r\n\r\n\x81\x02ok"s;
+    for (const char ch : answer) fake.send(std::string_view(&ch, 1));
+    EXPECT_EQ(c.read_line(), "ok");
+}
+
+}  // namespace

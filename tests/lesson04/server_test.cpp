@@ -1,0 +1,369 @@
+// 04-ws-server as a student runs it: a process on port 0, talked to over real sockets, byte
+// by byte where it matters. Every handshake refusal, every close code, timeouts, and one bad
+// client among good ones.
+
+#include "ws_peer.hpp"
+
+#include "tests/support/child_process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <thread>
+
+namespace {
+
+using namespace std::literals;
+using namespace lesson04::testing;
+using course::testing::ChildProcess;
+using course::testing::bin_path;
+using course::testing::start_server;
+using ws::Opcode;
+
+std::string status_line(const std::string& response) { return response.substr(0, response.find("\r\n")); }
+
+class WsServerTest : public ::testing::Test {
+protected:
+    void start(std::vector<std::string> args = {}) { server_ = start_server("04-ws-server", std::move(args)); }
+    std::uint16_t port() const { return server_.port; }
+    WsPeer open(std::string_view extra_headers = "") { return WsPeer::open(port(), extra_headers); }
+    course::testing::ServerProcess server_;
+};
+
+// ---- HTTP and the opening handshake
+
+TEST_F(WsServerTest, ServesThePageOnGetRoot) {
+    start();
+    const std::string response = http_exchange(port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(status_line(response), "HTTP/1.1 200 OK");
+    EXPECT_NE(response.find("Content-Type: text/html"), std::string::npos);
+    EXPECT_NE(response.find("id=\"status\""), std::string::npos);
+    EXPECT_NE(response.find("new WebSocket("), std::string::npos);
+    EXPECT_NE(response.find("\"/ws\""), std::string::npos);
+    EXPECT_EQ(response.find("<script src"), std::string::npos) << "no CDN, no framework";
+    // The DOM the browser tests rely on, and text from the network inserted as text only.
+    for (const char* id : {"id=\"message\"", "id=\"send\"", "id=\"log\"", "\"received\"", "\"sent\""}) {
+        EXPECT_NE(response.find(id), std::string::npos) << id;
+    }
+    EXPECT_NE(response.find("textContent"), std::string::npos);
+    EXPECT_EQ(response.find("innerHTML"), std::string::npos);
+    const std::size_t body = response.find("\r\n\r\n") + 4;
+    const std::size_t length_at = response.find("Content-Length: ") + 16;
+    EXPECT_EQ(std::stoul(response.substr(length_at)), response.size() - body);
+}
+
+TEST_F(WsServerTest, UnknownPathIs404) {
+    start();
+    EXPECT_EQ(status_line(http_exchange(port(), "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n")), "HTTP/1.1 404 Not Found");
+}
+
+TEST_F(WsServerTest, AcceptsTheRfc6455SampleKey) {
+    start();
+    auto socket = TestSocket::connect(port());
+    socket.send_all(upgrade_request());
+    WsPeer peer(std::move(socket));
+    const std::string head = peer.read_handshake_answer();
+    EXPECT_NE(head.find("Upgrade: websocket\r\n"), std::string::npos);
+    EXPECT_NE(head.find("Connection: Upgrade\r\n"), std::string::npos);
+}
+
+struct Refusal {
+    std::string name;
+    std::string request;
+    std::string status;
+    std::string header;  // a header the answer must carry, or ""
+    friend void PrintTo(const Refusal& r, std::ostream* os) { *os << r.name; }
+};
+
+class WsHandshakeRefusalTest : public ::testing::TestWithParam<Refusal> {};
+
+TEST_P(WsHandshakeRefusalTest, AnswersWithTheStatusAndCloses) {
+    const auto server = start_server("04-ws-server", {"--allowed-origin", "http://good.example"});
+    const std::string response = http_exchange(server.port, GetParam().request);
+    EXPECT_EQ(status_line(response), GetParam().status) << response;
+    if (!GetParam().header.empty()) {
+        EXPECT_NE(response.find(GetParam().header), std::string::npos) << response;
+    }
+    EXPECT_TRUE(server.process->wait_for_stderr(GetParam().status.substr(9, 3)));
+}
+
+const std::string good_origin = "Origin: http://good.example\r\n";
+
+INSTANTIATE_TEST_SUITE_P(
+    Statuses, WsHandshakeRefusalTest,
+    ::testing::Values(
+        Refusal{"MalformedRequestLine", "GET /ws\r\n\r\n", "HTTP/1.1 400 Bad Request", ""},
+        Refusal{"KeyNotBase64Of16Bytes",
+                "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                "Sec-WebSocket-Key: c2hvcnQ=\r\nSec-WebSocket-Version: 13\r\n" + good_origin + "\r\n",
+                "HTTP/1.1 400 Bad Request", ""},
+        Refusal{"PostIs405", "POST /ws HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 405 Method Not Allowed",
+                "Allow: GET\r\n"},
+        Refusal{"Version8Is426",
+                "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n" + good_origin + "\r\n",
+                "HTTP/1.1 426 Upgrade Required", "Sec-WebSocket-Version: 13\r\n"},
+        Refusal{"PlainGetOnWsIs426", "GET /ws HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 426 Upgrade Required",
+                "Upgrade: websocket\r\n"},
+        Refusal{"ForeignOriginIs403", upgrade_request("/ws", "Origin: http://evil.example\r\n"), "HTTP/1.1 403 Forbidden", ""},
+        Refusal{"HugeHeadersAre431", "GET /ws HTTP/1.1\r\nHost: x\r\n" + std::string(100, 'X') + ": " +
+                                         std::string(3000, 'v') + "\r\nY: " + std::string(3000, 'v') + "\r\nZ: " +
+                                         std::string(3000, 'v') + "\r\n\r\n",
+                "HTTP/1.1 431 Request Header Fields Too Large", ""},
+        Refusal{"TooManyHeadersAre431", [] {
+                    std::string r = "GET /ws HTTP/1.1\r\nHost: x\r\n";
+                    for (int i = 0; i < 100; ++i) r += "X-" + std::to_string(i) + ": 1\r\n";
+                    return r + "\r\n";
+                }(),
+                "HTTP/1.1 431 Request Header Fields Too Large", ""}),
+    [](const auto& test) { return test.param.name; });
+
+TEST_F(WsServerTest, AllowedOriginIsAccepted) {
+    start({"--allowed-origin", "http://good.example", "--allowed-origin", "http://other.example"});
+    auto peer = open("Origin: http://other.example\r\n");
+    peer.send_text("hi");
+    EXPECT_EQ(peer.next(), "text:hi");
+}
+
+TEST_F(WsServerTest, ChoosesASubprotocolTheClientOffers) {
+    start({"--protocol", "echo.v1"});
+    auto socket = TestSocket::connect(port());
+    socket.send_all(upgrade_request("/ws", "Sec-WebSocket-Protocol: other, echo.v1\r\n"));
+    WsPeer peer(std::move(socket));
+    EXPECT_NE(peer.read_handshake_answer().find("Sec-WebSocket-Protocol: echo.v1\r\n"), std::string::npos);
+}
+
+// ---- echo
+
+TEST_F(WsServerTest, EchoesTextAsTextAndBinaryAsBinary) {
+    start();
+    auto peer = open();
+    peer.send_text("Hello, κόσμε");
+    EXPECT_EQ(peer.next(), "text:Hello, κόσμε");
+    std::string all;
+    for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
+    peer.send(Opcode::binary, all);
+    EXPECT_EQ(peer.next(), "binary:" + all);
+    peer.send_text("");
+    EXPECT_EQ(peer.next(), "text:");
+}
+
+TEST_F(WsServerTest, EchoesAFragmentedMessageAsOneWithAPingBetweenFragments) {
+    start();
+    auto peer = open();
+    peer.send(Opcode::text, "frag", false);
+    peer.send(Opcode::ping, "mid");
+    peer.send(Opcode::continuation, "men", false);
+    peer.send(Opcode::continuation, "ted", true);
+    EXPECT_EQ(peer.next(), "pong:mid");
+    EXPECT_EQ(peer.next(), "text:fragmented");
+}
+
+TEST_F(WsServerTest, EchoesAMessageOfExactlyTheDefaultMaximum) {
+    start();
+    auto peer = open();
+    std::string big(16 * 1024 * 1024, '\0');
+    for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 31) >> 4);
+    peer.send(Opcode::binary, big);
+    const std::string echo = peer.next(20s);
+    EXPECT_TRUE(echo == "binary:" + big) << "16 MiB echo differs (size " << echo.size() << ")";
+}
+
+TEST_F(WsServerTest, CopesWithEverythingSentOneByteAtATime) {
+    start();
+    auto socket = TestSocket::connect(port());
+    const std::string bytes = upgrade_request() + frame(Opcode::text, "one byte at a time", false) +
+                              frame(Opcode::ping, "p") + frame(Opcode::continuation, " works");
+    for (const char c : bytes) socket.send_all(std::string_view(&c, 1));
+    WsPeer peer(std::move(socket));
+    peer.read_handshake_answer();
+    EXPECT_EQ(peer.next(), "pong:p");
+    EXPECT_EQ(peer.next(), "text:one byte at a time works");
+}
+
+TEST_F(WsServerTest, AFrameInTheSameSegmentAsTheHandshakeIsNotLost) {
+    start();
+    auto socket = TestSocket::connect(port());
+    socket.send_all(upgrade_request() + client_text("early"));
+    WsPeer peer(std::move(socket));
+    peer.read_handshake_answer();
+    EXPECT_EQ(peer.next(), "text:early");
+}
+
+TEST_F(WsServerTest, UnsolicitedPongIsIgnored) {
+    start();
+    auto peer = open();
+    peer.send(Opcode::pong, "nobody asked");
+    peer.send_text("still here");
+    EXPECT_EQ(peer.next(), "text:still here");
+}
+
+// ---- closing
+
+TEST_F(WsServerTest, ClosingHandshakeEchoesTheCodeAndTheServerClosesTcp) {
+    start();
+    auto peer = open();
+    peer.send(Opcode::close, close_body(1000, "done"));
+    EXPECT_EQ(peer.next(), "close 1000:");
+    EXPECT_TRUE(peer.socket().wait_for_close(5s)) << "the server closes TCP once the handshake is done";
+}
+
+struct Violation {
+    std::string name;
+    std::string bytes;
+    std::uint16_t code;
+    friend void PrintTo(const Violation& v, std::ostream* os) { *os << v.name; }
+};
+
+class WsServerViolationTest : public ::testing::TestWithParam<Violation> {};
+
+TEST_P(WsServerViolationTest, ClosesWithTheRfcCodeThenEndsTcp) {
+    const auto server = start_server("04-ws-server", {"--max-message", "1000"});
+    auto peer = WsPeer::open(server.port);
+    peer.send_raw(GetParam().bytes);
+    const std::string event = peer.next();
+    EXPECT_EQ(event.substr(0, 10), "close " + std::to_string(GetParam().code)) << event;
+    EXPECT_TRUE(peer.answer_close_and_expect_tcp_close(GetParam().code));
+    EXPECT_TRUE(server.process->wait_for_stderr("closing with " + std::to_string(GetParam().code)));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Rfc6455, WsServerViolationTest,
+    ::testing::Values(
+        Violation{"UnmaskedFrame", frame(Opcode::text, "hi", true, false), 1002},
+        Violation{"RsvBitWithoutExtension", "\xc1\x82\x37\xfa\x21\x3d\x5f\x93"s, 1002},
+        Violation{"UnknownOpcode", "\x83\x80\x37\xfa\x21\x3d"s, 1002},
+        Violation{"ControlFrameOver125Bytes", frame(Opcode::ping, std::string(126, 'p')), 1002},
+        Violation{"FragmentedControlFrame", frame(Opcode::ping, "p", false), 1002},
+        Violation{"ContinuationWithNothingToContinue", frame(Opcode::continuation, "x"), 1002},
+        Violation{"NewMessageInsideAnUnfinishedOne", frame(Opcode::text, "a", false) + client_text("b"), 1002},
+        Violation{"LengthWithTopBitSet", "\x82\xff\x80\x00\x00\x00\x00\x00\x00\x01\x37\xfa\x21\x3d"s, 1002},
+        Violation{"CloseWithOneByteBody", frame(Opcode::close, "\x03"), 1002},
+        Violation{"ReservedCloseCode", frame(Opcode::close, close_body(1004)), 1002},
+        Violation{"InvalidUtf8", client_text("\xC3\x28"), 1007},
+        Violation{"CloseReasonNotUtf8", frame(Opcode::close, close_body(1000, "\xFF")), 1007},
+        Violation{"MessageOverTheMaximum", frame(Opcode::binary, std::string(1001, 'b')), 1009}),
+    [](const auto& test) { return test.param.name; });
+
+TEST_F(WsServerTest, NoDataIsTakenAfterTheClientsClose) {
+    start();
+    auto peer = open();
+    peer.send_raw(frame(Opcode::close, close_body(1000)) + client_text("too late"));
+    EXPECT_EQ(peer.next(), "close 1000:");
+    EXPECT_EQ(peer.next(), "eof") << "no echo of a message sent after the close";
+}
+
+// ---- timeouts, many clients, bad clients, shutdown
+
+TEST_F(WsServerTest, ClientStalledMidHandshakeIsDroppedAfterTheTimeout) {
+    start({"--handshake-timeout", "0.3"});
+    auto stalled = TestSocket::connect(port());
+    stalled.send_all("GET /ws HTTP/1.1\r\nHost: x\r\n");  // and nothing more
+    auto good = open();  // meanwhile another client is served at once
+    good.send_text("not blocked");
+    EXPECT_EQ(good.next(), "text:not blocked");
+    EXPECT_TRUE(stalled.wait_for_close(5s));
+    EXPECT_TRUE(server_.process->wait_for_stderr("no complete request within the handshake timeout"));
+}
+
+TEST_F(WsServerTest, IdleWebSocketIsDroppedAfterTheIdleTimeout) {
+    start({"--idle-timeout", "0.3"});
+    auto peer = open();
+    EXPECT_EQ(peer.next(), "eof");
+    EXPECT_TRUE(server_.process->wait_for_stderr("idle for longer than the idle timeout"));
+}
+
+TEST_F(WsServerTest, ABadClientDoesNotDisturbTheOthers) {
+    start();
+    auto good = open();
+    auto bad = open();
+    bad.send_raw("\xff\xff\xff\xff garbage"s);
+    EXPECT_EQ(bad.next().substr(0, 10), "close 1002");
+    good.send_text("unaffected");
+    EXPECT_EQ(good.next(), "text:unaffected");
+    {
+        auto rude = TestSocket::connect(port());
+        rude.send_all(upgrade_request() + frame(Opcode::binary, std::string(100000, 'r')).substr(0, 5000));
+        rude.reset();  // gone mid-frame with an RST
+    }
+    good.send_text("still fine");
+    EXPECT_EQ(good.next(), "text:still fine");
+}
+
+TEST_F(WsServerTest, ServesManyConnectionsAtOnce) {
+    start();
+    std::vector<WsPeer> peers;
+    for (int i = 0; i < 50; ++i) peers.push_back(open());
+    for (std::size_t i = 0; i < peers.size(); ++i) peers[i].send_text("client " + std::to_string(i));
+    for (std::size_t i = peers.size(); i-- > 0;) EXPECT_EQ(peers[i].next(), "text:client " + std::to_string(i));
+}
+
+TEST_F(WsServerTest, SigtermClosesEveryWebSocketWith1001AndExitsZero) {
+    start();
+    auto first = open();
+    auto second = open();
+    first.send_text("x");
+    ASSERT_EQ(first.next(), "text:x");
+    server_.process->send_signal(SIGTERM);
+    EXPECT_EQ(first.next(), "close 1001:server shutting down");
+    EXPECT_EQ(second.next(), "close 1001:server shutting down");
+    EXPECT_TRUE(first.answer_close_and_expect_tcp_close(1001));
+    EXPECT_TRUE(second.answer_close_and_expect_tcp_close(1001));
+    first.socket().shutdown_write();  // our FIN: the server need not wait for it any longer
+    second.socket().shutdown_write();
+    EXPECT_EQ(server_.process->wait(), 0);
+    EXPECT_TRUE(server_.process->wait_for_stderr("received SIGTERM, shutting down"));
+}
+
+TEST_F(WsServerTest, SigintWithoutClientsExitsZero) {
+    start();
+    server_.process->send_signal(SIGINT);
+    EXPECT_EQ(server_.process->wait(), 0);
+}
+
+TEST_F(WsServerTest, TraceShowsTheHandshakeChecksTheAcceptAndEachFrame) {
+    start({"--trace"});
+    auto peer = open();
+    peer.send_text("Hello");
+    EXPECT_EQ(peer.next(), "text:Hello");
+    auto& p = *server_.process;
+    EXPECT_TRUE(p.wait_for_stderr("> Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\r\\n"));
+    EXPECT_TRUE(p.wait_for_stderr("Sec-WebSocket-Version is 13: 13 (RFC 6455 4.2.2 item 4)"));
+    EXPECT_TRUE(p.wait_for_stderr("key + GUID      = dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11"));
+    EXPECT_TRUE(p.wait_for_stderr("SHA-1 (hex)     = b37a4f2cc0624f1690f64606cf385945b2bec4ea"));
+    EXPECT_TRUE(p.wait_for_stderr("Base64 (accept) = s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
+    EXPECT_TRUE(p.wait_for_stderr("frame in:  FIN=1 RSV=000 opcode=0x1 (text) MASK=1 key=37 fa 21 3d length=5 (7-bit)"));
+    EXPECT_TRUE(p.wait_for_stderr("7f 9f 4d 51 58"));  // "Hello" masked, as in RFC 6455 5.7
+    EXPECT_TRUE(p.wait_for_stderr("|Hello|"));
+    EXPECT_TRUE(p.wait_for_stderr("frame out: FIN=1 RSV=000 opcode=0x1 (text) MASK=0 length=5 (7-bit)"));
+}
+
+TEST_F(WsServerTest, TraceGivesTheReasonForARefusal) {
+    start({"--trace"});
+    http_exchange(port(), "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 99\r\n\r\n");
+    EXPECT_TRUE(server_.process->wait_for_stderr("FAIL  Sec-WebSocket-Version is 13: 99"));
+    EXPECT_TRUE(server_.process->wait_for_stderr("handshake refused: 426"));
+}
+
+TEST_F(WsServerTest, WorksOverIpv6) {
+    start({"--host", "::1"});
+    auto socket = TestSocket::connect(port(), "::1");
+    socket.send_all(upgrade_request() + client_text("six"));
+    WsPeer peer(std::move(socket));
+    peer.read_handshake_answer();
+    EXPECT_EQ(peer.next(), "text:six");
+}
+
+TEST(WsServerProcessTest, PortInUseIsOneClearLineAndFailure) {
+    const auto first = start_server("04-ws-server");
+    ChildProcess second({bin_path("04-ws-server"), "--port", std::to_string(first.port)});
+    const auto code = second.wait();
+    ASSERT_TRUE(code);
+    EXPECT_NE(*code, 0);
+    EXPECT_TRUE(second.wait_for_stderr("is already in use"));
+    const std::string err = second.stderr_text();
+    EXPECT_EQ(err.find('\n'), err.size() - 1) << "expected exactly one line: " << err;
+}
+
+}  // namespace

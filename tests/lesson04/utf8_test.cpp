@@ -1,0 +1,106 @@
+// The incremental UTF-8 validator: every code point, every kind of invalid sequence, failing
+// at the first byte that makes the text impossible, across any split.
+
+#include "ws/utf8.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace {
+
+std::string encode(std::uint32_t cp) {  // a plain encoder, surrogates included (to test them)
+    std::string out;
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    return out;
+}
+
+// The byte at which feeding one byte at a time first fails, or -1.
+int first_failing_byte(std::string_view bytes) {
+    ws::Utf8Validator v;
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        if (!v.feed(bytes.substr(i, 1))) return static_cast<int>(i);
+    }
+    return -1;
+}
+
+TEST(Utf8Test, AcceptsEveryScalarValueAndRefusesEverySurrogate) {
+    for (std::uint32_t cp = 0; cp <= 0x10FFFF; ++cp) {
+        const bool surrogate = cp >= 0xD800 && cp <= 0xDFFF;
+        ASSERT_EQ(ws::is_valid_utf8(encode(cp)), !surrogate) << std::hex << "U+" << cp;
+    }
+}
+
+TEST(Utf8Test, RefusesOverlongForms) {
+    EXPECT_FALSE(ws::is_valid_utf8("\xC0\x80"));          // NUL in two bytes
+    EXPECT_FALSE(ws::is_valid_utf8("\xC1\xBF"));
+    EXPECT_FALSE(ws::is_valid_utf8("\xE0\x9F\xBF"));      // U+07FF in three bytes
+    EXPECT_FALSE(ws::is_valid_utf8("\xF0\x8F\xBF\xBF"));  // U+FFFF in four bytes
+}
+
+TEST(Utf8Test, RefusesValuesPastU10FFFFAndBytesThatNeverAppear) {
+    EXPECT_FALSE(ws::is_valid_utf8("\xF4\x90\x80\x80"));
+    EXPECT_FALSE(ws::is_valid_utf8("\xF5\x80\x80\x80"));
+    EXPECT_FALSE(ws::is_valid_utf8("\xFE"));
+    EXPECT_FALSE(ws::is_valid_utf8("\xFF"));
+}
+
+TEST(Utf8Test, RefusesStrayAndMissingContinuationBytes) {
+    EXPECT_FALSE(ws::is_valid_utf8("\x80"));
+    EXPECT_FALSE(ws::is_valid_utf8("a\xBF" "b"));
+    EXPECT_FALSE(ws::is_valid_utf8("\xC3" "a"));
+    EXPECT_FALSE(ws::is_valid_utf8("\xE2\x82"));  // truncated euro sign
+}
+
+TEST(Utf8Test, FailsAtTheFirstImpossibleByte) {
+    EXPECT_EQ(first_failing_byte("ab\xC0"), 2);               // C0 can only start an overlong form
+    EXPECT_EQ(first_failing_byte("\xE0\x80"), 1);             // E0 80 is overlong whatever follows
+    EXPECT_EQ(first_failing_byte("\xED\xA0"), 1);             // ED A0 starts a surrogate
+    EXPECT_EQ(first_failing_byte("\xF4\x90"), 1);             // F4 90 is past U+10FFFF
+    EXPECT_EQ(first_failing_byte("\xCE\xBA\xE1\xBD\xB9\x80"), 5);
+    EXPECT_EQ(first_failing_byte("\xF0\x9F\x98"), -1);        // unfinished but still possible
+}
+
+TEST(Utf8Test, CodePointsSplitAnywhereAcrossCallsAreValid) {
+    const std::string text = "Hello-\xCE\xBA\xE1\xBD\xB9\xCF\x83\xCE\xBC\xCE\xB5-\xF0\x9F\x98\x80-\xE2\x82\xAC!";
+    for (std::size_t split = 0; split <= text.size(); ++split) {
+        ws::Utf8Validator v;
+        EXPECT_TRUE(v.feed(std::string_view(text).substr(0, split)));
+        EXPECT_TRUE(v.feed(std::string_view(text).substr(split)));
+        EXPECT_TRUE(v.complete()) << "split at " << split;
+    }
+}
+
+TEST(Utf8Test, UnfinishedAtTheEndIsNotComplete) {
+    ws::Utf8Validator v;
+    EXPECT_TRUE(v.feed("ok \xF0\x9F"));
+    EXPECT_FALSE(v.complete());
+    EXPECT_FALSE(v.failed());
+    EXPECT_TRUE(v.feed("\x98\x80"));
+    EXPECT_TRUE(v.complete());
+}
+
+TEST(Utf8Test, LongAsciiRunsAroundAMultiByteCharacter) {  // the 8-bytes-at-a-time fast path
+    const std::string text = std::string(37, 'a') + "\xE2\x82\xAC" + std::string(29, 'b');
+    EXPECT_TRUE(ws::is_valid_utf8(text));
+    std::string bad = text;
+    bad[20] = '\xFF';
+    EXPECT_FALSE(ws::is_valid_utf8(bad));
+    EXPECT_EQ(first_failing_byte(bad), 20);
+}
+
+}  // namespace
