@@ -8,6 +8,7 @@
 #include "common/hex_dump.hpp"
 #include "common/line_splitter.hpp"
 #include "common/socket_io.hpp"
+#include "common/stdin_lines.hpp"
 #include "common/stop_event.hpp"
 
 #include <algorithm>
@@ -96,30 +97,9 @@ private:
     course::Logger& log_;
 };
 
-// Reads stdin a line at a time through poll(), so Ctrl-C ends the client cleanly even while
-// it waits for you to type.
-std::optional<std::string> next_stdin_line(course::LineSplitter& lines, const course::StopEvent& stop) {
-    for (;;) {
-        if (auto event = lines.pop()) {
-            if (event->kind == course::LineEvent::Kind::line) return std::move(event->text);
-            std::cerr << "line too long, skipped\n";
-            continue;
-        }
-        if (course::wait_readable(STDIN_FILENO, stop, course::no_timeout) != course::WaitResult::ready) {
-            return std::nullopt;
-        }
-        char buffer[4096];
-        const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw std::runtime_error(std::string("reading stdin: ") + std::strerror(errno));
-        if (n == 0) return std::nullopt;  // end of input (Ctrl-D, or the end of a pipe)
-        lines.push({buffer, static_cast<std::size_t>(n)});
-    }
-}
-
 int run_interactive(EchoClient& client, const course::StopEvent& stop) {
     course::LineSplitter lines(max_stdin_line);
-    while (auto line = next_stdin_line(lines, stop)) {
+    while (auto line = course::next_stdin_line(lines, stop)) {
         if (*line == "exit") break;
         const std::string echo = client.round_trip(*line + "\n");
         std::cout << echo << std::flush;

@@ -12,6 +12,7 @@
 #include "common/hex_dump.hpp"
 #include "common/line_splitter.hpp"
 #include "common/socket_io.hpp"
+#include "common/stdin_lines.hpp"
 #include "common/stop_event.hpp"
 #include "protocol.hpp"
 
@@ -78,26 +79,6 @@ course::IoResult print_incoming(tcp::socket& socket, const course::StopEvent& st
     }
 }
 
-// The next line you typed; nullopt at end of input or when `wake` is requested.
-std::optional<std::string> next_stdin_line(course::LineSplitter& lines, const course::StopEvent& wake) {
-    for (;;) {
-        if (auto event = lines.pop()) {
-            if (event->kind == course::LineEvent::Kind::line) return std::move(event->text);
-            std::cerr << "line too long (over " << lines.max_line_length() << " bytes), not sent\n";
-            continue;
-        }
-        if (course::wait_readable(STDIN_FILENO, wake, course::no_timeout) != course::WaitResult::ready) {
-            return std::nullopt;
-        }
-        char buffer[4096];
-        const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw std::runtime_error(std::string("reading stdin: ") + std::strerror(errno));
-        if (n == 0) return std::nullopt;  // end of input: Ctrl-D, or the end of a pipe
-        lines.push({buffer, static_cast<std::size_t>(n)});
-    }
-}
-
 bool send_line(tcp::socket& socket, const std::string& line, const course::StopEvent& stop,
                course::Logger& log) {
     const std::string bytes = line + "\n";
@@ -122,7 +103,7 @@ int run(tcp::socket& socket, const std::optional<std::string>& name, course::Sto
     if (name) send_line(socket, *name, stop_reader, log);
     bool sent_quit = false;
     course::LineSplitter lines(lesson02::protocol::max_line);
-    while (const auto line = next_stdin_line(lines, wake_main)) {
+    while (const auto line = course::next_stdin_line(lines, wake_main)) {
         if (!send_line(socket, *line, stop_reader, log)) break;
         if (lesson02::protocol::parse_command(*line).kind == lesson02::protocol::Command::Kind::quit) {
             sent_quit = true;

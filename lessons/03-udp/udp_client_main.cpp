@@ -13,6 +13,7 @@
 #include "common/endpoint.hpp"
 #include "common/fd_wait.hpp"
 #include "common/line_splitter.hpp"
+#include "common/stdin_lines.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -64,29 +65,9 @@ int exchange(UdpClient& client, const std::string& text, milliseconds timeout, c
     return EXIT_SUCCESS;
 }
 
-// Reads stdin a line at a time through poll(), so Ctrl-C ends the client even while it waits.
-std::optional<std::string> next_stdin_line(course::LineSplitter& lines, const course::StopEvent& stop) {
-    for (;;) {
-        if (auto event = lines.pop()) {
-            if (event->kind == course::LineEvent::Kind::line) return std::move(event->text);
-            std::cerr << "line too long, skipped\n";
-            continue;
-        }
-        if (course::wait_readable(STDIN_FILENO, stop, course::no_timeout) != course::WaitResult::ready) {
-            return std::nullopt;
-        }
-        char buffer[4096];
-        const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw std::runtime_error(std::string("reading stdin: ") + std::strerror(errno));
-        if (n == 0) return std::nullopt;  // end of input
-        lines.push({buffer, static_cast<std::size_t>(n)});
-    }
-}
-
 int run_interactive(UdpClient& client, milliseconds timeout, const course::StopEvent& stop, course::Logger& log) {
     course::LineSplitter lines(max_stdin_line);
-    while (auto line = next_stdin_line(lines, stop)) {
+    while (auto line = course::next_stdin_line(lines, stop)) {
         if (*line == "exit") break;
         exchange(client, *line, timeout, log);  // no reply is worth a line, not the end
     }

@@ -9,6 +9,7 @@
 #include "ws/http.hpp"
 
 #include "common/endpoint.hpp"
+#include "common/listener.hpp"
 
 #include <asio/awaitable.hpp>
 #include <asio/co_spawn.hpp>
@@ -35,21 +36,6 @@ constexpr std::size_t read_buffer_size = 64 * 1024;   // bytes per read
 constexpr std::size_t max_drain_bytes = 1024 * 1024;  // read and dropped while closing, at most
 constexpr auto accept_retry_delay = std::chrono::milliseconds(100);  // after e.g. EMFILE
 
-asio::ip::tcp::acceptor open_listener(asio::io_context& io, const tcp::endpoint& endpoint) {
-    tcp::acceptor acceptor(io);
-    std::error_code ec;
-    acceptor.open(endpoint.protocol(), ec);
-    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec) acceptor.bind(endpoint, ec);
-    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec == asio::error::address_in_use) {
-        throw std::runtime_error("cannot listen on " + course::format_endpoint(endpoint) + ": port " +
-                                 std::to_string(endpoint.port()) + " is already in use (another server running? try --port 0)");
-    }
-    if (ec) throw std::runtime_error("cannot listen on " + course::format_endpoint(endpoint) + ": " + ec.message());
-    return acceptor;
-}
-
 // Exceptions escaping a coroutine are reported, not swallowed (asio::detached would drop them).
 auto report_to(course::Logger& log, std::string what) {
     return [&log, what = std::move(what)](const std::exception_ptr& error) {
@@ -68,7 +54,7 @@ class Session;
 
 struct EchoServer::State {
     State(asio::io_context& io, const tcp::endpoint& endpoint, EchoServerConfig c, course::Logger& l)
-        : acceptor(open_listener(io, endpoint)), config(std::move(c)), log(l) {}
+        : acceptor(course::open_tcp_listener(io, endpoint)), config(std::move(c)), log(l) {}
 
     tcp::acceptor acceptor;
     EchoServerConfig config;
