@@ -53,6 +53,9 @@ public:
         url_.host_header = "127.0.0.1:" + std::to_string(options.port);
         for (std::size_t i = 0; i < options.clients; ++i) clients_.push_back(std::make_unique<Client>(io));
         filler_.assign(options.payload, 'x');
+        // A tag of this run: messages of earlier runs (the room's history) are not ours.
+        tag_ = "load " + std::to_string(clock::now().time_since_epoch().count() % 1'000'000'007) + " ";
+        pattern_ = R"("text":")" + tag_;
     }
 
     void start() {
@@ -126,9 +129,9 @@ private:
         }
         if (!text.starts_with(R"({"type":"message")")) return;
         // The server carries our text verbatim: find "load S K" inside the JSON string.
-        const auto at = text.find(R"("text":"load )");
+        const auto at = text.find(pattern_);
         if (at == std::string_view::npos) return;
-        const char* p = text.data() + at + 13;
+        const char* p = text.data() + at + pattern_.size();
         const char* end = text.data() + text.size();
         std::uint32_t sender = 0, seq = 0;
         auto r = std::from_chars(p, end, sender);
@@ -146,12 +149,13 @@ private:
 
     void start_burst() {
         report_.connect_seconds = std::chrono::duration<double>(clock::now() - started_).count();
+        if (options_.on_greeted) options_.on_greeted();
         burst_started_ = clock::now();
         // Sender s is client s * (clients / senders): spread over the room.
         for (std::size_t s = 0; s < options_.senders; ++s) {
             Client& c = *clients_[s * (clients_.size() / options_.senders)];
             for (std::size_t k = 0; k < options_.per_sender; ++k) {
-                c.conn->send_text("load " + std::to_string(s) + " " + std::to_string(k) + " " + filler_);
+                c.conn->send_text(tag_ + std::to_string(s) + " " + std::to_string(k) + " " + filler_);
             }
             asio::co_spawn(io_, write_all(c), on_error());
         }
@@ -179,6 +183,8 @@ private:
     ws::WsUrl url_;
     std::vector<std::unique_ptr<Client>> clients_;
     std::string filler_;
+    std::string tag_;      // "load NONCE "
+    std::string pattern_;  // how the tag appears in the server's JSON
     std::size_t next_to_connect_ = 0;
     std::size_t greeted_ = 0;
     std::size_t complete_ = 0;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace lesson05::testing {
@@ -20,6 +21,7 @@ struct LoadOptions {
     std::size_t payload = 32;                     // bytes of filler per message
     std::size_t max_connecting = 100;             // handshakes in flight at once
     std::chrono::milliseconds timeout{60'000};    // for the whole run
+    std::function<void()> on_greeted;              // called once all have their hello, before the burst
 };
 
 struct LoadReport {
