@@ -67,7 +67,7 @@ std::string describe_server_event(std::string_view payload, bool with_time) {
     if (type == "message") return stamp + text("from") + ": " + text("text");
     if (type == "hello") {
         std::string line = "* you are " + text("name") + "; " + std::to_string(integer("online")) + " online: " + names("users");
-        if (integer("history") > 0) line += "; the last " + std::to_string(integer("history")) + " messages follow";
+        if (integer("history") > 0) line += "; earlier messages: " + std::to_string(integer("history"));
         return line + " (/help for commands)";
     }
     if (type == "join") return stamp + "* " + text("name") + " joined";
