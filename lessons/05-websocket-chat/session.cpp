@@ -91,6 +91,7 @@ awaitable<void> Session::run(std::shared_ptr<Session> self) {
         sessions[registry_index]->registry_index = registry_index;
         sessions.pop_back();
     }
+    if (server_->stopping && sessions.empty()) server_->sweep_timer.cancel();  // the last one: stop now
     log.verbose(label(), ": gone");
     (void)self;
 }

@@ -227,7 +227,10 @@ TEST(ChatServerTest, ShutdownClosesEveryoneWithGoingAway) {
     a.send_text("last words");
     b.next_of_type("message");
     server.process->send_signal(SIGTERM);
-    for (auto* c : {&a, &b}) EXPECT_EQ(c->wait_for_close(), ws::close_code::going_away);
+    for (auto* c : {&a, &b}) {
+        EXPECT_EQ(c->wait_for_close(), ws::close_code::going_away);
+        c->socket().shutdown_write();  // our FIN, as a client does once the closing handshake is done
+    }
     EXPECT_EQ(server.process->wait(), 0);
 }
 

@@ -13,8 +13,8 @@ namespace lesson05::testing {
 namespace {
 
 // Sends the handshake; returns the parsed head and leaves any bytes after it in `rest`.
-ws::HttpHead handshake(course::testing::TestSocket& socket, std::uint16_t port, std::string_view origin,
-                       const ws::ClientHandshake& hs, std::string& raw, std::string& rest) {
+ws::HttpHead handshake(course::testing::TestSocket& socket, const ws::ClientHandshake& hs, std::string& raw,
+                       std::string& rest) {
     socket.send_all(hs.request);
     ws::HttpParser parser(ws::HttpParser::Kind::response);
     for (;;) {
@@ -29,8 +29,6 @@ ws::HttpHead handshake(course::testing::TestSocket& socket, std::uint16_t port, 
             return parser.head();
         }
     }
-    (void)port;
-    (void)origin;
 }
 
 ws::ClientHandshake make_handshake(std::uint16_t port, std::string_view origin) {
@@ -44,7 +42,7 @@ ChatTestClient ChatTestClient::connect(std::uint16_t port, std::string_view orig
     auto socket = course::testing::TestSocket::connect(port);
     const ws::ClientHandshake hs = make_handshake(port, origin);
     std::string raw, rest;
-    const ws::HttpHead head = handshake(socket, port, origin, hs, raw, rest);
+    const ws::HttpHead head = handshake(socket, hs, raw, rest);
     const ws::ClientHandshakeCheck check = ws::check_server_response(head, hs);
     if (!check.ok) throw std::runtime_error("handshake refused: " + check.reason + "\n" + raw);
     ChatTestClient client(std::move(socket));
@@ -56,7 +54,7 @@ std::string ChatTestClient::refused_handshake(std::uint16_t port, std::string_vi
     auto socket = course::testing::TestSocket::connect(port);
     const ws::ClientHandshake hs = make_handshake(port, origin);
     std::string raw, rest;
-    handshake(socket, port, origin, hs, raw, rest);
+    handshake(socket, hs, raw, rest);
     return raw;
 }
 
