@@ -335,3 +335,27 @@ TEST(ChatServerTest, ClientCloseIsAnsweredAndAnnounced) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ChatServerTest, IncompleteRequestIsDroppedAfterHandshakeTimeout) {
+    ServerProcess server = start_server("05-chat-server", {"--handshake-timeout", "0.3"});
+    TestSocket socket = TestSocket::connect(server.port);
+    socket.send_all("GET /ws HTTP/1.1\r\nHost: x\r\n");  // never finished
+    EXPECT_TRUE(socket.wait_for_close(5s));
+    auto ok = ChatTestClient::connect(server.port);  // the server goes on
+    EXPECT_EQ(type_of(ok.next_json()), "hello");
+}
+
+TEST(ChatServerTest, TraceShowsHandshakeChecksAndFrames) {
+    ServerProcess server = start_server("05-chat-server", {"--trace"});
+    auto a = ChatTestClient::connect(server.port);
+    join(a);
+    a.send_text("traced");
+    a.next_of_type("message");
+    EXPECT_TRUE(server.process->wait_for_stderr("opening handshake, checks in order"));
+    EXPECT_TRUE(server.process->wait_for_stderr("frame in:"));
+    EXPECT_TRUE(server.process->wait_for_stderr("frame out"));
+}
+
+}  // namespace
