@@ -45,6 +45,7 @@ void Session::start() {
         } catch (const std::exception& e) {
             self->server_->log.info(self->label(), ": internal error: ", e.what());
         }
+        self->finish();
     });
 }
 
@@ -73,12 +74,20 @@ awaitable<void> Session::run(std::shared_ptr<Session> self) {
     std::optional<std::string> leftover = co_await serve_http();
     if (leftover) co_await serve_websocket(std::move(*leftover));
     else co_await drain();
+    finish();
+    log.verbose(label(), ": gone");
+    (void)self;  // kept us alive until here
+}
+
+void Session::finish() {
+    // Also called if run() ended with an exception: the room must never keep a pointer to a
+    // session that is about to be destroyed. Each step may run twice harmlessly.
     if (in_room()) server_->room.leave(*this, server_->stopping);
     server_->room.flush();
     std::error_code ec;
     socket_.close(ec);
     dead_ = true;
-    // Out of the registry: swap with the last entry (O(1)); `self` keeps us alive until we return.
+    // Out of the registry: swap with the last entry (O(1)).
     auto& sessions = server_->sessions;
     if (registry_index < sessions.size() && sessions[registry_index].get() == this) {
         sessions[registry_index] = std::move(sessions.back());
@@ -86,8 +95,6 @@ awaitable<void> Session::run(std::shared_ptr<Session> self) {
         sessions.pop_back();
     }
     if (server_->stopping && sessions.empty()) server_->sweep_timer.cancel();  // the last one: stop now
-    log.verbose(label(), ": gone");
-    (void)self;
 }
 
 awaitable<std::optional<std::string>> Session::serve_http() {

@@ -56,6 +56,8 @@ private:
     asio::awaitable<std::optional<std::string>> serve_http();
     asio::awaitable<void> serve_websocket(std::string leftover);
     asio::awaitable<void> drain();
+    // Out of the room and the registry, socket closed: the end of every session.
+    void finish();
     asio::awaitable<std::size_t> read_some(std::error_code& ec);
     void handle(const ws::Event& event);
     void handle_text(std::string_view text);
