@@ -205,7 +205,7 @@ TEST(ChatServerTest, AbruptDisconnectIsAnnouncedAsLeave) {
 }
 
 TEST(ChatServerTest, SilentPeerIsDroppedAfterIdleTimeout) {
-    ServerProcess server = start_server("05-chat-server", {"--ping-interval", "0.1", "--idle-timeout", "0.4"});
+    ServerProcess server = start_server("05-chat-server", {"--ping-interval", "0.2", "--idle-timeout", "1"});
     auto alive = ChatTestClient::connect(server.port);
     join(alive);
     auto dead = ChatTestClient::connect(server.port);
