@@ -1,0 +1,163 @@
+// The session's write queue (gathered writes of shared frames, the bound, eviction) and its
+// part in the sweep and in shutdown: plain callbacks, no coroutines. The reading side is in
+// session.cpp.
+#include "session.hpp"
+
+#include "common/hex_dump.hpp"
+
+#include <array>
+#include <cerrno>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+namespace lesson05 {
+
+using asio::ip::tcp;
+
+namespace {
+
+constexpr std::size_t max_iov = 256;         // frames per sendmsg() call
+constexpr std::size_t compact_after = 1024;  // sent entries kept before the queue is compacted
+
+}  // namespace
+
+// ---- the write queue --------------------------------------------------------------------
+
+void Session::push(FramePtr frame) {
+    queued_bytes_ += frame->size();
+    queue_.push_back(std::move(frame));
+}
+
+bool Session::enqueue(const FramePtr& frame, bool exempt) {
+    if (!accepting_ || dead_) return false;
+    if (!exempt && queued_bytes_ + frame->size() > server_->config.max_queue) {
+        evict();
+        return false;
+    }
+    const bool was_idle = head_ == queue_.size() && !write_waiting_;
+    queued_bytes_ += frame->size();
+    queue_.push_back(frame);  // a copy of the pointer: the bytes are shared
+    if (server_->log.tracing()) server_->log.trace(label(), ": ", course::hex_dump("frame out", *frame, 64));
+    return was_idle;
+}
+
+void Session::evict() {
+    // Too slow: drop what it has not started to receive, keep the frame being sent (cutting it
+    // would corrupt the stream), and close with 1008 after it.
+    server_->log.info(label(), ": more than ", server_->config.max_queue, " bytes waiting: too slow, closing with 1008");
+    const std::size_t keep = head_ + (head_offset_ > 0 ? 1 : 0);
+    for (std::size_t i = keep; i < queue_.size(); ++i) queued_bytes_ -= queue_[i]->size();
+    queue_.resize(keep);
+    close_with(ws::close_code::policy_violation, "too slow: send queue full");
+    phase_ = Phase::closing;
+    deadline_ = clock::now() + server_->config.close_timeout;
+    std::error_code ec;
+    socket_.cancel(ec);  // wake the reader: it leaves the room (not from inside a broadcast)
+    flush();
+}
+
+void Session::flush() {
+    if (write_waiting_ || dead_) return;
+    const int fd = socket_.native_handle();
+    while (head_ < queue_.size()) {
+        // One sendmsg() for up to max_iov frames: a gathered write straight from the shared bytes.
+        std::array<iovec, max_iov> iov;
+        std::size_t count = 0;
+        for (std::size_t i = head_; i < queue_.size() && count < max_iov; ++i, ++count) {
+            const std::string& bytes = *queue_[i];
+            const std::size_t skip = i == head_ ? head_offset_ : 0;
+            iov[count].iov_base = const_cast<char*>(bytes.data() + skip);
+            iov[count].iov_len = bytes.size() - skip;
+        }
+        msghdr msg{};
+        msg.msg_iov = iov.data();
+        msg.msg_iovlen = count;
+        const ssize_t sent = ::sendmsg(fd, &msg, MSG_NOSIGNAL);  // no SIGPIPE if the peer is gone
+        if (sent < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return wait_writable();
+            server_->log.verbose(label(), ": write failed: ", std::error_code(errno, std::system_category()).message());
+            return abort(nullptr);
+        }
+        std::size_t left = static_cast<std::size_t>(sent);
+        queued_bytes_ -= left;
+        while (left > 0) {  // release each frame as soon as it is sent
+            const std::size_t rest = queue_[head_]->size() - head_offset_;
+            if (left < rest) {
+                head_offset_ += left;
+                break;
+            }
+            left -= rest;
+            queue_[head_++].reset();
+            head_offset_ = 0;
+        }
+        if (head_ >= compact_after && head_ < queue_.size()) {
+            queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(head_));
+            head_ = 0;
+        }
+    }
+    // All sent. A queue that grew large during a burst gives its memory back.
+    if (queue_.capacity() > compact_after) std::vector<FramePtr>().swap(queue_);
+    else queue_.clear();
+    head_ = 0;
+    if (shutdown_when_flushed_) {
+        std::error_code ec;
+        socket_.shutdown(tcp::socket::shutdown_send, ec);
+    }
+}
+
+void Session::wait_writable() {
+    write_waiting_ = true;
+    socket_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](const std::error_code& ec) {
+        self->write_waiting_ = false;
+        if (self->dead_) return;
+        if (ec && ec != asio::error::operation_aborted) return self->abort(nullptr);
+        self->flush();  // (aborted: the reader was woken by cancel(); just try again)
+    });
+}
+
+void Session::abort(const char* why) {
+    if (dead_) return;
+    if (why) server_->log.info(label(), ": ", why, ": dropped");
+    dead_ = true;
+    accepting_ = false;
+    std::error_code ec;
+    socket_.close(ec);  // the reader wakes with an error and leaves the room
+}
+
+// ---- the sweep and shutdown ---------------------------------------------------------------
+
+void Session::on_tick(clock::time_point now) {
+    if (dead_) return;
+    const ChatServerConfig& config = server_->config;
+    switch (phase_) {
+    case Phase::http:
+        if (now >= deadline_) abort("no complete request within the handshake timeout");
+        break;
+    case Phase::closing:
+        if (now >= deadline_) abort("the peer did not finish closing in time");
+        break;
+    case Phase::open:
+        if (now - last_input_ >= config.idle_timeout) {
+            abort("silent for longer than the idle timeout (dead peer?)");
+        } else if (!ping_sent_ && now - last_input_ >= config.ping_interval) {
+            ping_sent_ = true;  // a live client answers with a pong, which counts as input
+            if (enqueue(server_->ping_frame)) flush();
+        }
+        break;
+    }
+}
+
+void Session::stop() {
+    if (dead_) return;
+    if (phase_ == Phase::http) return abort(nullptr);
+    if (phase_ == Phase::open && accepting_) {
+        if (in_room()) server_->room.leave(*this, true);
+        close_with(ws::close_code::going_away, "server shutting down");
+        phase_ = Phase::closing;
+        deadline_ = clock::now() + server_->config.close_timeout;
+        flush();
+    }
+}
+
+}  // namespace lesson05
