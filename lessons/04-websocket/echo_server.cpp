@@ -10,6 +10,7 @@
 
 #include "common/endpoint.hpp"
 #include "common/listener.hpp"
+#include "common/report_exceptions.hpp"
 
 #include <asio/awaitable.hpp>
 #include <asio/co_spawn.hpp>
@@ -35,18 +36,6 @@ namespace {
 constexpr std::size_t read_buffer_size = 64 * 1024;   // bytes per read
 constexpr std::size_t max_drain_bytes = 1024 * 1024;  // read and dropped while closing, at most
 constexpr auto accept_retry_delay = std::chrono::milliseconds(100);  // after e.g. EMFILE
-
-// Exceptions escaping a coroutine are reported, not swallowed (asio::detached would drop them).
-auto report_to(course::Logger& log, std::string what) {
-    return [&log, what = std::move(what)](const std::exception_ptr& error) {
-        if (!error) return;
-        try {
-            std::rethrow_exception(error);
-        } catch (const std::exception& e) {
-            log.info(what, ": internal error: ", e.what());
-        }
-    };
-}
 
 }  // namespace
 
@@ -75,8 +64,10 @@ public:
 
     void start() {
         deadline_ = steady_clock::now() + config_.handshake_timeout;
-        asio::co_spawn(socket_.get_executor(), run(shared_from_this()), report_to(log_, name_));
-        asio::co_spawn(socket_.get_executor(), watchdog(shared_from_this()), report_to(log_, name_));
+        asio::co_spawn(socket_.get_executor(), run(shared_from_this()),
+                       course::report_exceptions(log_, name_));
+        asio::co_spawn(socket_.get_executor(), watchdog(shared_from_this()),
+                       course::report_exceptions(log_, name_));
     }
 
     // Server shutdown: a WebSocket gets a close with 1001, anything else is dropped.
@@ -343,7 +334,8 @@ awaitable<void> accept_loop(std::shared_ptr<EchoServer::State> state) {
 }  // namespace
 
 void EchoServer::start() {
-    asio::co_spawn(state_->acceptor.get_executor(), accept_loop(state_), report_to(state_->log, "accept loop"));
+    asio::co_spawn(state_->acceptor.get_executor(), accept_loop(state_),
+                   course::report_exceptions(state_->log, "accept loop"));
 }
 
 void EchoServer::shutdown() {

@@ -6,6 +6,8 @@
 #include "session.hpp"
 
 #include "common/endpoint.hpp"
+#include "common/listener.hpp"
+#include "common/report_exceptions.hpp"
 
 #include <asio/co_spawn.hpp>
 #include <asio/redirect_error.hpp>
@@ -30,32 +32,6 @@ constexpr auto max_tick = std::chrono::milliseconds(1000);
 constexpr std::string_view busy_response =
     "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 5\r\n\r\n";
 
-tcp::acceptor open_listener(asio::io_context& io, const tcp::endpoint& endpoint) {
-    tcp::acceptor acceptor(io);
-    std::error_code ec;
-    acceptor.open(endpoint.protocol(), ec);
-    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec) acceptor.bind(endpoint, ec);
-    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec == asio::error::address_in_use) {
-        throw std::runtime_error("cannot listen on " + course::format_endpoint(endpoint) + ": port " +
-                                 std::to_string(endpoint.port()) + " is already in use (another server running? try --port 0)");
-    }
-    if (ec) throw std::runtime_error("cannot listen on " + course::format_endpoint(endpoint) + ": " + ec.message());
-    return acceptor;
-}
-
-auto report_to(course::Logger& log, const char* what) {
-    return [&log, what](const std::exception_ptr& error) {
-        if (!error) return;
-        try {
-            std::rethrow_exception(error);
-        } catch (const std::exception& e) {
-            log.info(what, ": internal error: ", e.what());
-        }
-    };
-}
-
 // How often the sweep runs: a quarter of the shortest timeout, within [20 ms, 1 s].
 std::chrono::milliseconds tick_period(const ChatServerConfig& c) {
     const auto shortest = std::min({c.handshake_timeout, c.ping_interval, c.idle_timeout, c.close_timeout});
@@ -65,7 +41,7 @@ std::chrono::milliseconds tick_period(const ChatServerConfig& c) {
 }  // namespace
 
 ChatServer::State::State(asio::io_context& io, const tcp::endpoint& endpoint, ChatServerConfig c, course::Logger& l)
-    : acceptor(open_listener(io, endpoint)), sweep_timer(io), config(std::move(c)), log(l), room(config.room),
+    : acceptor(course::open_tcp_listener(io, endpoint)), sweep_timer(io), config(std::move(c)), log(l), room(config.room),
       read_buffer(read_buffer_size), page_response(std::make_shared<const std::string>(chat_page_response())) {
     std::string ping;
     ws::append_frame(ping, ws::Opcode::ping, "keepalive", true, nullptr);
@@ -120,7 +96,8 @@ void sweep(const std::shared_ptr<ChatServer::State>& state) {
 }  // namespace
 
 void ChatServer::start() {
-    asio::co_spawn(state_->acceptor.get_executor(), accept_loop(state_), report_to(state_->log, "accept loop"));
+    asio::co_spawn(state_->acceptor.get_executor(), accept_loop(state_),
+                   course::report_exceptions(state_->log, "accept loop"));
     sweep(state_);
 }
 
