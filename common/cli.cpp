@@ -26,6 +26,29 @@ void add_common_options(CLI::App& app, CommonOptions& options) {
     });
 }
 
+CLI::Validator positive_number() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            double value = 0;
+            if (!CLI::detail::lexical_cast(text, value) || !(value > 0)) return "must be a number greater than 0";
+            return {};
+        },
+        "POSITIVE");
+}
+
+CLI::Option* add_seconds_option(CLI::App& app, const std::string& name, std::chrono::milliseconds& target,
+                                const std::string& description) {
+    const double default_seconds = std::chrono::duration<double>(target).count();
+    return app
+        .add_option_function<double>(
+            name,
+            [&target](double seconds) {
+                target = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::duration<double>(seconds));
+            },
+            description + " (seconds, default " + CLI::detail::to_string(default_seconds) + ")")
+        ->check(positive_number());
+}
+
 int guarded_main(const CLI::App& app, const std::function<int()>& body) {
     try {
         return body();

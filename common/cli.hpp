@@ -13,6 +13,7 @@
 #include "common/logger.hpp"
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -33,6 +34,15 @@ struct CommonOptions {
 // Adds --host, --port, --trace, --verbose and --quiet, and makes a bad argument print one
 // line ("NAME: error: ... (see --help)") and exit non-zero.
 void add_common_options(CLI::App& app, CommonOptions& options);
+
+// Accepts a number greater than zero, with a short message otherwise (CLI11 2.1's own
+// PositiveNumber prints the whole range of a double).
+CLI::Validator positive_number();
+
+// Adds a flag given in (fractional) seconds, such as "--idle-timeout 0.5", stored as
+// milliseconds. The value must be positive.
+CLI::Option* add_seconds_option(CLI::App& app, const std::string& name, std::chrono::milliseconds& target,
+                                const std::string& description);
 
 // Runs the program body; an exception becomes "NAME: error: what" on stderr and EXIT_FAILURE.
 int guarded_main(const CLI::App& app, const std::function<int()>& body);

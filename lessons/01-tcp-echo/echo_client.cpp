@@ -155,16 +155,14 @@ int main(int argc, char** argv) {
     std::optional<std::string> message;
     int count = 0;
     std::size_t size = 32;
-    double timeout_seconds = 5;
+    milliseconds timeout = std::chrono::seconds(5);
     app.add_option("--message,-m", message, "send this text once, print the echo and exit");
     app.add_option("--count,-n", count, "send N messages of --size bytes and print round-trip times")
-        ->check(CLI::PositiveNumber);
+        ->check(course::positive_number());
     app.add_option("--size,-s", size, "bytes per message with --count")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{1}, std::size_t{64} << 20));
-    app.add_option("--timeout", timeout_seconds, "seconds to wait for the server at each step")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+    course::add_seconds_option(app, "--timeout", timeout, "how long to wait for the server at each step");
     CLI11_PARSE(app, argc, argv);
 
     return course::guarded_main(app, [&] {
@@ -173,7 +171,7 @@ int main(int argc, char** argv) {
         course::SignalStopper on_signal(stop, log);
         asio::io_context io;
         EchoClient client(connect_to(io, options.host, options.port, log),
-                          milliseconds(static_cast<long>(timeout_seconds * 1000)), stop, log);
+                          timeout, stop, log);
         if (count > 0) return run_timed(client, count, size);
         if (message) {
             std::cout << client.round_trip(*message) << std::endl;

@@ -1,8 +1,8 @@
 // 01-echo-server: the blocking echo server on asio. See echo_server.hpp and README.md.
+#include "echo_flags.hpp"
 #include "echo_server.hpp"
 
 #include "common/announce.hpp"
-#include "common/cli.hpp"
 #include "common/endpoint.hpp"
 
 #include <cstdlib>
@@ -10,14 +10,10 @@
 
 int main(int argc, char** argv) {
     CLI::App app{"Lesson 01: a blocking TCP echo server (asio), one client at a time", "01-echo-server"};
-    course::CommonOptions options;
-    options.port = 7001;
-    course::add_common_options(app, options);
-    double idle_seconds = 60;
-    app.add_option("--idle-timeout", idle_seconds, "seconds of silence before a client is dropped")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+    lesson01::EchoServerFlags flags;
+    lesson01::add_echo_server_flags(app, flags);
     CLI11_PARSE(app, argc, argv);
+    const course::CommonOptions& options = flags.common;
 
     return course::guarded_main(app, [&] {
         course::Logger log(options.log_level());
@@ -25,7 +21,7 @@ int main(int argc, char** argv) {
         course::SignalStopper on_signal(stop, log);  // Ctrl-C / SIGTERM request a clean stop
 
         lesson01::EchoServerConfig config;
-        config.idle_timeout = std::chrono::milliseconds(static_cast<long>(idle_seconds * 1000));
+        config.idle_timeout = flags.idle_timeout;
         asio::io_context io;
         lesson01::EchoServer server(io, course::resolve_listen_endpoint(options.host, options.port),
                                     config, log, stop);

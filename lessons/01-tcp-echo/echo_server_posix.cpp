@@ -2,6 +2,8 @@
 // POSIX calls that asio wraps: socket, setsockopt, bind, listen, accept, recv, send, close.
 // Read it side by side with echo_server.cpp; README.md has the table of which call is which.
 
+#include "echo_flags.hpp"
+
 #include "common/cli.hpp"
 #include "common/fd_wait.hpp"
 #include "common/hex_dump.hpp"
@@ -203,21 +205,16 @@ private:
 
 int main(int argc, char** argv) {
     CLI::App app{"Lesson 01: the blocking TCP echo server on raw POSIX sockets", "01-echo-server-posix"};
-    course::CommonOptions options;
-    options.port = 7001;
-    course::add_common_options(app, options);
-    double idle_seconds = 60;
-    app.add_option("--idle-timeout", idle_seconds, "seconds of silence before a client is dropped")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+    lesson01::EchoServerFlags flags;
+    lesson01::add_echo_server_flags(app, flags);
     CLI11_PARSE(app, argc, argv);
+    const course::CommonOptions& options = flags.common;
 
     return course::guarded_main(app, [&] {
         course::Logger log(options.log_level());
         course::StopEvent stop;
         course::SignalStopper on_signal(stop, log);
-        PosixEchoServer server(open_listener(options.host, options.port),
-                               std::chrono::milliseconds(static_cast<long>(idle_seconds * 1000)), log, stop);
+        PosixEchoServer server(open_listener(options.host, options.port), flags.idle_timeout, log, stop);
         course::announce_listening(std::cout, server.local_address());
         server.run();
         log.info("server stopped");

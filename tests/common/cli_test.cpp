@@ -57,6 +57,15 @@ TEST(CommonOptionsTest, ErrorMessageIsOneLine) {
     }
 }
 
+TEST(SecondsOptionTest, TakesFractionsAndRefusesZero) {
+    CLI::App app{"test", "prog"};
+    std::chrono::milliseconds timeout{std::chrono::seconds(5)};
+    course::add_seconds_option(app, "--timeout", timeout, "how long");
+    app.parse(std::vector<std::string>{"0.25", "--timeout"});
+    EXPECT_EQ(timeout, std::chrono::milliseconds(250));
+    EXPECT_THROW(app.parse(std::vector<std::string>{"0", "--timeout"}), CLI::ValidationError);
+}
+
 TEST(GuardedMainTest, ExceptionBecomesFailureExit) {
     CLI::App app{"test", "prog"};
     EXPECT_EQ(course::guarded_main(app, [] { return 0; }), 0);

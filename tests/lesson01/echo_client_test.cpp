@@ -24,17 +24,26 @@ std::vector<std::string> client_args(std::uint16_t port, std::vector<std::string
     return argv;
 }
 
-// A port nobody listens on: bind to port 0 to get a free one, then give it back.
-std::uint16_t unused_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+// A TCP socket bound to a free loopback port; listening if asked. Returns the port.
+std::uint16_t bind_loopback(int fd, bool listen) {
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t length = sizeof address;
     EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), length), 0);
+    if (listen) {
+        EXPECT_EQ(::listen(fd, 4), 0);
+    }
     EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
-    ::close(fd);
     return ntohs(address.sin_port);
+}
+
+// A port nobody listens on: bind to port 0 to get a free one, then give it back.
+std::uint16_t unused_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    const std::uint16_t port = bind_loopback(fd, false);
+    ::close(fd);
+    return port;
 }
 
 class EchoClientTest : public ::testing::TestWithParam<std::string> {
@@ -120,14 +129,8 @@ TEST(EchoClientErrorsTest, UnknownHostSaysWhichHost) {
 TEST(EchoClientErrorsTest, ServerThatNeverAnswersTimesOut) {
     // A listening socket that nobody accepts from: connect succeeds, no echo ever comes.
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), length), 0);
-    ASSERT_EQ(::listen(fd, 4), 0);
-    ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
-    ChildProcess client(client_args(ntohs(address.sin_port), {"--message", "x", "--timeout", "0.3"}));
+    const std::uint16_t port = bind_loopback(fd, true);
+    ChildProcess client(client_args(port, {"--message", "x", "--timeout", "0.3"}));
     expect_one_line_failure(client, "no answer within 300 ms");
     ::close(fd);
 }

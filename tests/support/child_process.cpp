@@ -162,6 +162,10 @@ std::optional<int> ChildProcess::wait(std::chrono::milliseconds timeout) {
     int status = 0;
     if (::waitpid(pid_, &status, 0) != pid_) throw_errno("waitpid");
     exit_code_ = exit_code_of(status);
+    // The child is gone, but its last output may still be in the pipes: let the readers drain
+    // them (bounded) so that stderr_text() after wait() holds everything it wrote.
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, std::chrono::seconds(5), [&] { return out_.closed && err_.closed; });
     return exit_code_;
 }
 

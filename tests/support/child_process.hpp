@@ -17,7 +17,6 @@
 
 namespace course::testing {
 
-using namespace std::chrono_literals;
 
 // build/bin/<name>
 std::string bin_path(std::string_view name);
@@ -36,16 +35,16 @@ public:
     void close_stdin();
 
     // The next line of stdout without its "\n"; nullopt at end of output or on timeout.
-    std::optional<std::string> read_line(std::chrono::milliseconds timeout = 5s);
+    std::optional<std::string> read_line(std::chrono::milliseconds timeout = std::chrono::seconds(5));
     // Everything the child writes to stdout until it closes it (nullopt on timeout).
-    std::optional<std::string> read_all_stdout(std::chrono::milliseconds timeout = 10s);
+    std::optional<std::string> read_all_stdout(std::chrono::milliseconds timeout = std::chrono::seconds(10));
     // True once stderr contains `needle` (waits up to `timeout`).
-    bool wait_for_stderr(std::string_view needle, std::chrono::milliseconds timeout = 5s);
+    bool wait_for_stderr(std::string_view needle, std::chrono::milliseconds timeout = std::chrono::seconds(5));
     std::string stderr_text() const;
 
     void send_signal(int signal);
     // The exit code (128 + N if killed by signal N), or nullopt if still running at the timeout.
-    std::optional<int> wait(std::chrono::milliseconds timeout = 10s);
+    std::optional<int> wait(std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 private:
     struct Stream {
@@ -77,6 +76,6 @@ struct ServerProcess {
 
 // Starts build/bin/<binary> --port 0 <args...> and waits for its "listening on" line.
 ServerProcess start_server(std::string_view binary, std::vector<std::string> args = {},
-                           std::chrono::milliseconds timeout = 10s);
+                           std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 }  // namespace course::testing

@@ -10,7 +10,6 @@
 
 namespace course::testing {
 
-using namespace std::chrono_literals;
 
 class TestSocket {
 public:
@@ -25,13 +24,13 @@ public:
 
     void send_all(std::string_view data);
     // Exactly n bytes; throws on timeout or if the peer closes first.
-    std::string read_exactly(std::size_t n, std::chrono::milliseconds timeout = 5s);
+    std::string read_exactly(std::size_t n, std::chrono::milliseconds timeout = std::chrono::seconds(5));
     // The next "\n"-terminated line without its "\n"; nullopt if the peer closed; throws on timeout.
-    std::optional<std::string> read_line(std::chrono::milliseconds timeout = 5s);
+    std::optional<std::string> read_line(std::chrono::milliseconds timeout = std::chrono::seconds(5));
     // Whatever arrives within `timeout` (at least one byte, or "" if the peer closed); throws on timeout.
-    std::string read_some(std::chrono::milliseconds timeout = 5s);
+    std::string read_some(std::chrono::milliseconds timeout = std::chrono::seconds(5));
     // Reads and discards until the peer closes; true if it did within `timeout`.
-    bool wait_for_close(std::chrono::milliseconds timeout = 5s);
+    bool wait_for_close(std::chrono::milliseconds timeout = std::chrono::seconds(5));
     // True if not a single byte arrives within `window` (for "must wait" checks).
     bool silent_for(std::chrono::milliseconds window);
 

@@ -1,0 +1,184 @@
+// 03-udp-server as a process, talked to over real UDP sockets.
+
+#include "lessons/03-udp/fault_plan.hpp"
+#include "tests/lesson03/udp_test_socket.hpp"
+#include "tests/support/child_process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <string>
+
+namespace {
+
+using namespace std::chrono_literals;
+using course::testing::ChildProcess;
+using course::testing::bin_path;
+using course::testing::start_server;
+using lesson03::testing::UdpTestSocket;
+
+TEST(UdpServerTest, AnnouncesTheRealPort) {
+    const auto server = start_server("03-udp-server");
+    EXPECT_EQ(server.host, "127.0.0.1");
+    EXPECT_NE(server.port, 0);
+}
+
+TEST(UdpServerTest, ReflectsEachDatagramToItsOwnSender) {
+    const auto server = start_server("03-udp-server");
+    UdpTestSocket alice, bob;
+    alice.send_to(server.port, "from alice");
+    bob.send_to(server.port, "from bob");
+    EXPECT_EQ(bob.receive().data, "from bob");
+    EXPECT_EQ(alice.receive().data, "from alice");
+    EXPECT_TRUE(alice.silent_for(100ms)) << "alice must not get bob's datagram";  // ok-sleep
+}
+
+TEST(UdpServerTest, KeepsMessageBoundaries) {
+    // Three sends, back to back, before reading anything: TCP could hand these bytes over as
+    // one read of 9 bytes, or several; UDP hands over three datagrams of 3, 5 and 1 bytes.
+    const auto server = start_server("03-udp-server");
+    UdpTestSocket client;
+    client.send_to(server.port, "abc");
+    client.send_to(server.port, "defgh");
+    client.send_to(server.port, "i");
+    for (const std::string expected : {"abc", "defgh", "i"}) {
+        const auto datagram = client.receive();
+        EXPECT_EQ(datagram.length, expected.size());
+        EXPECT_EQ(datagram.data, expected);
+    }
+}
+
+TEST(UdpServerTest, ALargeDatagramComesBackWholeInOneReceive) {
+    const auto server = start_server("03-udp-server");
+    UdpTestSocket client;
+    std::string payload(65'507, '\0');
+    for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>(i * 131);
+    client.send_to(server.port, payload);
+    const auto datagram = client.receive();
+    EXPECT_EQ(datagram.length, payload.size());
+    EXPECT_TRUE(datagram.data == payload);
+}
+
+TEST(UdpServerTest, TruncationAtTheServerIsDetectedAndLogged) {
+    const auto server = start_server("03-udp-server", {"--buffer-size", "100"});
+    UdpTestSocket client;
+    client.send_to(server.port, std::string(1000, 'z'));
+    const auto datagram = client.receive();
+    EXPECT_EQ(datagram.length, 100u) << "the server could only reflect what fit in its buffer";
+    EXPECT_TRUE(server.process->wait_for_stderr("datagram of 1000 bytes truncated to the 100-byte buffer"));
+}
+
+TEST(UdpServerTest, SurvivesEmptyAndGarbageDatagramsAndKeepsServingOthers) {
+    const auto server = start_server("03-udp-server");
+    UdpTestSocket rude, polite;
+    rude.send_to(server.port, "");
+    EXPECT_EQ(rude.receive().length, 0u) << "an empty datagram is a datagram: it comes back";
+    std::string garbage;
+    for (int i = 0; i < 256; ++i) garbage += static_cast<char>(255 - i);
+    rude.send_to(server.port, garbage);
+    rude.send_to(server.port, "PIN");  // looks like the start of a ping, is not one
+    EXPECT_EQ(rude.receive().data, garbage);
+    EXPECT_EQ(rude.receive().data, "PIN");
+    polite.send_to(server.port, "still there?");
+    EXPECT_EQ(polite.receive().data, "still there?");
+    EXPECT_FALSE(server.process->wait(0ms)) << "server exited";
+    EXPECT_TRUE(server.process->wait_for_stderr("0 bytes (empty) -> reflected"));
+}
+
+TEST(UdpServerTest, LogsPeerAndSizeOfEachDatagram) {
+    const auto server = start_server("03-udp-server");
+    UdpTestSocket client;
+    client.send_to(server.port, "12345");
+    client.receive();
+    const std::string expected = "#0 from 127.0.0.1:" + std::to_string(client.local_port()) + ": 5 bytes -> reflected";
+    EXPECT_TRUE(server.process->wait_for_stderr(expected)) << server.process->stderr_text();
+}
+
+TEST(UdpServerTest, TraceShowsAHexDumpOfEachDatagram) {
+    const auto server = start_server("03-udp-server", {"--trace"});
+    UdpTestSocket client;
+    client.send_to(server.port, "hello");
+    client.receive();
+    EXPECT_TRUE(server.process->wait_for_stderr("#0 recv 5 bytes from 127.0.0.1:"));
+    EXPECT_TRUE(server.process->wait_for_stderr("68 65 6c 6c 6f"));
+    EXPECT_TRUE(server.process->wait_for_stderr("|hello|"));
+}
+
+TEST(UdpServerTest, FullDelayQueueDropsTheNewCopyAndSaysSo) {
+    const auto server = start_server("03-udp-server", {"--delay-ms", "200", "--queue-datagrams", "2"});
+    UdpTestSocket client;
+    for (const char* text : {"one", "two", "three", "four"}) client.send_to(server.port, text);
+    EXPECT_EQ(client.receive().data, "one");
+    EXPECT_EQ(client.receive().data, "two");
+    EXPECT_TRUE(client.silent_for(400ms)) << "three and four found the queue full";  // ok-sleep
+    EXPECT_TRUE(server.process->wait_for_stderr("#2: delay queue full (2 datagrams or"));
+    EXPECT_TRUE(server.process->wait_for_stderr("#3: delay queue full"));
+}
+
+TEST(UdpServerTest, AShorterDelayOvertakesALongerOne) {
+    // Find a seed whose plan holds the first datagram clearly longer than the second; then
+    // the second must come back first: the server's timer releases copies in due order.
+    const lesson03::FaultConfig base{.jitter_ms = 300};
+    std::uint64_t seed = 1;
+    for (;; ++seed) {
+        const lesson03::FaultPlan plan({.jitter_ms = base.jitter_ms, .seed = seed});
+        if (plan.decide(0).delay[0] > plan.decide(1).delay[0] + 100ms) break;
+    }
+    const auto server = start_server("03-udp-server", {"--jitter-ms", "300", "--seed", std::to_string(seed)});
+    UdpTestSocket client;
+    client.send_to(server.port, "first");
+    client.send_to(server.port, "second");
+    EXPECT_EQ(client.receive().data, "second");
+    EXPECT_EQ(client.receive().data, "first");
+}
+
+TEST(UdpServerTest, WorksOverIpv6) {
+    const auto server = start_server("03-udp-server", {"--host", "::1"});
+    EXPECT_EQ(server.host, "::1");
+    UdpTestSocket client("::1");
+    client.send_to(server.port, "six");
+    EXPECT_EQ(client.receive().data, "six");
+    EXPECT_TRUE(server.process->wait_for_stderr("#0 from [::1]:"));
+}
+
+TEST(UdpServerTest, SigtermExitsCleanlyAndDiscardsHeldDatagrams) {
+    const auto server = start_server("03-udp-server", {"--delay-ms", "10000"});
+    UdpTestSocket client;
+    client.send_to(server.port, "held");
+    ASSERT_TRUE(server.process->wait_for_stderr("held for 10000 ms"));
+    server.process->send_signal(SIGTERM);
+    EXPECT_EQ(server.process->wait(), 0);
+    EXPECT_TRUE(server.process->wait_for_stderr("discarding 1 datagrams still held back"));
+}
+
+TEST(UdpServerTest, SigintWhileIdleExitsCleanly) {
+    const auto server = start_server("03-udp-server");
+    server.process->send_signal(SIGINT);
+    EXPECT_EQ(server.process->wait(), 0);
+    EXPECT_TRUE(server.process->wait_for_stderr("received SIGINT, shutting down"));
+}
+
+TEST(UdpServerTest, PortInUseIsOneClearLineAndFailure) {
+    UdpTestSocket holder;  // a UDP socket already bound to the port
+    ChildProcess second({bin_path("03-udp-server"), "--port", std::to_string(holder.local_port())});
+    const auto code = second.wait();
+    ASSERT_TRUE(code);
+    EXPECT_NE(*code, 0);
+    second.wait_for_stderr("\x01end of stderr\x01");  // returns once stderr is closed
+    const std::string err = second.stderr_text();
+    EXPECT_NE(err.find("port " + std::to_string(holder.local_port()) + " is already in use"), std::string::npos) << err;
+    EXPECT_EQ(err.find('\n'), err.size() - 1) << "expected exactly one line: " << err;
+}
+
+TEST(UdpServerTest, BadRateIsOneLineAndFailure) {
+    ChildProcess bad({bin_path("03-udp-server"), "--drop-rate", "1.5"});
+    const auto code = bad.wait();
+    ASSERT_TRUE(code);
+    EXPECT_NE(*code, 0);
+    bad.wait_for_stderr("\x01end of stderr\x01");  // returns once stderr is closed
+    const std::string err = bad.stderr_text();
+    EXPECT_NE(err.find("--drop-rate"), std::string::npos) << err;
+    EXPECT_EQ(err.find('\n'), err.size() - 1) << "expected exactly one line: " << err;
+}
+
+}  // namespace
