@@ -1,0 +1,209 @@
+#include "session.hpp"
+
+#include "common/endpoint.hpp"
+#include "common/hex_dump.hpp"
+#include "common/socket_io.hpp"
+#include "protocol.hpp"
+
+#include <vector>
+
+namespace lesson02 {
+
+namespace {
+
+std::string peer_of(const asio::ip::tcp::socket& socket) {
+    std::error_code ec;
+    const auto endpoint = socket.remote_endpoint(ec);
+    return ec ? std::string("unknown peer") : course::format_endpoint(endpoint);
+}
+
+std::string join_names(const std::vector<std::string>& names) {
+    std::string text;
+    for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
+    return text;
+}
+
+std::string seconds(std::chrono::milliseconds time) {
+    const auto whole = time.count() / 1000;
+    const auto tenths = time.count() % 1000 / 100;
+    return std::to_string(whole) + (tenths != 0 ? "." + std::to_string(tenths) : "") + " s";
+}
+
+const char* help_text =
+    "commands: /nick NAME (change your name), /who (who is here), /quit (leave), /help";
+
+}  // namespace
+
+Session::Session(MemberId id, asio::ip::tcp::socket socket, Room& room, const SessionConfig& config,
+                 course::Logger& log, const course::StopEvent& server_stop)
+    : id_(id),
+      socket_(std::move(socket)),
+      room_(room),
+      config_(config),
+      log_(log),
+      server_stop_(server_stop),
+      peer_(peer_of(socket_)),
+      outbox_(std::make_shared<Outbox>(config.queue_limit,
+                                       protocol::error("you are not reading fast enough; disconnecting"))),
+      lines_(config.max_line) {
+    // Set before any thread starts: from then on both threads only read the socket's flags,
+    // so reading on one thread while writing on the other is not a data race.
+    socket_.non_blocking(true);
+    std::error_code ec;
+    socket_.set_option(asio::ip::tcp::no_delay(true), ec);  // a chat line should leave at once
+}
+
+Session::~Session() { join(); }
+
+void Session::start(std::function<void(MemberId)> on_finished) {
+    on_finished_ = std::move(on_finished);
+    writer_ = std::thread([this] { write_loop(); });
+    reader_ = std::thread([this] { read_loop(); });
+}
+
+void Session::join() {
+    if (reader_.joinable()) reader_.join();
+}
+
+void Session::read_loop() {
+    log_.info("client #", id_, " connected from ", peer_);
+    reply(protocol::notice("welcome! what is your name? (up to " + std::to_string(protocol::max_name) +
+                           " letters, digits, '_', '-' or '.')"));
+    std::vector<char> buffer(config_.read_size);
+    for (;;) {
+        // Until it has a name, a client gets a short time to pick one (a port scanner, or a
+        // forgotten nc, should not hold a thread for an hour).
+        const auto timeout = name_ ? config_.idle_timeout : config_.name_timeout;
+        const auto got = course::read_some(socket_, asio::buffer(buffer), server_stop_, timeout);
+        switch (got.status) {
+        case course::IoStatus::ok: break;
+        case course::IoStatus::closed: return end_reading("disconnected", std::nullopt, false);
+        case course::IoStatus::stopped:
+            return end_reading("", protocol::notice("server shutting down"), true);
+        case course::IoStatus::timed_out:
+            return end_reading("idle", protocol::error((name_ ? "idle for " : "no name after ") +
+                                                       seconds(timeout) + "; disconnecting"),
+                               false);
+        case course::IoStatus::failed:
+            log_.verbose("client #", id_, " read failed: ", got.error.message());
+            return end_reading("connection lost", std::nullopt, true);
+        }
+        if (log_.tracing()) {
+            log_.trace(course::hex_dump("recv " + std::to_string(got.bytes) + " bytes from #" +
+                                            std::to_string(id_) + " " + peer_,
+                                        {buffer.data(), got.bytes}));
+        }
+        // One read may hold several lines, or part of one: the splitter sorts that out.
+        lines_.push({buffer.data(), got.bytes});
+        while (auto event = lines_.pop()) {
+            if (event->kind == course::LineEvent::Kind::too_long) {
+                reply(protocol::error("line too long (over " + std::to_string(config_.max_line) +
+                                      " bytes); dropped"));
+                continue;
+            }
+            if (!on_line(event->text)) return end_reading("quit", protocol::notice("bye"), false);
+        }
+    }
+}
+
+bool Session::on_line(std::string_view line) {
+    using Kind = protocol::Command::Kind;
+    auto command = protocol::parse_command(line);
+    // Before it has a name, whatever a client sends (but a command) is the name it asks for.
+    if (!name_ && command.kind == Kind::say) command = {Kind::nick, std::move(command.argument)};
+    switch (command.kind) {
+    case Kind::empty: return true;
+    case Kind::quit: return false;
+    case Kind::help: reply(protocol::notice(help_text)); return true;
+    case Kind::who: {
+        const auto names = room_.names();
+        reply(protocol::notice("here (" + std::to_string(names.size()) + "): " + join_names(names)));
+        return true;
+    }
+    case Kind::nick: take_name(command.argument, name_.has_value()); return true;
+    case Kind::unknown:
+        reply(protocol::error("unknown command " + protocol::sanitize(command.argument) + "; try /help"));
+        return true;
+    case Kind::say:
+        if (!room_.say(id_, protocol::sanitize(command.argument))) {
+            // Only the writer removes us behind our back: our outbox overflowed, or a send
+            // failed. Its shutdown of the socket ends this loop at the next read.
+            log_.verbose("client #", id_, " is no longer in the room; line dropped");
+        }
+        return true;
+    }
+    return true;
+}
+
+void Session::take_name(const std::string& name, bool renaming) {
+    const auto result = renaming ? room_.rename(id_, name) : room_.join(id_, name, outbox_);
+    switch (result) {
+    case Room::NameResult::ok:
+        log_.info("client #", id_, renaming ? " renamed from " + *name_ + " to " : " joined as ", name);
+        name_ = name;
+        break;
+    case Room::NameResult::unchanged: reply(protocol::notice("you are " + name)); break;
+    case Room::NameResult::taken: reply(protocol::error("name " + name + " is taken; try another")); break;
+    case Room::NameResult::invalid:
+        reply(protocol::error("invalid name '" + protocol::sanitize(name) + "': use 1 to " +
+                              std::to_string(protocol::max_name) + " letters, digits, '_', '-' or '.'"));
+        break;
+    }
+}
+
+void Session::end_reading(std::string_view reason, std::optional<std::string> last, bool abrupt) {
+    // When the server stops, everyone leaves at once: no "X left" flood for the others.
+    const bool stopping = server_stop_.requested();
+    // Our writer shutting the socket down looks like a hang-up from here; say what it was.
+    if (outbox_->overflowed()) reason = "too slow, disconnected";
+    room_.leave(id_, reason, !stopping);
+    log_.info("client #", id_, " ", name_.value_or("(no name)"), " ",
+              stopping ? "closed: server shutting down" : "left: " + std::string(reason));
+    if (abrupt || stopping) {
+        outbox_->abort(std::move(last));
+    } else {
+        outbox_->close(std::move(last));  // the writer sends what is queued, then stops
+    }
+    writer_.join();
+    std::error_code ec;
+    socket_.close(ec);
+    on_finished_(id_);
+}
+
+void Session::write_loop() {
+    bool mid_line = false;  // the last send stopped inside a line
+    for (;;) {
+        Outbox::Batch batch = outbox_->pop(config_.max_batch);
+        if (batch.kind == Outbox::Batch::Kind::end) break;
+        if (batch.kind == Outbox::Batch::Kind::last) {
+            if (mid_line) batch.bytes.insert(0, "\n");  // keep the goodbye on a line of its own
+            // One try, no waiting: after an abort the cancel event is set, so write_all makes
+            // one attempt and returns. A client that stopped reading may never see this line.
+            course::write_all(socket_, asio::buffer(batch.bytes), outbox_->cancelled(), std::chrono::milliseconds(0));
+            log_.trace("sent last line to #", id_, ": ", batch.bytes.substr(0, batch.bytes.size() - 1));
+            break;
+        }
+        const auto sent = course::write_all(socket_, asio::buffer(batch.bytes), outbox_->cancelled(),
+                                            config_.send_timeout);
+        if (log_.tracing() && sent.bytes > 0) {
+            log_.trace(course::hex_dump("send " + std::to_string(sent.bytes) + " bytes to #" + std::to_string(id_) +
+                                            " " + peer_,
+                                        std::string_view(batch.bytes).substr(0, sent.bytes)));
+        }
+        if (sent.status == course::IoStatus::ok) continue;
+        mid_line = sent.bytes > 0 && batch.bytes[sent.bytes - 1] != '\n';
+        if (sent.status == course::IoStatus::stopped) continue;  // aborted: pop() has the last line
+        // A send that timed out means the client's receive window stayed shut for send_timeout:
+        // it is not reading. A failure means it is gone (reset, broken pipe).
+        const bool slow = sent.status == course::IoStatus::timed_out;
+        log_.info("client #", id_, " ", slow ? "accepted nothing for " + seconds(config_.send_timeout) :
+                                                  "send failed: " + sent.error.message());
+        room_.leave(id_, slow ? "too slow, disconnected" : "connection lost");
+        outbox_->abort(slow ? std::optional(protocol::error("you are not reading; disconnecting")) : std::nullopt);
+    }
+    // Wakes the reader if it is still waiting for the client (and sends our FIN).
+    std::error_code ec;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+}
+
+}  // namespace lesson02

@@ -1,0 +1,173 @@
+// The two programs as a student runs them: 02-chat-server and 02-chat-client as processes.
+
+#include "tests/lesson02/chat_peer.hpp"
+#include "tests/support/child_process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <string>
+
+namespace {
+
+using namespace std::chrono_literals;
+using course::testing::ChildProcess;
+using course::testing::ServerProcess;
+using course::testing::bin_path;
+using course::testing::start_server;
+using lesson02::testing::ChatPeer;
+
+std::vector<std::string> client_args(std::uint16_t port, std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv{bin_path("02-chat-client"), "--port", std::to_string(port)};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return argv;
+}
+
+TEST(ChatServerProcessTest, AnnouncesItsPortAndRelaysLines) {
+    const auto server = start_server("02-chat-server");
+    EXPECT_EQ(server.host, "127.0.0.1");
+    auto a = ChatPeer::join(server.port, "a");
+    auto b = ChatPeer::join(server.port, "b");
+    a.send_line("hello b");
+    EXPECT_EQ(b.chat_line(), "a: hello b");
+    EXPECT_TRUE(server.process->wait_for_stderr("client #2 joined as b"));
+}
+
+TEST(ChatServerProcessTest, SigtermWithClientsConnectedTellsThemAndExitsZero) {
+    const auto server = start_server("02-chat-server");
+    auto a = ChatPeer::join(server.port, "a");
+    auto b = ChatPeer::join(server.port, "b");
+    auto unnamed = ChatPeer::connect(server.port);
+    a.skip_until("* b joined");
+    server.process->send_signal(SIGTERM);
+    EXPECT_EQ(server.process->wait(), 0);
+    for (ChatPeer* peer : {&a, &b, &unnamed}) {
+        EXPECT_EQ(peer->line(), "* server shutting down");
+        EXPECT_TRUE(peer->socket().wait_for_close());
+    }
+    EXPECT_TRUE(server.process->wait_for_stderr("stopping: closing "));
+    EXPECT_TRUE(server.process->wait_for_stderr("server stopped"));
+}
+
+TEST(ChatServerProcessTest, SigintWithNoClientsExitsZero) {
+    const auto server = start_server("02-chat-server");
+    server.process->send_signal(SIGINT);
+    EXPECT_EQ(server.process->wait(), 0);
+    EXPECT_TRUE(server.process->wait_for_stderr("received SIGINT, shutting down"));
+}
+
+TEST(ChatServerProcessTest, TraceShowsAHexDumpOfEachReadAndSend) {
+    const auto server = start_server("02-chat-server", {"--trace"});
+    auto a = ChatPeer::join(server.port, "hello");
+    EXPECT_TRUE(server.process->wait_for_stderr("recv 6 bytes from #1 127.0.0.1:"));
+    EXPECT_TRUE(server.process->wait_for_stderr("68 65 6c 6c 6f 0a"));
+    EXPECT_TRUE(server.process->wait_for_stderr("|* you are hello.|"));
+}
+
+TEST(ChatServerProcessTest, PortInUseIsOneClearLineAndFailure) {
+    const auto first = start_server("02-chat-server");
+    ChildProcess second({bin_path("02-chat-server"), "--port", std::to_string(first.port)});
+    const auto code = second.wait();
+    ASSERT_TRUE(code);
+    EXPECT_NE(*code, 0);
+    EXPECT_TRUE(second.wait_for_stderr("\n"));  // the pipe may still be read after the exit
+    const std::string err = second.stderr_text();
+    EXPECT_NE(err.find("port " + std::to_string(first.port) + " is already in use"), std::string::npos) << err;
+    EXPECT_EQ(err.find('\n'), err.size() - 1) << "expected exactly one line: " << err;
+}
+
+TEST(ChatServerProcessTest, BadArgumentIsOneLineAndFailure) {
+    ChildProcess bad({bin_path("02-chat-server"), "--queue-limit", "10"});
+    const auto code = bad.wait();
+    ASSERT_TRUE(code);
+    EXPECT_NE(*code, 0);
+    EXPECT_TRUE(bad.wait_for_stderr("\n"));
+    const std::string err = bad.stderr_text();
+    EXPECT_NE(err.find("--queue-limit"), std::string::npos) << err;
+    EXPECT_EQ(err.find('\n'), err.size() - 1) << "expected exactly one line: " << err;
+}
+
+class ChatClientTest : public ::testing::Test {
+protected:
+    void SetUp() override { server_ = start_server("02-chat-server"); }
+    ServerProcess server_;
+};
+
+TEST_F(ChatClientTest, JoinsWithANameShowsOthersAndSendsWhatYouType) {
+    ChildProcess client(client_args(server_.port, {"--name", "alice"}));
+    EXPECT_EQ(client.read_line().value_or("").rfind("* welcome!", 0), 0u);
+    EXPECT_EQ(client.read_line(), "* you are alice");
+    auto bob = ChatPeer::join(server_.port, "bob");
+    EXPECT_EQ(client.read_line(), "* bob joined");
+    bob.send_line("hi alice");
+    EXPECT_EQ(client.read_line(), "bob: hi alice");
+    client.write_stdin("hi bob\n");
+    EXPECT_EQ(bob.chat_line(), "alice: hi bob");
+}
+
+TEST_F(ChatClientTest, TheFirstLineTypedIsTheName) {
+    ChildProcess client(client_args(server_.port));
+    EXPECT_EQ(client.read_line().value_or("").rfind("* welcome!", 0), 0u);
+    client.write_stdin("carol\n/who\n");
+    EXPECT_EQ(client.read_line(), "* you are carol");
+    EXPECT_EQ(client.read_line(), "* here (1): carol");
+}
+
+TEST_F(ChatClientTest, QuitPrintsByeAndExitsZero) {
+    auto bob = ChatPeer::join(server_.port, "bob");
+    ChildProcess client(client_args(server_.port, {"--name", "alice"}));
+    bob.skip_until("* alice joined");
+    client.write_stdin("/quit\n");
+    const auto out = client.read_all_stdout();
+    ASSERT_TRUE(out);
+    EXPECT_NE(out->find("* bye\n"), std::string::npos) << *out;
+    EXPECT_EQ(client.wait(), 0);
+    EXPECT_EQ(bob.line(), "* alice left (quit)");
+}
+
+TEST_F(ChatClientTest, EndOfInputLeavesCleanly) {
+    auto bob = ChatPeer::join(server_.port, "bob");
+    ChildProcess client(client_args(server_.port, {"--name", "alice"}));
+    client.write_stdin("last words\n");
+    client.close_stdin();
+    EXPECT_EQ(bob.line(), "* alice joined");
+    EXPECT_EQ(bob.line(), "alice: last words");
+    EXPECT_EQ(bob.line(), "* alice left (quit)");
+    EXPECT_EQ(client.wait(), 0);
+}
+
+TEST_F(ChatClientTest, SigintLeavesCleanly) {
+    ChildProcess client(client_args(server_.port, {"--name", "alice"}));
+    client.read_line();
+    EXPECT_EQ(client.read_line(), "* you are alice");
+    client.send_signal(SIGINT);
+    EXPECT_EQ(client.wait(), 0);
+}
+
+TEST_F(ChatClientTest, ServerGoingAwaySaysSoAndExitsNonZero) {
+    ChildProcess client(client_args(server_.port, {"--name", "alice"}));
+    client.read_line();
+    EXPECT_EQ(client.read_line(), "* you are alice");
+    server_.process->send_signal(SIGTERM);
+    EXPECT_EQ(client.read_line(), "* server shutting down");
+    EXPECT_EQ(client.wait(), 1);
+    EXPECT_TRUE(client.wait_for_stderr("the server closed the connection"));
+}
+
+TEST(ChatClientErrorTest, NoServerIsOneLineAndFailure) {
+    std::uint16_t port;
+    {
+        const auto server = start_server("02-chat-server");
+        port = server.port;
+        server.process->send_signal(SIGTERM);
+        ASSERT_EQ(server.process->wait(), 0);
+    }  // nobody listens on `port` now
+    ChildProcess client(client_args(port));
+    EXPECT_EQ(client.wait(), 1);
+    EXPECT_TRUE(client.wait_for_stderr("\n"));
+    const std::string err = client.stderr_text();
+    EXPECT_NE(err.find("(is the server running?)"), std::string::npos) << err;
+    EXPECT_EQ(err.find('\n'), err.size() - 1) << "expected exactly one line: " << err;
+}
+
+}  // namespace

@@ -1,0 +1,220 @@
+// The chat server in this process (so ThreadSanitizer sees every thread), over real sockets.
+
+#include "tests/lesson02/chat_peer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace std::chrono_literals;
+using lesson02::ChatServerConfig;
+using lesson02::testing::ChatPeer;
+using lesson02::testing::ServerThread;
+
+TEST(ChatServerTest, AsksANewClientForItsName) {
+    ServerThread server;
+    course::testing::TestSocket client = course::testing::TestSocket::connect(server.port());
+    EXPECT_EQ(client.read_line(),
+              "* welcome! what is your name? (up to 32 letters, digits, '_', '-' or '.')");
+}
+
+TEST(ChatServerTest, FirstLineIsTheNameAndNickWorksToo) {
+    ServerThread server;
+    auto alice = ChatPeer::connect(server.port());
+    alice.send_line("alice");
+    EXPECT_EQ(alice.line(), "* you are alice");
+    auto bob = ChatPeer::connect(server.port());
+    bob.send_line("/nick bob");
+    EXPECT_EQ(bob.line(), "* you are bob");
+    EXPECT_EQ(alice.line(), "* bob joined");
+}
+
+TEST(ChatServerTest, ThreeClientsSeeEachOthersLinesInOrderButNeverTheirOwn) {
+    ServerThread server;
+    auto a = ChatPeer::join(server.port(), "a");
+    auto b = ChatPeer::join(server.port(), "b");
+    auto c = ChatPeer::join(server.port(), "c");
+    std::vector<ChatPeer*> peers{&a, &b, &c};
+    const std::vector<std::string> names{"a", "b", "c"};
+    for (int i = 0; i < 5; ++i) {
+        for (std::size_t p = 0; p < peers.size(); ++p) peers[p]->send_line("line " + std::to_string(i));
+    }
+    for (std::size_t p = 0; p < peers.size(); ++p) {
+        std::map<std::string, int> next;
+        for (int n = 0; n < 10; ++n) {  // 5 lines from each of the two others
+            const std::string line = peers[p]->chat_line();
+            const std::string sender = line.substr(0, line.find(':'));
+            ASSERT_NE(sender, names[p]) << "got its own line back: " << line;
+            EXPECT_EQ(line, sender + ": line " + std::to_string(next[sender]++));
+        }
+        // Its own lines would have been queued before the answer to /who: none came.
+        peers[p]->send_line("/who");
+        EXPECT_EQ(peers[p]->line(), "* here (3): a, b, c");
+    }
+}
+
+TEST(ChatServerTest, NamesAreUnique) {
+    ServerThread server;
+    auto first = ChatPeer::join(server.port(), "alice");
+    auto second = ChatPeer::connect(server.port());
+    second.send_line("alice");
+    EXPECT_EQ(second.line(), "! name alice is taken; try another");
+    second.send_line("alice2");
+    EXPECT_EQ(second.line(), "* you are alice2");
+    second.send_line("/nick alice");
+    EXPECT_EQ(second.line(), "! name alice is taken; try another");
+}
+
+TEST(ChatServerTest, InvalidNamesAreRefused) {
+    ServerThread server;
+    auto client = ChatPeer::connect(server.port());
+    client.send_line("two words");
+    EXPECT_EQ(client.line(), "! invalid name 'two words': use 1 to 32 letters, digits, '_', '-' or '.'");
+    client.send_line("/nick");
+    EXPECT_EQ(client.line(), "! invalid name '': use 1 to 32 letters, digits, '_', '-' or '.'");
+    client.send_line("ok");
+    EXPECT_EQ(client.line(), "* you are ok");
+}
+
+TEST(ChatServerTest, UnnamedClientsSeeNothingAndCannotTalk) {
+    ServerThread server;
+    auto alice = ChatPeer::join(server.port(), "alice");
+    auto lurker = ChatPeer::connect(server.port());
+    alice.send_line("before you had a name");
+    alice.send_line("/who");
+    EXPECT_EQ(alice.line(), "* here (1): alice");
+    lurker.send_line("bob");
+    EXPECT_EQ(lurker.line(), "* you are bob");  // not alice's line: it was sent before bob joined
+    EXPECT_EQ(alice.line(), "* bob joined");
+}
+
+TEST(ChatServerTest, JoinsRenamesAndLeavesAreAnnounced) {
+    ServerThread server;
+    auto a = ChatPeer::join(server.port(), "a");
+    {
+        auto b = ChatPeer::join(server.port(), "b");
+        EXPECT_EQ(a.line(), "* b joined");
+        b.send_line("/nick bee");
+        EXPECT_EQ(b.line(), "* you are bee");
+        EXPECT_EQ(a.line(), "* b is now bee");
+        b.send_line("/quit");
+        EXPECT_EQ(b.line(), "* bye");
+        EXPECT_TRUE(b.socket().wait_for_close());
+        EXPECT_EQ(a.line(), "* bee left (quit)");
+    }
+    {
+        auto c = ChatPeer::join(server.port(), "c");
+        EXPECT_EQ(a.line(), "* c joined");
+    }  // closed without a word
+    EXPECT_EQ(a.line(), "* c left (disconnected)");
+}
+
+TEST(ChatServerTest, HelpAndUnknownCommands) {
+    ServerThread server;
+    auto a = ChatPeer::join(server.port(), "a");
+    a.send_line("/help");
+    EXPECT_EQ(a.line(), "* commands: /nick NAME (change your name), /who (who is here), /quit (leave), /help");
+    a.send_line("/dance");
+    EXPECT_EQ(a.line(), "! unknown command /dance; try /help");
+}
+
+TEST(ChatServerTest, SeveralLinesInOneReadAndOneLineAcrossManyReads) {
+    ServerThread server;
+    auto a = ChatPeer::join(server.port(), "a");
+    auto b = ChatPeer::join(server.port(), "b");
+    a.send("one\ntwo\r\nthree\n");
+    for (const char c : std::string("split across reads\n")) a.send(std::string(1, c));  // one byte a send
+    EXPECT_EQ(b.chat_line(), "a: one");
+    EXPECT_EQ(b.chat_line(), "a: two");
+    EXPECT_EQ(b.chat_line(), "a: three");
+    EXPECT_EQ(b.chat_line(), "a: split across reads");
+}
+
+TEST(ChatServerTest, OverLongLineIsAnErrorAndTheStreamStaysInStep) {
+    ServerThread server;
+    auto a = ChatPeer::join(server.port(), "a");
+    auto b = ChatPeer::join(server.port(), "b");
+    a.send_line(std::string(4096, 'x'));  // exactly the limit: fine
+    EXPECT_EQ(b.chat_line(), "a: " + std::string(4096, 'x'));
+    a.send(std::string(4097, 'y') + "\nafter one\n");
+    EXPECT_EQ(a.chat_line(), "! line too long (over 4096 bytes); dropped");
+    EXPECT_EQ(b.chat_line(), "a: after one");
+    // And an over-long line that arrives in pieces, with no newline for a while.
+    for (int i = 0; i < 10; ++i) a.send(std::string(1000, 'z'));
+    a.send("\nafter two\n");
+    EXPECT_EQ(a.chat_line(), "! line too long (over 4096 bytes); dropped");
+    EXPECT_EQ(b.chat_line(), "a: after two");
+}
+
+TEST(ChatServerTest, ControlCharactersAreNotRelayed) {
+    ServerThread server;
+    auto a = ChatPeer::join(server.port(), "a");
+    auto b = ChatPeer::join(server.port(), "b");
+    a.send_line("clear\x1b[2Jscreen\x07");
+    EXPECT_EQ(b.chat_line(), "a: clear?[2Jscreen?");
+}
+
+TEST(ChatServerTest, ClientResetInTheMiddleOfABroadcastHurtsNobodyElse) {
+    ServerThread server;
+    auto sender = ChatPeer::join(server.port(), "sender");
+    auto reader = ChatPeer::join(server.port(), "reader");
+    auto rude = ChatPeer::join(server.port(), "rude");
+    constexpr int lines = 2000;
+    std::string burst;
+    for (int i = 0; i < lines; ++i) burst += "message " + std::to_string(i) + " " + std::string(100, '.') + "\n";
+    sender.send(burst.substr(0, burst.size() / 2));
+    rude.socket().reset();  // RST while lines for it are queued and in flight
+    sender.send(burst.substr(burst.size() / 2));
+    bool told = false;
+    for (int i = 0; i < lines;) {
+        const std::string line = reader.line();
+        if (line == "* rude left (connection lost)") {
+            told = true;
+        } else if (line.rfind("* ", 0) != 0) {
+            ASSERT_EQ(line, "sender: message " + std::to_string(i++) + " " + std::string(100, '.'));
+        }
+    }
+    if (!told) reader.skip_until("* rude left (connection lost)");
+    auto next = ChatPeer::join(server.port(), "next");
+    EXPECT_EQ(reader.line(), "* next joined");
+}
+
+TEST(ChatServerTest, FullServerRefusesPolitely) {
+    ChatServerConfig config;
+    config.max_clients = 2;
+    ServerThread server(config);
+    auto a = ChatPeer::join(server.port(), "a");
+    auto b = ChatPeer::join(server.port(), "b");
+    auto third = course::testing::TestSocket::connect(server.port());
+    EXPECT_EQ(third.read_line(), "! server full (2 clients); try again later");
+    EXPECT_TRUE(third.wait_for_close());
+}
+
+TEST(ChatServerTest, ClientWithoutANameIsDroppedAfterTheNameTimeout) {
+    ChatServerConfig config;
+    config.session.name_timeout = 200ms;
+    ServerThread server(config);
+    auto silent = ChatPeer::connect(server.port());
+    EXPECT_EQ(silent.line(), "! no name after 0.2 s; disconnecting");
+    EXPECT_TRUE(silent.socket().wait_for_close());
+}
+
+TEST(ChatServerTest, StopTellsEveryClientAndJoinsEveryThread) {
+    ServerThread server;
+    auto a = ChatPeer::join(server.port(), "a");
+    auto b = ChatPeer::join(server.port(), "b");
+    auto unnamed = ChatPeer::connect(server.port());
+    a.skip_until("* b joined");
+    ASSERT_TRUE(server.stop());  // run() returned: every session thread was joined
+    for (ChatPeer* peer : {&a, &b, &unnamed}) {
+        EXPECT_EQ(peer->line(), "* server shutting down");
+        EXPECT_TRUE(peer->socket().wait_for_close());
+    }
+    EXPECT_EQ(server.server().client_count(), 0u);
+}
+
+}  // namespace

@@ -1,0 +1,182 @@
+// The room on its own: plain outboxes stand in for clients, no sockets, no server.
+
+#include "room.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using lesson02::Outbox;
+using lesson02::Room;
+using Result = Room::NameResult;
+
+std::shared_ptr<Outbox> outbox(std::size_t limit = 1 << 20) {
+    return std::make_shared<Outbox>(limit, "! too slow\n");
+}
+
+// Everything queued so far, without waiting (pop() would wait for more).
+std::string drain(Outbox& box) {
+    if (box.queued_bytes() == 0) return {};
+    return box.pop(1 << 30).bytes;
+}
+
+TEST(RoomTest, JoinTellsTheNewcomerItsNameAndTheOthersItJoined) {
+    Room room;
+    auto a = outbox(), b = outbox();
+    EXPECT_EQ(room.join(1, "alice", a), Result::ok);
+    EXPECT_EQ(drain(*a), "* you are alice\n");
+    EXPECT_EQ(room.join(2, "bob", b), Result::ok);
+    EXPECT_EQ(drain(*b), "* you are bob\n");
+    EXPECT_EQ(drain(*a), "* bob joined\n");
+    EXPECT_EQ(room.size(), 2u);
+}
+
+TEST(RoomTest, NamesAreUniqueAndValid) {
+    Room room;
+    auto a = outbox(), b = outbox();
+    EXPECT_EQ(room.join(1, "alice", a), Result::ok);
+    EXPECT_EQ(room.join(2, "alice", b), Result::taken);
+    EXPECT_EQ(room.join(2, "al ice", b), Result::invalid);
+    EXPECT_EQ(drain(*b), "");
+    EXPECT_EQ(room.size(), 1u);
+}
+
+TEST(RoomTest, SayGoesToEveryoneButTheSender) {
+    Room room;
+    auto a = outbox(), b = outbox(), c = outbox();
+    room.join(1, "alice", a);
+    room.join(2, "bob", b);
+    room.join(3, "carol", c);
+    drain(*a), drain(*b), drain(*c);
+    EXPECT_TRUE(room.say(2, "hello"));
+    EXPECT_EQ(drain(*a), "bob: hello\n");
+    EXPECT_EQ(drain(*b), "");
+    EXPECT_EQ(drain(*c), "bob: hello\n");
+}
+
+TEST(RoomTest, NonMembersCannotSay) {
+    Room room;
+    auto a = outbox();
+    room.join(1, "alice", a);
+    drain(*a);
+    EXPECT_FALSE(room.say(7, "who am I?"));
+    EXPECT_EQ(drain(*a), "");
+}
+
+TEST(RoomTest, RenameIsAnnouncedAndFreesTheOldName) {
+    Room room;
+    auto a = outbox(), b = outbox(), c = outbox();
+    room.join(1, "alice", a);
+    room.join(2, "bob", b);
+    drain(*a), drain(*b);
+    EXPECT_EQ(room.rename(2, "alice"), Result::taken);
+    EXPECT_EQ(room.rename(2, "bob"), Result::unchanged);
+    EXPECT_EQ(room.rename(2, "robert"), Result::ok);
+    EXPECT_EQ(drain(*b), "* you are robert\n");
+    EXPECT_EQ(drain(*a), "* bob is now robert\n");
+    EXPECT_EQ(room.join(3, "bob", c), Result::ok);
+    room.say(2, "hi");
+    EXPECT_EQ(drain(*a), "* bob joined\nrobert: hi\n");
+}
+
+TEST(RoomTest, LeaveIsAnnouncedWithItsReasonOnce) {
+    Room room;
+    auto a = outbox(), b = outbox();
+    room.join(1, "alice", a);
+    room.join(2, "bob", b);
+    drain(*a);
+    room.leave(2, "quit");
+    room.leave(2, "again");
+    EXPECT_EQ(drain(*a), "* bob left (quit)\n");
+    EXPECT_EQ(room.names(), std::vector<std::string>{"alice"});
+}
+
+TEST(RoomTest, SilentLeaveTellsNobody) {
+    Room room;
+    auto a = outbox(), b = outbox();
+    room.join(1, "alice", a);
+    room.join(2, "bob", b);
+    drain(*a);
+    room.leave(2, "", false);
+    EXPECT_EQ(drain(*a), "");
+    EXPECT_EQ(room.size(), 1u);
+}
+
+TEST(RoomTest, NamesAreSorted) {
+    Room room;
+    for (const char* name : {"carol", "alice", "bob"}) room.join(room.size() + 1, name, outbox());
+    EXPECT_EQ(room.names(), (std::vector<std::string>{"alice", "bob", "carol"}));
+}
+
+TEST(RoomTest, AnnounceReachesEveryone) {
+    Room room;
+    auto a = outbox(), b = outbox();
+    room.join(1, "alice", a);
+    room.join(2, "bob", b);
+    drain(*a), drain(*b);
+    room.announce("server shutting down");
+    EXPECT_EQ(drain(*a), "* server shutting down\n");
+    EXPECT_EQ(drain(*b), "* server shutting down\n");
+}
+
+TEST(RoomTest, MemberWhoseOutboxOverflowsIsRemovedAndTheOthersAreTold) {
+    Room room;
+    auto a = outbox(), b = outbox(), slow = outbox(64);
+    room.join(1, "alice", a);
+    room.join(2, "bob", b);
+    room.join(3, "slow", slow);
+    drain(*a), drain(*b);
+    for (int i = 0; i < 10; ++i) room.say(1, "line " + std::to_string(i));  // slow never drains
+    EXPECT_TRUE(slow->overflowed());
+    EXPECT_EQ(room.names(), (std::vector<std::string>{"alice", "bob"}));
+    const std::string to_bob = drain(*b);
+    EXPECT_NE(to_bob.find("* slow left (too slow, disconnected)\n"), std::string::npos) << to_bob;
+    for (int i = 0; i < 10; ++i) {
+        EXPECT_NE(to_bob.find("alice: line " + std::to_string(i) + "\n"), std::string::npos) << i;
+    }
+    EXPECT_EQ(slow->pop(1024).bytes, "! too slow\n");
+}
+
+// The race of the naive chat server: threads joining, talking and leaving while others walk
+// the member list. With the lock every line arrives, in order per sender; without it this
+// test crashes or ThreadSanitizer reports the race.
+TEST(RoomTest, ConcurrentJoinSayAndLeaveLoseNoLineAndKeepOrder) {
+    constexpr int talkers = 6, rounds = 20, lines_per_round = 25;
+    Room room;
+    auto listener = outbox(64 << 20);
+    room.join(1, "listener", listener);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < talkers; ++t) {
+        threads.emplace_back([&room, t] {
+            const lesson02::MemberId id = 100 + t;
+            for (int r = 0; r < rounds; ++r) {
+                auto mine = outbox(64 << 20);
+                ASSERT_EQ(room.join(id, "t" + std::to_string(t), mine), Result::ok);
+                for (int i = 0; i < lines_per_round; ++i) room.say(id, std::to_string(r * lines_per_round + i));
+                room.leave(id, "done");
+            }
+        });
+    }
+    for (auto& thread : threads) thread.join();
+    std::istringstream received(drain(*listener));
+    std::map<std::string, int> next;  // sender -> the number it must send next
+    int chat_lines = 0;
+    for (std::string line; std::getline(received, line);) {
+        if (line.rfind("* ", 0) == 0) continue;
+        const auto colon = line.find(": ");
+        ASSERT_NE(colon, std::string::npos) << line;
+        const std::string sender = line.substr(0, colon);
+        EXPECT_EQ(std::stoi(line.substr(colon + 2)), next[sender]++) << "out of order from " << sender;
+        ++chat_lines;
+    }
+    EXPECT_EQ(chat_lines, talkers * rounds * lines_per_round);
+    EXPECT_EQ(room.size(), 1u);
+}
+
+}  // namespace
