@@ -1,0 +1,153 @@
+// The listener, the sweep timer and shutdown. Sessions are in session.cpp.
+#include "chat_server.hpp"
+
+#include "page.hpp"
+#include "server_state.hpp"
+#include "session.hpp"
+
+#include "common/endpoint.hpp"
+
+#include <asio/co_spawn.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/use_awaitable.hpp>
+#include <algorithm>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // GCC 12 false positive (lesson 04)
+
+namespace lesson05 {
+
+using asio::awaitable;
+using asio::ip::tcp;
+
+namespace {
+
+constexpr std::size_t read_buffer_size = 64 * 1024;  // the server's one read buffer
+constexpr auto accept_retry_delay = std::chrono::milliseconds(100);  // after e.g. EMFILE
+constexpr auto min_tick = std::chrono::milliseconds(20);   // sweep period bounds
+constexpr auto max_tick = std::chrono::milliseconds(1000);
+constexpr std::string_view busy_response =
+    "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 5\r\n\r\n";
+
+tcp::acceptor open_listener(asio::io_context& io, const tcp::endpoint& endpoint) {
+    tcp::acceptor acceptor(io);
+    std::error_code ec;
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec == asio::error::address_in_use) {
+        throw std::runtime_error("cannot listen on " + course::format_endpoint(endpoint) + ": port " +
+                                 std::to_string(endpoint.port()) + " is already in use (another server running? try --port 0)");
+    }
+    if (ec) throw std::runtime_error("cannot listen on " + course::format_endpoint(endpoint) + ": " + ec.message());
+    return acceptor;
+}
+
+auto report_to(course::Logger& log, const char* what) {
+    return [&log, what](const std::exception_ptr& error) {
+        if (!error) return;
+        try {
+            std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+            log.info(what, ": internal error: ", e.what());
+        }
+    };
+}
+
+// How often the sweep runs: a quarter of the shortest timeout, within [20 ms, 1 s].
+std::chrono::milliseconds tick_period(const ChatServerConfig& c) {
+    const auto shortest = std::min({c.handshake_timeout, c.ping_interval, c.idle_timeout, c.close_timeout});
+    return std::clamp(shortest / 4, min_tick, max_tick);
+}
+
+}  // namespace
+
+ChatServer::State::State(asio::io_context& io, const tcp::endpoint& endpoint, ChatServerConfig c, course::Logger& l)
+    : acceptor(open_listener(io, endpoint)), sweep_timer(io), config(std::move(c)), log(l), room(config.room),
+      read_buffer(read_buffer_size), page_response(std::make_shared<const std::string>(chat_page_response())) {
+    std::string ping;
+    ws::append_frame(ping, ws::Opcode::ping, "keepalive", true, nullptr);
+    ping_frame = std::make_shared<const std::string>(std::move(ping));
+}
+
+ChatServer::ChatServer(asio::io_context& io, const tcp::endpoint& endpoint, ChatServerConfig config, course::Logger& log)
+    : state_(std::make_shared<State>(io, endpoint, std::move(config), log)) {}
+
+ChatServer::~ChatServer() = default;
+
+tcp::endpoint ChatServer::local_endpoint() const { return state_->acceptor.local_endpoint(); }
+
+namespace {
+
+awaitable<void> accept_loop(std::shared_ptr<ChatServer::State> state) {
+    for (;;) {
+        std::error_code ec;
+        tcp::socket socket = co_await state->acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+        if (state->stopping) co_return;
+        if (ec) {  // e.g. out of file descriptors: wait a little instead of spinning
+            state->log.info("accept failed: ", ec.message());
+            asio::steady_timer pause(state->acceptor.get_executor(), accept_retry_delay);
+            co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            continue;
+        }
+        if (state->sessions.size() >= state->config.max_connections) {
+            // Full: say so in HTTP (one non-blocking send; a fresh socket has room) and hang up.
+            state->log.info("connection refused: ", state->sessions.size(), " connections is the maximum (503)");
+            ::send(socket.native_handle(), busy_response.data(), busy_response.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+            socket.close(ec);
+            continue;
+        }
+        auto session = std::make_shared<Session>(std::move(socket), state, ++state->next_id);
+        session->registry_index = state->sessions.size();
+        state->sessions.push_back(session);
+        session->start();
+    }
+}
+
+void sweep(const std::shared_ptr<ChatServer::State>& state) {
+    if (state->stopping && state->sessions.empty()) {
+        state->sweeping = false;  // nothing left to watch: let io.run() return
+        return;
+    }
+    const auto now = Session::clock::now();
+    // on_tick() never adds or removes sessions (a closed socket ends its coroutine later).
+    for (std::size_t i = 0; i < state->sessions.size(); ++i) state->sessions[i]->on_tick(now);
+    state->room.flush();
+    state->sweep_timer.expires_after(tick_period(state->config));
+    state->sweep_timer.async_wait([state](const std::error_code& ec) {
+        if (!ec) sweep(state);
+    });
+}
+
+}  // namespace
+
+void ChatServer::start() {
+    asio::co_spawn(state_->acceptor.get_executor(), accept_loop(state_), report_to(state_->log, "accept loop"));
+    state_->sweeping = true;
+    sweep(state_);
+}
+
+void ChatServer::shutdown() {
+    state_->stopping = true;
+    std::error_code ec;
+    state_->acceptor.close(ec);
+    state_->log.info("closing ", state_->sessions.size(), " connections with 1001");
+    const auto sessions = state_->sessions;  // a copy: stop() may end a session
+    for (const auto& session : sessions) session->stop();
+    state_->room.flush();
+}
+
+std::size_t raise_open_file_limit() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
+    if (limit.rlim_cur < limit.rlim_max) {
+        rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+    }
+    return limit.rlim_cur == RLIM_INFINITY ? std::size_t{1} << 20 : static_cast<std::size_t>(limit.rlim_cur);
+}
+
+}  // namespace lesson05

@@ -1,0 +1,63 @@
+#pragma once
+// Lesson 05: a multi-client WebSocket chat on asio, one thread, C++20 coroutines, on lesson 04's
+// protocol core (ws::Connection, the handshake, the frame codec).
+//
+// GET / serves the chat page (page.hpp); GET /ws opens a WebSocket that joins the one room
+// (room.hpp). Each connection is a Session (session.hpp): one coroutine that reads, and a write
+// queue of shared frames flushed with one gathered write. A single timer sweeps all sessions
+// for timeouts and keepalive pings, so an idle connection costs one suspended coroutine, a
+// socket and a few hundred bytes: no timer, no buffer of its own.
+//
+// shutdown() (SIGINT, SIGTERM) stops accepting, closes every WebSocket with 1001 "going away"
+// after what was queued for it, and lets run() on the io_context return once all are gone.
+
+#include "room.hpp"
+
+#include "common/logger.hpp"
+
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lesson05 {
+
+struct ChatServerConfig {
+    std::size_t max_message = 64 * 1024;        // bytes per client message (1009 past it)
+    std::size_t max_connections = 10'000;       // at once; more get HTTP 503
+    std::size_t max_queue = 1024 * 1024;        // bytes waiting for one client (1008 past it)
+    std::vector<std::string> allowed_origins;   // empty: any Origin (see README: CSWSH)
+    std::chrono::milliseconds handshake_timeout{10'000};  // to send the whole HTTP request
+    std::chrono::milliseconds ping_interval{30'000};      // silence before we ping
+    std::chrono::milliseconds idle_timeout{75'000};       // silence (no pong either) before we drop
+    std::chrono::milliseconds close_timeout{3'000};       // for the peer's close and FIN
+    RoomConfig room;
+};
+
+class ChatServer {
+public:
+    // Binds and listens at once (a port in use is reported here); accepts once start() is called.
+    ChatServer(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint, ChatServerConfig config,
+               course::Logger& log);
+    ~ChatServer();
+    ChatServer(const ChatServer&) = delete;
+    ChatServer& operator=(const ChatServer&) = delete;
+
+    asio::ip::tcp::endpoint local_endpoint() const;
+    void start();
+    void shutdown();
+
+    struct State;  // shared with the sessions (server_state.hpp)
+
+private:
+    std::shared_ptr<State> state_;
+};
+
+// Raises the soft limit on open files to the hard limit (a server of 10,000 clients needs
+// 10,000 descriptors; the usual soft limit is 1024) and returns the new soft limit.
+std::size_t raise_open_file_limit();
+
+}  // namespace lesson05

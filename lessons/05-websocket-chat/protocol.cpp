@@ -1,0 +1,151 @@
+#include "protocol.hpp"
+
+#include "json.hpp"
+#include "ws/frame.hpp"
+
+#include <chrono>
+
+namespace lesson05 {
+
+FramePtr make_text_frame(std::string_view payload) {
+    std::string frame;
+    frame.reserve(ws::frame_header_size(payload.size(), false) + payload.size());
+    ws::append_frame(frame, ws::Opcode::text, payload, true, nullptr);
+    return std::make_shared<const std::string>(std::move(frame));
+}
+
+ClientCommand parse_client_message(std::string_view payload) {
+    ClientCommand command;
+    if (!json::looks_like_object(payload)) {  // plain text: a chat message
+        command.kind = ClientCommand::Kind::message;
+        command.text = payload;
+        return command;
+    }
+    json::ParseResult parsed = json::parse_object(payload);
+    if (!parsed.object) {  // "{oops" is not JSON, so it is a chat message too
+        command.kind = ClientCommand::Kind::message;
+        command.text = payload;
+        return command;
+    }
+    const json::Object& object = *parsed.object;
+    const auto type = object.string("type");
+    if (!type) {
+        command.text = "a JSON message needs a string \"type\"";
+    } else if (*type == "message") {
+        if (const auto text = object.string("text")) {
+            command.kind = ClientCommand::Kind::message;
+            command.text = *text;
+        } else {
+            command.text = "a \"message\" needs a string \"text\"";
+        }
+    } else if (*type == "nick") {
+        if (const auto name = object.string("name")) {
+            command.kind = ClientCommand::Kind::nick;
+            command.text = *name;
+        } else {
+            command.text = "a \"nick\" needs a string \"name\"";
+        }
+    } else if (*type == "who") {
+        command.kind = ClientCommand::Kind::who;
+    } else {
+        command.text = "unknown type \"" + std::string(type->substr(0, 32)) + "\" (try message, nick, who)";
+    }
+    return command;
+}
+
+std::string check_name(std::string_view name) {
+    if (name.empty()) return "a name cannot be empty";
+    if (name.size() > max_name_size) return "a name has at most " + std::to_string(max_name_size) + " characters";
+    for (const char c : name) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                        c == '-' || c == '.';
+        if (!ok) return "a name may hold only letters, digits, '_', '-' and '.'";
+    }
+    if (name_key(name).starts_with("guest-")) return "names starting with guest- are given by the server";
+    return {};
+}
+
+std::string name_key(std::string_view name) {
+    std::string key(name);
+    for (char& c : key) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return key;
+}
+
+std::int64_t now_millis() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+namespace {
+
+void append_names(std::string& out, const std::vector<std::string>& names) {
+    out += '[';
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (i) out += ',';
+        json::append_string(out, names[i]);
+    }
+    out += ']';
+}
+
+}  // namespace
+
+std::string encode_hello(std::string_view you, std::size_t online, const std::vector<std::string>& users,
+                         std::size_t history) {
+    std::string out = R"({"type":"hello","name":)";
+    json::append_string(out, you);
+    out += R"(,"online":)" + std::to_string(online) + R"(,"users":)";
+    append_names(out, users);
+    out += R"(,"history":)" + std::to_string(history) + "}";
+    return out;
+}
+
+std::string encode_message(std::uint64_t id, std::int64_t time, std::string_view from, std::string_view text) {
+    std::string out;
+    out.reserve(64 + from.size() + text.size());
+    out += R"({"type":"message","id":)";
+    out += std::to_string(id);
+    out += R"(,"time":)";
+    out += std::to_string(time);
+    out += R"(,"from":)";
+    json::append_string(out, from);
+    out += R"(,"text":)";
+    json::append_string(out, text);
+    out += '}';
+    return out;
+}
+
+std::string encode_join(std::int64_t time, std::string_view name) {
+    std::string out = R"({"type":"join","time":)" + std::to_string(time) + R"(,"name":)";
+    json::append_string(out, name);
+    return out + "}";
+}
+
+std::string encode_leave(std::int64_t time, std::string_view name) {
+    std::string out = R"({"type":"leave","time":)" + std::to_string(time) + R"(,"name":)";
+    json::append_string(out, name);
+    return out + "}";
+}
+
+std::string encode_rename(std::int64_t time, std::string_view from, std::string_view to) {
+    std::string out = R"({"type":"rename","time":)" + std::to_string(time) + R"(,"from":)";
+    json::append_string(out, from);
+    out += R"(,"to":)";
+    json::append_string(out, to);
+    return out + "}";
+}
+
+std::string encode_users(std::size_t online, const std::vector<std::string>& users) {
+    std::string out = R"({"type":"users","online":)" + std::to_string(online) + R"(,"users":)";
+    append_names(out, users);
+    return out + "}";
+}
+
+std::string encode_error(std::string_view text) {
+    std::string out = R"({"type":"error","text":)";
+    json::append_string(out, text);
+    return out + "}";
+}
+
+}  // namespace lesson05

@@ -1,0 +1,90 @@
+// 05-chat-server: a WebSocket chat for browsers (GET /) and terminals (05-chat-client) at once.
+// See chat_server.hpp and README.md.
+#include "chat_server.hpp"
+
+#include "common/announce.hpp"
+#include "common/cli.hpp"
+#include "common/endpoint.hpp"
+
+#include <asio/signal_set.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+
+namespace {
+
+std::chrono::milliseconds seconds_to_ms(double seconds) {
+    return std::chrono::milliseconds(static_cast<long>(seconds * 1000));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"Lesson 05: WebSocket chat server; open http://HOST:PORT/ in a browser", "05-chat-server"};
+    course::CommonOptions options;
+    options.port = 7005;
+    course::add_common_options(app, options);
+    lesson05::ChatServerConfig config;
+    std::size_t max_connections = 0;
+    double handshake_seconds = 10, ping_seconds = 30, idle_seconds = 75, close_seconds = 3;
+    app.add_option("--max-message", config.max_message, "largest client message in bytes (larger ones get close 1009)")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{16}, std::size_t{16} << 20));
+    app.add_option("--max-connections", max_connections,
+                   "connections at once, more get HTTP 503 (default: what the open-file limit allows)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+    app.add_option("--max-queue", config.max_queue,
+                   "bytes that may wait for one client; a slower client is closed with 1008")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
+    app.add_option("--allowed-origin", config.allowed_origins,
+                   "accept only handshakes with this Origin, e.g. http://localhost:7005 (repeat; default: any)");
+    app.add_option("--history", config.room.history, "chat messages replayed to a newcomer")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{0}, std::size_t{10'000}));
+    app.add_option("--presence-limit", config.room.presence_limit,
+                   "members up to which join/leave/rename notices are broadcast")
+        ->capture_default_str();
+    app.add_option("--handshake-timeout", handshake_seconds, "seconds a client has to send its HTTP request")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    app.add_option("--ping-interval", ping_seconds, "seconds of silence before the server pings a client")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    app.add_option("--idle-timeout", idle_seconds, "seconds of silence (no pong either) before a client is dropped")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    app.add_option("--close-timeout", close_seconds, "seconds a client has to finish the closing handshake")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    CLI11_PARSE(app, argc, argv);
+
+    return course::guarded_main(app, [&] {
+        course::Logger log(options.log_level());
+        // Every connection is a descriptor: raise the soft limit (often 1024) to the hard one,
+        // and keep a few descriptors for the listener, the signals and the logs.
+        const std::size_t files = lesson05::raise_open_file_limit();
+        config.max_connections = max_connections != 0 ? max_connections : (files > 64 ? files - 32 : 32);
+        config.handshake_timeout = seconds_to_ms(handshake_seconds);
+        config.ping_interval = seconds_to_ms(ping_seconds);
+        config.idle_timeout = seconds_to_ms(idle_seconds);
+        config.close_timeout = seconds_to_ms(close_seconds);
+
+        asio::io_context io(1);  // one thread: the room and every queue without a lock
+        lesson05::ChatServer server(io, course::resolve_listen_endpoint(options.host, options.port), config, log);
+        asio::signal_set signals(io, SIGINT, SIGTERM);
+        signals.async_wait([&](const std::error_code& ec, int signal) {
+            if (ec) return;
+            log.info("received ", signal == SIGINT ? "SIGINT" : "SIGTERM", ", shutting down");
+            server.shutdown();
+        });
+        server.start();
+        const auto endpoint = server.local_endpoint();
+        course::announce_listening(std::cout, course::format_endpoint(endpoint));
+        log.info("open http://", course::format_endpoint(endpoint), "/ in a browser; WebSocket at /ws; up to ",
+                 config.max_connections, " connections");
+        io.run();
+        log.info("server stopped");
+        return EXIT_SUCCESS;
+    });
+}

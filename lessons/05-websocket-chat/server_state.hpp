@@ -1,0 +1,41 @@
+#pragma once
+// What the listener, the sweep timer and every Session share. One thread uses it: no locks.
+
+#include "chat_server.hpp"
+#include "protocol.hpp"
+#include "room.hpp"
+
+#include "common/logger.hpp"
+
+#include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
+#include <memory>
+#include <vector>
+
+namespace lesson05 {
+
+class Session;
+
+struct ChatServer::State {
+    State(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint, ChatServerConfig c, course::Logger& l);
+
+    asio::ip::tcp::acceptor acceptor;
+    asio::steady_timer sweep_timer;
+    ChatServerConfig config;
+    course::Logger& log;
+    Room room;
+    // Every live connection, for the sweep and for shutdown. A session removes itself (swap
+    // with the last, O(1)) when its coroutine ends.
+    std::vector<std::shared_ptr<Session>> sessions;
+    // The one read buffer of the server: a session reads into it only when the socket is
+    // readable and hands the bytes to its ws::Connection before it waits again, so one thread
+    // needs one buffer, not one per connection.
+    std::vector<char> read_buffer;
+    FramePtr page_response;  // GET /: the whole HTTP response, built once
+    FramePtr ping_frame;     // the keepalive ping, encoded once
+    std::uint64_t next_id = 0;
+    bool stopping = false;
+    bool sweeping = false;
+};
+
+}  // namespace lesson05
