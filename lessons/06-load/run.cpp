@@ -103,14 +103,25 @@ RunResult run_load(const LoadOptions& options) {
     const auto connected_at = Clock::now();
 
     // Phase 2: the traffic. Idle holds the connections and reads the server's memory.
+    // CPU is compared over this phase only (for idle: the whole run), where the work is.
     bool complete = false;
-    Clock::time_point go_at = connected_at;
+    std::optional<ProcSample> server_at_go = server_before;
+    double own_at_go = own_before;
+    const char* stage = progress.opened + progress.failed < total ? "connecting"
+                        : !all_settled                            ? "joining"
+                        : progress.failed > 0                     ? "connecting"
+                                                                  : "holding";
+    Clock::time_point go_at = options.mode == Mode::idle ? start : connected_at;
     if (all_settled && progress.failed == 0) {
         if (options.mode == Mode::idle) {
             wait_until(progress, std::min(deadline, connected_at + options.hold), watch, [] { return false; });
             complete = Clock::now() < deadline && progress.lost == 0;
         } else {
             go_at = Clock::now();
+            watch.sample();
+            server_at_go = watch.last;
+            own_at_go = own_cpu_seconds();
+            stage = "traffic";
             const auto go_nanos = static_cast<std::int64_t>(now_nanos());
             const auto linger_nanos = std::chrono::nanoseconds(options.linger).count();
             for (auto& worker : workers) worker->go();
@@ -134,7 +145,8 @@ RunResult run_load(const LoadOptions& options) {
     const auto end = Clock::now();
     watch.sample();
     const auto server_connected = watch.last;  // idle: after the hold, with every connection open
-    const double own_cpu = own_cpu_seconds() - own_before;
+    const double own_cpu = own_cpu_seconds() - own_at_go;
+    if (complete) stage = "done";
     for (auto& worker : workers) worker->stop();
     for (auto& worker : workers) worker->join();
 
@@ -193,13 +205,13 @@ RunResult run_load(const LoadOptions& options) {
         r.add("p99_us", micros(latency.percentile(0.99)), true);
         r.add("max_us", micros(latency.max()), true);
     }
-    const double total_seconds = std::chrono::duration<double>(end - start).count();
+    const double phase_seconds = std::chrono::duration<double>(end - go_at).count();
     r.add("loadgen_cpu_s", own_cpu, 3);
-    r.add("loadgen_cpu_pct", total_seconds > 0 ? 100 * own_cpu / total_seconds : 0, 1);
-    if (server_before && watch.last) {
-        const double server_cpu = watch.last->cpu_seconds - server_before->cpu_seconds;
+    r.add("loadgen_cpu_pct", phase_seconds > 0 ? 100 * own_cpu / phase_seconds : 0, 1);
+    if (server_at_go && watch.last) {
+        const double server_cpu = watch.last->cpu_seconds - server_at_go->cpu_seconds;
         r.add("server_cpu_s", server_cpu, 3);
-        r.add("server_cpu_pct", total_seconds > 0 ? 100 * server_cpu / total_seconds : 0, 1);
+        r.add("server_cpu_pct", phase_seconds > 0 ? 100 * server_cpu / phase_seconds : 0, 1);
         r.add("server_rss_before_kib", server_before->rss_bytes / 1024);
         r.add("server_rss_peak_kib", watch.peak_rss / 1024);
         if (options.mode == Mode::idle && server_connected && progress.opened > 0) {
@@ -212,6 +224,7 @@ RunResult run_load(const LoadOptions& options) {
     } else if (options.server_pid != 0) {
         r.add("server_stats", "unreadable");
     }
+    r.add("stage", stage);  // how far the run got: connecting, joining, traffic, holding, done
     r.add("timed_out", static_cast<std::uint64_t>(timed_out ? 1 : 0));
     r.add("ok", static_cast<std::uint64_t>(result.ok ? 1 : 0));
     {

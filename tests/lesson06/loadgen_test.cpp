@@ -1,6 +1,7 @@
 // 06-loadgen against the lesson servers at small scale, as a process: the counts must be exact
 // (every echo back, every token delivered once), and failures must be reported, not hidden.
 // No test looks at a speed: a loaded machine makes them slow, never wrong.
+#include "lossy_chat.hpp"
 #include "tests/support/child_process.hpp"
 
 #include <gtest/gtest.h>
@@ -102,6 +103,20 @@ TEST(LoadgenTest, BroadcastOverWebSocketFindsTokensInsideJson) {
         EXPECT_EQ(out["duplicates"], "0");
         EXPECT_EQ(out["bad"], "0");
     }
+}
+
+TEST(LoadgenTest, MissingAndDuplicatedDeliveriesAreCountedExactly) {
+    // Of 20 chat lines the server drops the 5th, 10th, 15th and 20th and doubles the 7th and 14th.
+    lesson06::testing::LossyChat lossy(5, 7);
+    const auto out = run_loadgen({"broadcast", "tcp://127.0.0.1:" + std::to_string(lossy.port()), "-c", "3", "-k",
+                                  "1", "-n", "20", "--linger", "0.3"});
+    EXPECT_EQ(out.exit_code, 1) << out.stdout_text;
+    EXPECT_EQ(out["ok"], "0");
+    EXPECT_EQ(out["expected"], "60");
+    EXPECT_EQ(out["delivered"], "48");
+    EXPECT_EQ(out["missing"], "12");
+    EXPECT_EQ(out["duplicates"], "6");
+    EXPECT_EQ(out["timed_out"], "0");  // ended by --linger, not by --timeout
 }
 
 TEST(LoadgenTest, PacedBroadcastDeliversEverything) {
