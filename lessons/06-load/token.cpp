@@ -1,5 +1,8 @@
 #include "token.hpp"
 
+#include <algorithm>
+#include <array>
+
 namespace lesson06 {
 namespace {
 
@@ -13,25 +16,31 @@ void append_hex(std::string& out, std::uint64_t value) {
     while (n > 0) out += digits[--n];
 }
 
+// The value of each byte as a hex digit, or -1. A table instead of three range checks: the
+// receivers parse a token per delivery, a million times a second, and this loop was the load
+// generator's hottest (perf showed a fifth of its time here).
+constexpr std::array<std::int8_t, 256> hex_values = [] {
+    std::array<std::int8_t, 256> table{};
+    table.fill(-1);
+    for (int i = 0; i < 10; ++i) table['0' + i] = static_cast<std::int8_t>(i);
+    for (int i = 0; i < 6; ++i) table['a' + i] = static_cast<std::int8_t>(10 + i);
+    return table;
+}();
+
 // Reads hex digits up to the next '~' at `pos` and moves past the '~'. At most `max_digits`.
 bool read_hex(std::string_view text, std::size_t& pos, int max_digits, std::uint64_t& value) {
     value = 0;
-    int digits = 0;
-    while (pos < text.size() && text[pos] != '~') {
-        const char c = text[pos];
-        int v;
-        if (c >= '0' && c <= '9') {
-            v = c - '0';
-        } else if (c >= 'a' && c <= 'f') {
-            v = c - 'a' + 10;
-        } else {
-            return false;
-        }
-        if (++digits > max_digits) return false;
+    const std::size_t end = std::min(text.size(), pos + static_cast<std::size_t>(max_digits) + 1);
+    const std::size_t start = pos;
+    for (; pos < end; ++pos) {
+        const std::int8_t v = hex_values[static_cast<unsigned char>(text[pos])];
+        if (v < 0) break;
         value = value << 4 | static_cast<std::uint64_t>(v);
-        ++pos;
     }
-    if (digits == 0 || pos >= text.size()) return false;
+    const std::size_t digits = pos - start;
+    if (digits == 0 || digits > static_cast<std::size_t>(max_digits) || pos >= text.size() || text[pos] != '~') {
+        return false;
+    }
     ++pos;  // the '~'
     return true;
 }
