@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <string_view>
 #include <vector>
 
 namespace lesson06 {
@@ -205,7 +206,9 @@ RunResult run_load(const LoadOptions& options) {
         r.add("p99_us", micros(latency.percentile(0.99)), true);
         r.add("max_us", micros(latency.max()), true);
     }
-    const double phase_seconds = std::chrono::duration<double>(end - go_at).count();
+    // Before the traffic started (a timeout while connecting), CPU is compared over the whole run.
+    const auto cpu_since = stage == std::string_view("connecting") || stage == std::string_view("joining") ? start : go_at;
+    const double phase_seconds = std::chrono::duration<double>(end - cpu_since).count();
     r.add("loadgen_cpu_s", own_cpu, 3);
     r.add("loadgen_cpu_pct", phase_seconds > 0 ? 100 * own_cpu / phase_seconds : 0, 1);
     if (server_at_go && watch.last) {

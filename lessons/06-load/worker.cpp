@@ -44,17 +44,10 @@ void Worker::join() {
     if (thread_.joinable()) thread_.join();
 }
 
-void Worker::stop() {
-    asio::post(io_, [this] {
-        for (auto& link : links_) link->stop();
-        connect_timer_.cancel();
-        for (auto& state : states_) {
-            if (state.pacer) state.pacer->cancel();
-        }
-        work_.reset();
-        io_.stop();  // the run is over: don't wait for writes in flight
-    });
-}
+// io_context::stop() may be called from any thread: run() returns after the handler in
+// progress, however many are queued behind it (a flooded run has thousands). The links are
+// closed when the Worker is destroyed, after join().
+void Worker::stop() { io_.stop(); }
 
 // ---- opening connections at a bounded rate -------------------------------------------------
 

@@ -43,7 +43,7 @@ public:
     void start_thread();
     void connect_all();  // post: open this thread's links at its share of the connect rate
     void go();           // post: start sending (echo, broadcast senders)
-    void stop();         // post: close every link and let the thread end
+    void stop();         // from any thread: end the thread's run() at once
     void join();
 
     const WorkerCounters& counters() const noexcept { return counters_; }
