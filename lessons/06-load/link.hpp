@@ -64,6 +64,7 @@ public:
     // Ends the link without calling on_closed (the run is over).
     void stop();
 
+    // Its position among its thread's links (the Worker keeps per-link state by it).
     std::size_t index() const noexcept { return index_; }
     bool is_open() const noexcept { return state_ == State::open; }
 

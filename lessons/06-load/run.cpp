@@ -76,6 +76,13 @@ RunResult run_load(const LoadOptions& options) {
         throw std::runtime_error(std::to_string(total) + " connections need more than the open-file limit of " +
                                  std::to_string(file_limit) + " (raise it with ulimit -Hn)");
     }
+    // Each receiver keeps one bit per message sent (to count duplicates exactly): bound it.
+    constexpr double max_bitmap_bytes = 1 << 30;  // 1 GiB in all
+    if (options.mode == Mode::broadcast &&
+        static_cast<double>(options.connections) * static_cast<double>(options.senders * options.messages) / 8 >
+            max_bitmap_bytes) {
+        throw std::runtime_error("receivers x senders x messages is too large (over 1 GiB of bitmaps); send fewer");
+    }
     const auto endpoint = resolve(options.target);
     const auto start = Clock::now();
     const auto deadline = start + options.timeout;

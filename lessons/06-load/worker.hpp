@@ -89,11 +89,13 @@ private:
     LatencyHistogram latency_;
     std::string payload_;   // echo: the message every connection sends
     std::string message_;   // broadcast: built per message, capacity reused
-    std::vector<LinkState> states_;
 
+    // Declared after io_, so destroyed before it: the pacers' timers and the links' sockets
+    // must go while their io_context still exists.
     asio::io_context io_{1};
     asio::executor_work_guard<asio::io_context::executor_type> work_;
     asio::steady_timer connect_timer_;
+    std::vector<LinkState> states_;
     std::vector<char> scratch_;
     std::vector<std::shared_ptr<Link>> links_;
     std::size_t next_connect_ = 0;

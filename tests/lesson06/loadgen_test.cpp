@@ -37,6 +37,8 @@ Outcome run_loadgen(std::vector<std::string> args, std::chrono::seconds limit = 
     EXPECT_TRUE(text) << "06-loadgen did not finish within its own --timeout";
     outcome.stdout_text = text.value_or("");
     outcome.exit_code = loadgen.wait(std::chrono::seconds(5)).value_or(-1);
+    // What the load generator said on stderr (a sanitizer report, an error) goes with the output.
+    outcome.stdout_text += "\n---- 06-loadgen stderr ----\n" + loadgen.stderr_text();
     std::istringstream lines(outcome.stdout_text);
     std::string line;
     while (std::getline(lines, line)) {
