@@ -42,13 +42,17 @@ struct Client {
     bool joined = false;
 };
 
-[[noreturn]] void fail(const std::string& what) { throw std::runtime_error(what + ": " + std::strerror(errno)); }
+[[noreturn]] void fail(const std::string& what) {
+    throw std::runtime_error(what + ": " + std::strerror(errno));
+}
 
 int connect_to(const std::string& host, std::uint16_t port) {
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
-    if (::inet_pton(AF_INET, host.c_str(), &address.sin_addr) != 1) throw std::runtime_error("IPv4 literal expected: " + host);
+    if (::inet_pton(AF_INET, host.c_str(), &address.sin_addr) != 1) {
+        throw std::runtime_error("IPv4 literal expected: " + host);
+    }
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) fail("socket");
     if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) < 0) fail("connect");
@@ -70,7 +74,9 @@ bool pump_in(Client& client) {
         const auto parsed = lesson02::protocol::parse_server_line(line);
         if (!parsed) continue;
         if (parsed->kind == lesson02::protocol::ServerLine::Kind::chat) ++client.chat_lines;
-        if (parsed->kind == lesson02::protocol::ServerLine::Kind::error) std::cerr << client.name << ": " << line << '\n';
+        if (parsed->kind == lesson02::protocol::ServerLine::Kind::error) {
+            std::cerr << client.name << ": " << line << '\n';
+        }
         if (line == "* you are " + client.name) client.joined = true;
     }
     client.inbox.erase(0, start);
@@ -79,7 +85,8 @@ bool pump_in(Client& client) {
 
 void pump_out(Client& client) {
     if (client.outbox.empty()) return;
-    const ssize_t n = ::send(client.fd, client.outbox.data(), client.outbox.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    const ssize_t n =
+        ::send(client.fd, client.outbox.data(), client.outbox.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
     if (n < 0) fail("send");
     client.outbox.erase(0, static_cast<std::size_t>(n));
@@ -90,7 +97,8 @@ void poll_all(std::vector<Client>& clients, steady_clock::time_point deadline) {
     if (steady_clock::now() > deadline) throw std::runtime_error("timed out");
     std::vector<pollfd> fds;
     fds.reserve(clients.size());
-    for (const auto& c : clients) fds.push_back({c.fd, static_cast<short>(POLLIN | (c.outbox.empty() ? 0 : POLLOUT)), 0});
+    for (const auto& c : clients)
+        fds.push_back({c.fd, static_cast<short>(POLLIN | (c.outbox.empty() ? 0 : POLLOUT)), 0});
     if (::poll(fds.data(), fds.size(), 1000) < 0 && errno != EINTR) fail("poll");
     for (std::size_t i = 0; i < clients.size(); ++i) {
         if (fds[i].revents & POLLOUT) pump_out(clients[i]);
@@ -120,32 +128,48 @@ ServerStatus server_status(int pid) {
     for (const auto& task : std::filesystem::directory_iterator(proc + "/task")) {
         std::ifstream task_status(task.path() / "status");
         for (std::string line; std::getline(task_status, line);) {
-            if (line.find("ctxt_switches:") != std::string::npos) result.context_switches += std::stol(line.substr(line.find(':') + 1));
+            if (line.find("ctxt_switches:") != std::string::npos) {
+                result.context_switches += std::stol(line.substr(line.find(':') + 1));
+            }
         }
     }
     return result;
 }
 
 void print_server_status(const ServerStatus& status) {
-    std::cout << "  server: " << status.threads << " threads, RSS " << status.rss << ", virtual " << status.vm_size << '\n';
+    std::cout << "  server: " << status.threads << " threads, RSS " << status.rss << ", virtual "
+              << status.vm_size << '\n';
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Lesson 02: joins many chat clients and measures the server (by hand, not a test)", "02-chat-bench"};
+    CLI::App app{"Lesson 02: joins many chat clients and measures the server (by hand, not a test)",
+                 "02-chat-bench"};
     course::CommonOptions options;
     options.port = 7002;
     course::add_common_options(app, options);
     int clients_wanted = 100, senders = 0, lines = 1000, size = 64, window = 50, server_pid = 0;
     double timeout_seconds = 120;
-    app.add_option("--clients,-c", clients_wanted, "clients to join")->capture_default_str()->check(CLI::Range(1, 10000));
-    app.add_option("--senders", senders, "clients that send (0: just join, measure, leave)")->check(CLI::Range(0, 10000));
-    app.add_option("--lines", lines, "lines each sender sends")->capture_default_str()->check(CLI::Range(1, 1000000));
-    app.add_option("--size", size, "bytes of text per line")->capture_default_str()->check(CLI::Range(8, 4000));
-    app.add_option("--window", window, "lines a sender may be ahead of the slowest receiver")->capture_default_str()->check(CLI::Range(1, 100000));
-    app.add_option("--server-pid", server_pid, "print this process's threads and memory once all have joined");
-    app.add_option("--timeout", timeout_seconds, "give up after this many seconds")->capture_default_str()->check(CLI::PositiveNumber);
+    app.add_option("--clients,-c", clients_wanted, "clients to join")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 10000));
+    app.add_option("--senders", senders, "clients that send (0: just join, measure, leave)")
+        ->check(CLI::Range(0, 10000));
+    app.add_option("--lines", lines, "lines each sender sends")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1000000));
+    app.add_option("--size", size, "bytes of text per line")
+        ->capture_default_str()
+        ->check(CLI::Range(8, 4000));
+    app.add_option("--window", window, "lines a sender may be ahead of the slowest receiver")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100000));
+    app.add_option("--server-pid", server_pid,
+                   "print this process's threads and memory once all have joined");
+    app.add_option("--timeout", timeout_seconds, "give up after this many seconds")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     CLI11_PARSE(app, argc, argv);
 
     return course::guarded_main(app, [&] {
@@ -170,20 +194,23 @@ int main(int argc, char** argv) {
         if (senders > 0) {
             for (auto& c : clients) c.chat_lines = 0;
             const std::string text(static_cast<std::size_t>(size), 'x');
-            const long expected_each = static_cast<long>(senders) * lines;  // a sender gets one line less each
+            const long expected_each =
+                static_cast<long>(senders) * lines;  // a sender gets one line less each
             std::vector<int> sent(static_cast<std::size_t>(senders), 0);
             const auto start = steady_clock::now();
             for (;;) {
                 long least = expected_each;  // the slowest receiver, as if it got its own lines
                 for (int i = 0; i < clients_wanted; ++i) {
                     const auto& c = clients[static_cast<std::size_t>(i)];
-                    least = std::min(least, c.chat_lines + (i < senders ? sent[static_cast<std::size_t>(i)] : 0));
+                    least =
+                        std::min(least, c.chat_lines + (i < senders ? sent[static_cast<std::size_t>(i)] : 0));
                 }
                 if (least >= expected_each) break;
                 for (int s = 0; s < senders; ++s) {
                     // Sender s may send line k once everyone has had (k - window) of everyone's lines.
                     auto& count = sent[static_cast<std::size_t>(s)];
-                    while (count < lines && static_cast<long>(count) * senders < least + static_cast<long>(window) * senders) {
+                    while (count < lines &&
+                           static_cast<long>(count) * senders < least + static_cast<long>(window) * senders) {
                         clients[static_cast<std::size_t>(s)].outbox += text + "\n";
                         ++count;
                     }
@@ -192,14 +219,16 @@ int main(int argc, char** argv) {
             }
             const double seconds = duration<double>(steady_clock::now() - start).count();
             const double delivered = static_cast<double>(senders) * lines * (clients_wanted - 1);
-            std::cout << senders << " senders x " << lines << " lines of " << size << " bytes to " << clients_wanted
-                      << " clients: " << static_cast<long>(delivered) << " lines delivered in " << seconds << " s = "
-                      << static_cast<long>(delivered / seconds) << " lines/s, "
+            std::cout << senders << " senders x " << lines << " lines of " << size << " bytes to "
+                      << clients_wanted << " clients: " << static_cast<long>(delivered)
+                      << " lines delivered in " << seconds
+                      << " s = " << static_cast<long>(delivered / seconds) << " lines/s, "
                       << delivered * (size + 9 + 1) / seconds / 1e6 << " MB/s\n";
             if (server_pid > 0) {
                 const ServerStatus after = server_status(server_pid);
                 print_server_status(after);
-                std::cout << "  server: " << after.context_switches - before.context_switches << " context switches, "
+                std::cout << "  server: " << after.context_switches - before.context_switches
+                          << " context switches, "
                           << static_cast<double>(after.context_switches - before.context_switches) / delivered
                           << " per line delivered\n";
             }

@@ -38,7 +38,8 @@ using namespace std::chrono;
 constexpr std::size_t max_server_line = 64 * 1024;  // longer lines from a server are skipped
 constexpr auto goodbye_timeout = seconds(5);         // for the server to answer /quit
 
-tcp::socket connect_to(asio::io_context& io, const std::string& host, std::uint16_t port, course::Logger& log) {
+tcp::socket connect_to(asio::io_context& io, const std::string& host, std::uint16_t port,
+                       course::Logger& log) {
     tcp::resolver resolver(io);
     std::error_code ec;
     const auto endpoints = resolver.resolve(host, std::to_string(port), ec);
@@ -47,8 +48,9 @@ tcp::socket connect_to(asio::io_context& io, const std::string& host, std::uint1
     const tcp::endpoint connected = asio::connect(socket, endpoints, ec);
     if (ec) {
         const std::string hint = ec == asio::error::connection_refused ? " (is the server running?)" : "";
-        throw std::runtime_error("cannot connect to " + course::format_endpoint(endpoints.begin()->endpoint()) +
-                                 ": " + ec.message() + hint);
+        throw std::runtime_error("cannot connect to " +
+                                 course::format_endpoint(endpoints.begin()->endpoint()) + ": " +
+                                 ec.message() + hint);
     }
     socket.set_option(tcp::no_delay(true));
     // Before the second thread exists: afterwards both threads only read the socket's flags.
@@ -65,7 +67,9 @@ course::IoResult print_incoming(tcp::socket& socket, const course::StopEvent& st
     for (;;) {
         const auto got = course::read_some(socket, asio::buffer(buffer), stop, course::no_timeout);
         if (got.status != course::IoStatus::ok) return got;
-        if (log.tracing()) log.trace(course::hex_dump("recv " + std::to_string(got.bytes) + " bytes", {buffer, got.bytes}));
+        if (log.tracing()) {
+            log.trace(course::hex_dump("recv " + std::to_string(got.bytes) + " bytes", {buffer, got.bytes}));
+        }
         lines.push({buffer, got.bytes});
         while (auto event = lines.pop()) {
             if (event->kind == course::LineEvent::Kind::line) std::cout << event->text << '\n';
@@ -94,7 +98,8 @@ std::optional<std::string> next_stdin_line(course::LineSplitter& lines, const co
     }
 }
 
-bool send_line(tcp::socket& socket, const std::string& line, const course::StopEvent& stop, course::Logger& log) {
+bool send_line(tcp::socket& socket, const std::string& line, const course::StopEvent& stop,
+               course::Logger& log) {
     const std::string bytes = line + "\n";
     const auto sent = course::write_all(socket, asio::buffer(bytes), stop, seconds(10));
     if (log.tracing()) log.trace(course::hex_dump("sent " + std::to_string(sent.bytes) + " bytes", bytes));
@@ -140,7 +145,8 @@ int run(tcp::socket& socket, const std::optional<std::string>& name, course::Sto
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Lesson 02: chat client. Prints what others say; sends each line you type", "02-chat-client"};
+    CLI::App app{"Lesson 02: chat client. Prints what others say; sends each line you type",
+                 "02-chat-client"};
     course::CommonOptions options;
     options.port = 7002;
     course::add_common_options(app, options);

@@ -55,9 +55,11 @@ private:
     asio::ip::tcp::acceptor acceptor_;
     const ChatServerConfig config_;
     course::Logger& log_;
-    const course::StopEvent& stop_;
+    const course::StopEvent& stop_;  // ends the accept loop
+    course::StopEvent sessions_stop_;  // ends every session: requested when run() leaves the loop
     Room room_;
-    MemberId next_id_ = 1;  // accept thread only
+    MemberId next_id_ = 1;         // accept thread only
+    bool accept_failing_ = false;  // accept thread only: log a run of failures once
 
     mutable std::mutex mutex_;
     std::condition_variable finished_changed_;

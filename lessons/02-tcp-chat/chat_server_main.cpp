@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <stdexcept>
 
 namespace {
 
@@ -46,6 +47,11 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
 
     return course::guarded_main(app, [&] {
+        // Every relayed line ("NAME: " + text) must fit in a queue several times over, or one
+        // long line would overflow every outbox at once and empty the room.
+        if (config.session.queue_limit < 4 * config.session.max_line) {
+            throw std::runtime_error("--queue-limit must be at least 4 times --max-line");
+        }
         course::Logger log(options.log_level());
         course::StopEvent stop;
         course::SignalStopper on_signal(stop, log);  // Ctrl-C / SIGTERM request a clean stop

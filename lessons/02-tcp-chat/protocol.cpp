@@ -64,7 +64,8 @@ Command parse_command(std::string_view line) {
     if (line.front() != '/') return {Kind::say, std::string(line)};
     const auto space = line.find(' ');
     const std::string_view word = line.substr(0, space);
-    const std::string_view rest = space == std::string_view::npos ? std::string_view{} : trim(line.substr(space));
+    const std::string_view rest =
+        space == std::string_view::npos ? std::string_view{} : trim(line.substr(space));
     if (word == "/nick") return {Kind::nick, std::string(rest)};
     // The argument-less commands refuse arguments, so "/quit now" is not taken for /quit.
     if (rest.empty()) {

@@ -36,10 +36,12 @@ Room::NameResult Room::rename(MemberId id, const std::string& name) {
         old_name = std::exchange(member->second.name, name);
         ids_.erase(old_name);
         ids_.emplace(name, id);
-        overflowed = member->second.outbox->push(protocol::notice("you are " + name)) == Outbox::Push::overflow;
+        overflowed =
+            member->second.outbox->push(protocol::notice("you are " + name)) == Outbox::Push::overflow;
         others = recipients_locked(id);
     }
-    deliver(std::move(others), std::make_shared<const std::string>(protocol::notice(old_name + " is now " + name)));
+    deliver(std::move(others),
+            std::make_shared<const std::string>(protocol::notice(old_name + " is now " + name)));
     if (overflowed) leave(id, "too slow, disconnected");
     return NameResult::ok;
 }

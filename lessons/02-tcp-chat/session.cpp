@@ -5,6 +5,7 @@
 #include "common/socket_io.hpp"
 #include "protocol.hpp"
 
+#include <system_error>
 #include <vector>
 
 namespace lesson02 {
@@ -58,7 +59,13 @@ Session::~Session() { join(); }
 void Session::start(std::function<void(MemberId)> on_finished) {
     on_finished_ = std::move(on_finished);
     writer_ = std::thread([this] { write_loop(); });
-    reader_ = std::thread([this] { read_loop(); });
+    try {
+        reader_ = std::thread([this] { read_loop(); });
+    } catch (const std::system_error&) {
+        outbox_->abort();  // the writer is waiting for lines that will never come
+        writer_.join();
+        throw;
+    }
 }
 
 void Session::join() {
@@ -165,6 +172,9 @@ void Session::end_reading(std::string_view reason, std::optional<std::string> la
         outbox_->close(std::move(last));  // the writer sends what is queued, then stops
     }
     writer_.join();
+    // Release our outbox (and its eventfd) before the socket: a server short of descriptors
+    // can then accept the next client into the one we free last, with room for its outbox.
+    outbox_.reset();
     std::error_code ec;
     socket_.close(ec);
     on_finished_(id_);
@@ -179,16 +189,17 @@ void Session::write_loop() {
             if (mid_line) batch.bytes.insert(0, "\n");  // keep the goodbye on a line of its own
             // One try, no waiting: after an abort the cancel event is set, so write_all makes
             // one attempt and returns. A client that stopped reading may never see this line.
-            course::write_all(socket_, asio::buffer(batch.bytes), outbox_->cancelled(), std::chrono::milliseconds(0));
+            course::write_all(socket_, asio::buffer(batch.bytes), outbox_->cancelled(),
+                              std::chrono::milliseconds(0));
             log_.trace("sent last line to #", id_, ": ", batch.bytes.substr(0, batch.bytes.size() - 1));
             break;
         }
         const auto sent = course::write_all(socket_, asio::buffer(batch.bytes), outbox_->cancelled(),
                                             config_.send_timeout);
         if (log_.tracing() && sent.bytes > 0) {
-            log_.trace(course::hex_dump("send " + std::to_string(sent.bytes) + " bytes to #" + std::to_string(id_) +
-                                            " " + peer_,
-                                        std::string_view(batch.bytes).substr(0, sent.bytes)));
+            log_.trace(course::hex_dump(
+                "send " + std::to_string(sent.bytes) + " bytes to #" + std::to_string(id_) + " " + peer_,
+                std::string_view(batch.bytes).substr(0, sent.bytes)));
         }
         if (sent.status == course::IoStatus::ok) continue;
         mid_line = sent.bytes > 0 && batch.bytes[sent.bytes - 1] != '\n';
@@ -199,7 +210,8 @@ void Session::write_loop() {
         log_.info("client #", id_, " ", slow ? "accepted nothing for " + seconds(config_.send_timeout) :
                                                   "send failed: " + sent.error.message());
         room_.leave(id_, slow ? "too slow, disconnected" : "connection lost");
-        outbox_->abort(slow ? std::optional(protocol::error("you are not reading; disconnecting")) : std::nullopt);
+        outbox_->abort(slow ? std::optional(protocol::error("you are not reading; disconnecting"))
+                            : std::nullopt);
     }
     // Wakes the reader if it is still waiting for the client (and sends our FIN).
     std::error_code ec;

@@ -54,6 +54,7 @@ public:
     Session& operator=(const Session&) = delete;
 
     // Starts both threads; `on_finished(id)` is the last thing the reader thread does.
+    // Throws std::system_error if a thread cannot be created (then no thread is left running).
     void start(std::function<void(MemberId)> on_finished);
     // Waits for the reader thread (and so the writer) to end. Call it after on_finished.
     void join();

@@ -62,7 +62,7 @@ TEST(ChatLoadTest, ClientThatNeverReadsIsDroppedWhileTenMegabytesReachEveryoneEl
     bool told[2] = {false, false};  // guarded by mutex: "* slow left" seen
     const auto receive = [&](ChatPeer& reader, int& count, bool& told_slow_left) {
         for (int i = 0; i < lines;) {
-            const std::string line = reader.line(20s);
+            const std::string line = reader.line(60s);
             const std::lock_guard lock(mutex);
             if (line == "* slow left (too slow, disconnected)") {
                 told_slow_left = true;
@@ -79,7 +79,7 @@ TEST(ChatLoadTest, ClientThatNeverReadsIsDroppedWhileTenMegabytesReachEveryoneEl
         for (int first = 0; first < lines; first += chunk) {
             {
                 std::unique_lock lock(mutex);
-                const bool open = progressed.wait_for(lock, 20s, [&] {
+                const bool open = progressed.wait_for(lock, 60s, [&] {
                     return std::min(received[0], received[1]) >= first - window;
                 });
                 ASSERT_TRUE(open) << "the readers stopped receiving after " << received[0] << " and "
@@ -95,23 +95,60 @@ TEST(ChatLoadTest, ClientThatNeverReadsIsDroppedWhileTenMegabytesReachEveryoneEl
     reader2.join();
     // The server gave up on `slow` long before the 10 MB were through, so what is buffered
     // for it is far less, and then the connection ends.
-    EXPECT_TRUE(slow.socket().wait_for_close(20s));
+    EXPECT_TRUE(slow.socket().wait_for_close(60s));
     if (!told[0]) r1.skip_until("* slow left (too slow, disconnected)");
     if (!told[1]) r2.skip_until("* slow left (too slow, disconnected)");
     r1.send_line("/who");
     r1.skip_until("* here (3): r1, r2, sender");
 }
 
+// With a queue too large to overflow, the writer's send timeout is what catches a client that
+// accepts nothing: once the kernel buffers towards it are full, no send makes progress.
+TEST(ChatLoadTest, ClientThatAcceptsNothingForTheSendTimeoutIsDropped) {
+    constexpr int lines = 6000;  // 6 MB: more than the kernel buffers towards `stuck` hold
+    ChatServerConfig config;
+    config.session.queue_limit = 64 << 20;
+    config.session.send_timeout = 1s;  // long enough that the busy reader never hits it
+    ServerThread server(config);
+    auto sender = ChatPeer::join(server.port(), "sender");
+    auto reader = ChatPeer::join(server.port(), "reader");
+    auto stuck = ChatPeer::join(server.port(), "stuck");
+    reader.skip_until("* stuck joined");
+    std::thread writer = checked_thread([&] {
+        for (int i = 0; i < lines; i += 100) {
+            std::string bytes;
+            for (int j = i; j < i + 100; ++j) bytes += std::to_string(j) + std::string(995, 'y') + "\n";
+            sender.send(bytes);
+        }
+    });
+    bool told = false;
+    for (int i = 0; i < lines;) {
+        const std::string line = reader.line(60s);
+        if (line == "* stuck left (too slow, disconnected)") {
+            told = true;
+        } else {
+            ASSERT_EQ(line, "sender: " + std::to_string(i) + std::string(995, 'y'));
+            ++i;
+        }
+    }
+    writer.join();
+    if (!told) reader.skip_until("* stuck left (too slow, disconnected)");
+    EXPECT_TRUE(stuck.socket().wait_for_close(60s));
+}
+
 TEST(ChatLoadTest, TwoHundredClientsEachSendTwentyLinesAndEveryOtherClientGetsThemAll) {
     constexpr int clients = 200, lines_each = 20;
+    // 400 server threads and 800,000 deliveries: under ThreadSanitizer on a busy machine one
+    // step can take seconds, so the timeouts here are generous (they only bound a failure).
+    constexpr auto patience = 60s;
     ServerThread server;
     std::vector<ChatPeer> peers;
     peers.reserve(clients);
     for (int c = 0; c < clients; ++c) {
-        peers.push_back(ChatPeer::connect(server.port()));
+        peers.push_back(ChatPeer::connect(server.port(), patience));
         peers.back().send_line("c" + std::to_string(c));
     }
-    for (int c = 0; c < clients; ++c) peers[c].skip_until("* you are c" + std::to_string(c));
+    for (int c = 0; c < clients; ++c) peers[c].skip_until("* you are c" + std::to_string(c), patience);
     // Everyone is in the room now: every line below must reach all 199 others.
     for (int round = 0; round < lines_each; ++round) {
         for (int c = 0; c < clients; ++c) peers[c].send_line("m" + std::to_string(round));
@@ -119,7 +156,7 @@ TEST(ChatLoadTest, TwoHundredClientsEachSendTwentyLinesAndEveryOtherClientGetsTh
     for (int c = 0; c < clients; ++c) {
         std::vector<int> next(clients, 0);  // per sender: the round expected next
         for (int received = 0; received < (clients - 1) * lines_each; ++received) {
-            const std::string line = peers[c].chat_line(20s);
+            const std::string line = peers[c].chat_line(patience);
             const auto colon = line.find(": m");
             ASSERT_NE(colon, std::string::npos) << line;
             const int sender = std::stoi(line.substr(1, colon - 1));

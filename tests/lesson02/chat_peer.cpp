@@ -21,17 +21,17 @@ bool ServerThread::stop(std::chrono::milliseconds timeout) {
     return true;
 }
 
-ChatPeer ChatPeer::connect(std::uint16_t port) {
+ChatPeer ChatPeer::connect(std::uint16_t port, std::chrono::milliseconds timeout) {
     ChatPeer peer(course::testing::TestSocket::connect(port));
-    const std::string welcome = peer.line();
+    const std::string welcome = peer.line(timeout);
     if (welcome.rfind("* welcome!", 0) != 0) throw std::runtime_error("unexpected first line: " + welcome);
     return peer;
 }
 
-ChatPeer ChatPeer::join(std::uint16_t port, const std::string& name) {
-    ChatPeer peer = connect(port);
+ChatPeer ChatPeer::join(std::uint16_t port, const std::string& name, std::chrono::milliseconds timeout) {
+    ChatPeer peer = connect(port, timeout);
     peer.send_line(name);
-    peer.skip_until("* you are " + name);
+    peer.skip_until("* you are " + name, timeout);
     return peer;
 }
 
@@ -46,8 +46,11 @@ std::string ChatPeer::line(std::chrono::milliseconds timeout) {
         }
         pending_.erase(0, offset_);  // once per read, not once per line
         offset_ = 0;
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) throw std::runtime_error("timed out waiting for a line; have '" + pending_ + "'");
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            throw std::runtime_error("timed out waiting for a line; have '" + pending_ + "'");
+        }
         const std::string more = socket_.read_some(left);  // throws on timeout
         if (more.empty()) throw std::runtime_error("the server closed the connection");
         pending_ += more;

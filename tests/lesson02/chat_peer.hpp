@@ -42,9 +42,10 @@ private:
 class ChatPeer {
 public:
     // Connects and reads the welcome line.
-    static ChatPeer connect(std::uint16_t port);
+    static ChatPeer connect(std::uint16_t port, std::chrono::milliseconds timeout = 10s);
     // Connects, sends `name` and waits for "* you are NAME".
-    static ChatPeer join(std::uint16_t port, const std::string& name);
+    static ChatPeer join(std::uint16_t port, const std::string& name,
+                         std::chrono::milliseconds timeout = 10s);
 
     void send(std::string_view text) { socket_.send_all(text); }
     void send_line(std::string_view text) { socket_.send_all(std::string(text) + "\n"); }

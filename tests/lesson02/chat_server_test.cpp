@@ -117,7 +117,8 @@ TEST(ChatServerTest, HelpAndUnknownCommands) {
     ServerThread server;
     auto a = ChatPeer::join(server.port(), "a");
     a.send_line("/help");
-    EXPECT_EQ(a.line(), "* commands: /nick NAME (change your name), /who (who is here), /quit (leave), /help");
+    EXPECT_EQ(a.line(),
+              "* commands: /nick NAME (change your name), /who (who is here), /quit (leave), /help");
     a.send_line("/dance");
     EXPECT_EQ(a.line(), "! unknown command /dance; try /help");
 }
@@ -165,7 +166,8 @@ TEST(ChatServerTest, ClientResetInTheMiddleOfABroadcastHurtsNobodyElse) {
     auto rude = ChatPeer::join(server.port(), "rude");
     constexpr int lines = 2000;
     std::string burst;
-    for (int i = 0; i < lines; ++i) burst += "message " + std::to_string(i) + " " + std::string(100, '.') + "\n";
+    for (int i = 0; i < lines; ++i)
+        burst += "message " + std::to_string(i) + " " + std::string(100, '.') + "\n";
     sender.send(burst.substr(0, burst.size() / 2));
     rude.socket().reset();  // RST while lines for it are queued and in flight
     sender.send(burst.substr(burst.size() / 2));

@@ -90,7 +90,9 @@ TEST(ChatProtocolTest, RejectsServerLinesOfNoKnownShape) {
 }
 
 TEST(ChatProtocolTest, EveryFormattedLineParsesBack) {
-    const auto round = [](const std::string& line) { return parse_server_line(line.substr(0, line.size() - 1)); };
+    const auto round = [](const std::string& line) {
+        return parse_server_line(line.substr(0, line.size() - 1));
+    };
     EXPECT_EQ(round(chat_line("x", ""))->text, "");
     EXPECT_EQ(round(chat_line("a.b", "* not a notice"))->kind, ServerLine::Kind::chat);
     EXPECT_EQ(round(notice("x"))->kind, ServerLine::Kind::notice);

@@ -158,7 +158,8 @@ TEST(RoomTest, ConcurrentJoinSayAndLeaveLoseNoLineAndKeepOrder) {
             for (int r = 0; r < rounds; ++r) {
                 auto mine = outbox(64 << 20);
                 ASSERT_EQ(room.join(id, "t" + std::to_string(t), mine), Result::ok);
-                for (int i = 0; i < lines_per_round; ++i) room.say(id, std::to_string(r * lines_per_round + i));
+                for (int i = 0; i < lines_per_round; ++i)
+                    room.say(id, std::to_string(r * lines_per_round + i));
                 room.leave(id, "done");
             }
         });
