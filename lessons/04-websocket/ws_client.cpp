@@ -22,7 +22,6 @@
 #include <asio/awaitable.hpp>
 #include <asio/co_spawn.hpp>
 #include <asio/connect.hpp>
-#include <asio/detached.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/posix/stream_descriptor.hpp>
@@ -125,6 +124,18 @@ private:
         timer_.cancel();  // the watchdog re-reads the deadline
     }
     void wake_writer() { wake_.cancel(); }
+    // For the helper coroutines: an exception is reported and ends the session, never dropped.
+    auto report_failure() {
+        return [this](const std::exception_ptr& error) {
+            if (!error) return;
+            try {
+                std::rethrow_exception(error);
+            } catch (const std::exception& e) {
+                log_.info("internal error: ", e.what());
+            }
+            shut_down();
+        };
+    }
 
     asio::io_context& io_;
     ClientOptions options_;
@@ -431,7 +442,7 @@ void Client::shut_down() {
 
 awaitable<void> Client::session() {
     arm(options_.timeout);
-    asio::co_spawn(io_, watchdog(), asio::detached);
+    asio::co_spawn(io_, watchdog(), report_failure());
     co_await connect();
     const std::string_view leftover = co_await handshake();
     deadline_ = steady_clock::time_point::max();  // open: wait for as long as the user likes
@@ -444,8 +455,8 @@ awaitable<void> Client::session() {
     signals_.async_wait([this](const std::error_code& ec, int) {
         if (!ec && !done_) begin_close(ws::close_code::going_away, "client interrupted");
     });
-    asio::co_spawn(io_, writer(), asio::detached);
-    asio::co_spawn(io_, stdin_loop(), asio::detached);
+    asio::co_spawn(io_, writer(), report_failure());
+    asio::co_spawn(io_, stdin_loop(), report_failure());
     co_await reader(leftover);
 }
 

@@ -29,8 +29,11 @@ TEST(WsServerBrowserTest, PageEchoesMessagesAndShowsMarkupAsText) {
     const std::string screenshot = peers::output_dir() + "/lesson04-page.png";
     std::filesystem::remove(screenshot);
 
-    const auto run = peers::run_browser_echo(peers::http_url(server, "/"), screenshot,
-                                             [&] { server.process->send_signal(SIGTERM); });
+    bool stopped = false;
+    const auto run = peers::run_browser_echo(peers::http_url(server, "/"), screenshot, [&] {
+        server.process->send_signal(SIGTERM);
+        stopped = true;
+    });
     EXPECT_TRUE(peers::passed(run, "browser"));
     EXPECT_TRUE(has_line_starting(run.out, "PASS page: ")) << run;
     EXPECT_TRUE(has_line_starting(run.out, "PASS status: 'open'")) << run;
@@ -41,6 +44,7 @@ TEST(WsServerBrowserTest, PageEchoesMessagesAndShowsMarkupAsText) {
     EXPECT_TRUE(has_line(run.out, "PASS closed: #status became 'closed' when the server went away")) << run;
     EXPECT_GT(std::filesystem::exists(screenshot) ? std::filesystem::file_size(screenshot) : 0, 1000u) << run;
     // SIGTERM is a clean stop (course convention): exit code 0.
+    ASSERT_TRUE(stopped) << "the browser never got to the point of stopping the server";
     EXPECT_EQ(server.process->wait(), 0);
     std::cout << "screenshot: " << screenshot << "; browser run " << run.took.count() << " ms\n";
 }

@@ -48,6 +48,23 @@ INSTANTIATE_TEST_SUITE_P(Peers, WsServerPeerTest,
                              return peer_name(std::get<0>(test.param)) + scenario;
                          });
 
+// Two different libraries at once, each sending 1 MiB messages: the sessions are independent
+// (no message of one shows up on the other, neither waits for the other to finish).
+TEST(WsServerConcurrencyTest, PythonAndNodeClientsAtOnce) {
+    ASSERT_TRUE(peers::available(Peer::python));
+    ASSERT_TRUE(peers::available(Peer::node));
+    auto server = course::testing::start_server("04-ws-server");
+    const std::string url = peers::ws_url(server, "/ws");
+    auto python = peers::start_python("ws_client.py", {url, "large"});
+    auto node = peers::start_node("ws_client.mjs", {url, "large"});
+    for (auto* client : {python.get(), node.get()}) {
+        EXPECT_EQ(client->wait(20s), 0);
+        const auto out = client->read_all_stdout(5s).value_or("<no output>");
+        EXPECT_EQ(out.rfind("PASS large:", 0), 0u) << out;
+    }
+    EXPECT_EQ(server.process->wait(0ms), std::nullopt) << "04-ws-server exited";
+}
+
 // RFC 6455 7.4.1: a message over the server's limit is refused with 1009 (message too big); a
 // third-party client sees that code instead of an echo.
 class WsServerLimitTest : public ::testing::TestWithParam<Peer> {};

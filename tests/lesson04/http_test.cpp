@@ -129,6 +129,23 @@ INSTANTIATE_TEST_SUITE_P(
                       BadHead{"EndlessLineWithoutNewline", "GET / HTTP/1.1\r\nX: " + std::string(5000, 'a'), 431}),
     [](const auto& test) { return test.param.name; });
 
+TEST(HttpParserTest, TheStatusForAnOverlongHeadDoesNotDependOnHowItIsCut) {
+    // Found by the fuzzer: a request line crossing both limits got 431 when it arrived whole
+    // and 414 when it arrived in pieces. The limit crossed at the earlier byte now decides.
+    const ws::HttpLimits limits{.max_head_size = 1024, .max_headers = 8, .max_line = 256};
+    const std::string line = "GET /" + std::string(2000, 'a');
+    for (const std::size_t chunk : {std::size_t{1}, std::size_t{7}, std::size_t{300}, line.size()}) {
+        Parser parser(Parser::Kind::request, limits);
+        Result result = Result::incomplete;
+        for (std::size_t at = 0; at < line.size() && result == Result::incomplete; at += chunk) {
+            std::string_view piece = std::string_view(line).substr(at, chunk);
+            result = parser.push(piece);
+        }
+        ASSERT_EQ(result, Result::error) << chunk;
+        EXPECT_EQ(parser.error_status(), 414) << "cut in pieces of " << chunk;
+    }
+}
+
 TEST(HttpParserTest, ParsesAStatusLineWithoutAReason) {
     Parser parser(Parser::Kind::response);
     ASSERT_EQ(parse(parser, "HTTP/1.1 404\r\n\r\n"), Result::complete);

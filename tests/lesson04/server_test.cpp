@@ -41,6 +41,12 @@ TEST_F(WsServerTest, ServesThePageOnGetRoot) {
     EXPECT_NE(response.find("new WebSocket("), std::string::npos);
     EXPECT_NE(response.find("\"/ws\""), std::string::npos);
     EXPECT_EQ(response.find("<script src"), std::string::npos) << "no CDN, no framework";
+    // The DOM the browser tests rely on, and text from the network inserted as text only.
+    for (const char* id : {"id=\"message\"", "id=\"send\"", "id=\"log\"", "\"received\"", "\"sent\""}) {
+        EXPECT_NE(response.find(id), std::string::npos) << id;
+    }
+    EXPECT_NE(response.find("textContent"), std::string::npos);
+    EXPECT_EQ(response.find("innerHTML"), std::string::npos);
     const std::size_t body = response.find("\r\n\r\n") + 4;
     const std::size_t length_at = response.find("Content-Length: ") + 16;
     EXPECT_EQ(std::stoul(response.substr(length_at)), response.size() - body);

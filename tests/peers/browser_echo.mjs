@@ -24,7 +24,7 @@ const MESSAGES = [
   '<img src=x onerror=alert(1)>',
   '<script>alert(2)</script> & "quotes" \'too\'',
 ];
-const STEP_MS = 5000;  // the longest any one step may take
+const STEP_MS = 10000;  // the longest any one step may take (generous: CI machines are busy)
 
 function parseArgs(argv) {
   const options = { url: null, screenshot: null, expectClose: false, timeout: 30 };
@@ -59,7 +59,7 @@ async function receivedTexts(page) {
 async function checkPage(browser, options, problems) {
   const page = await browser.newPage();
   page.on('dialog', (dialog) => {
-    problems.push(`a ${dialog.type()} dialog opened: '${dialog.message()}' (markup ran as code)`);
+    problems.push(`a dialog opened (${dialog.type()} '${dialog.message()}'): markup ran as code`);
     dialog.dismiss().catch(() => {});
   });
   page.on('pageerror', (error) => problems.push(`script error in the page: ${error.message}`));

@@ -120,17 +120,19 @@ HttpParser::Result HttpParser::push(std::string_view& input) {
         const std::size_t newline = input.find('\n');
         const std::size_t take = newline == std::string_view::npos ? input.size() : newline + 1;
         // Check the limits before buffering, so a peer that never sends "\n" costs us at most
-        // max_head_size bytes.
-        if (consumed_ + take > limits_.max_head_size) {
-            input.remove_prefix(std::min(take, limits_.max_head_size - consumed_));
-            return fail(431, "request head larger than " + std::to_string(limits_.max_head_size) + " bytes");
-        }
-        if (line_.size() + take > limits_.max_line + 2) {  // +2 for the CRLF
-            input.remove_prefix(take);
-            if (!have_start_line_ && kind_ == Kind::request) {
-                return fail(414, "request line longer than " + std::to_string(limits_.max_line) + " bytes");
+        // max_head_size bytes. When both would be crossed, the one crossed at the earlier byte
+        // decides: the answer must not depend on how TCP happened to cut the stream.
+        const std::size_t head_room = limits_.max_head_size - consumed_;
+        const std::size_t line_room = limits_.max_line + 2 - line_.size();  // +2 for the CRLF
+        if (take > head_room || take > line_room) {
+            input.remove_prefix(std::min(take, head_room));
+            if (line_room < head_room) {
+                if (!have_start_line_ && kind_ == Kind::request) {
+                    return fail(414, "request line longer than " + std::to_string(limits_.max_line) + " bytes");
+                }
+                return fail(431, "header line longer than " + std::to_string(limits_.max_line) + " bytes");
             }
-            return fail(431, "header line longer than " + std::to_string(limits_.max_line) + " bytes");
+            return fail(431, "request head larger than " + std::to_string(limits_.max_head_size) + " bytes");
         }
         line_.append(input.substr(0, take));
         input.remove_prefix(take);

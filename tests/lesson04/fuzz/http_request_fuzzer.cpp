@@ -1,0 +1,87 @@
+// libFuzzer target: the HTTP head parser and the handshake checks (server and client side).
+//
+// Oracles besides "no crash, no leak, no undefined behaviour" (ASan+UBSan): the parser must
+// reach the same result and the same head whether the input arrives whole or cut into
+// pieces (the fuzzer chooses the cuts), and it must never consume more than the head limit.
+// Run it with scripts/fuzz.
+
+#include "ws/handshake.hpp"
+#include "ws/http.hpp"
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace {
+
+// A broken invariant: say which, then abort so that libFuzzer saves the input.
+#define FUZZ_CHECK(condition) \
+    do { \
+        if (!(condition)) { \
+            std::fprintf(stderr, "invariant broken at %s:%d: %s\n", __FILE__, __LINE__, #condition); \
+            std::abort(); \
+        } \
+    } while (false)
+
+bool same_head(const ws::HttpHead& a, const ws::HttpHead& b) {
+    if (a.method != b.method || a.target != b.target || a.status != b.status || a.reason != b.reason ||
+        a.version_major != b.version_major || a.version_minor != b.version_minor || a.headers.size() != b.headers.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < a.headers.size(); ++i) {
+        if (a.headers[i].name != b.headers[i].name || a.headers[i].value != b.headers[i].value) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    // Byte 0: request (even) or response (odd); byte 1: the piece size; then the bytes.
+    if (size < 2) return 0;
+    const bool response = (data[0] & 1) != 0;
+    const std::size_t chunk = 1 + data[1] % 64;
+    const std::string input(reinterpret_cast<const char*>(data) + 2, size - 2);
+    const auto kind = response ? ws::HttpParser::Kind::response : ws::HttpParser::Kind::request;
+    const ws::HttpLimits limits{.max_head_size = 2048, .max_headers = 16, .max_line = 512};
+
+    ws::HttpParser whole(kind, limits);
+    std::string_view in = input;
+    const auto result = whole.push(in);
+    FUZZ_CHECK(whole.bytes_consumed() <= limits.max_head_size);
+    FUZZ_CHECK(result != ws::HttpParser::Result::complete || in.size() == input.size() - whole.bytes_consumed());
+
+    ws::HttpParser pieces(kind, limits);
+    auto piece_result = ws::HttpParser::Result::incomplete;
+    std::size_t leftover = 0;
+    for (std::size_t at = 0; at < input.size() && piece_result == ws::HttpParser::Result::incomplete; at += chunk) {
+        std::string_view piece = std::string_view(input).substr(at, chunk);
+        piece_result = pieces.push(piece);
+        leftover = input.size() - std::min(input.size(), at + chunk) + piece.size();
+    }
+    FUZZ_CHECK(piece_result == result);
+    if (result == ws::HttpParser::Result::error) FUZZ_CHECK(pieces.error_status() == whole.error_status());
+    if (result != ws::HttpParser::Result::complete) return 0;
+    FUZZ_CHECK(same_head(whole.head(), pieces.head()));
+    FUZZ_CHECK(leftover == in.size());  // the bytes after the head are left alone either way
+
+    if (response) {
+        const auto hs = ws::make_client_handshake("example.com", "/ws", "0123456789abcdef", {"chat"});
+        const auto verdict = ws::check_server_response(whole.head(), hs, {"chat"});
+        FUZZ_CHECK(verdict.ok || !verdict.reason.empty());
+    } else {
+        ws::ServerHandshakeOptions options;
+        options.allowed_origins = {"http://example.com"};
+        options.subprotocols = {"chat", "superchat"};
+        const auto decision = ws::evaluate_handshake(whole.head(), options);
+        FUZZ_CHECK(decision.accepted() == (decision.status == 101));
+        FUZZ_CHECK(decision.accepted() || !decision.reason.empty());
+        // Whatever we answer must itself be a well-formed HTTP response.
+        ws::HttpParser answer(ws::HttpParser::Kind::response);
+        std::string_view bytes = decision.response;
+        FUZZ_CHECK(answer.push(bytes) == ws::HttpParser::Result::complete);
+        FUZZ_CHECK(answer.head().status == decision.status);
+    }
+    return 0;
+}
