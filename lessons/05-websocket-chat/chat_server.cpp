@@ -107,25 +107,20 @@ awaitable<void> accept_loop(std::shared_ptr<ChatServer::State> state) {
 }
 
 void sweep(const std::shared_ptr<ChatServer::State>& state) {
-    if (state->stopping && state->sessions.empty()) {
-        state->sweeping = false;  // nothing left to watch: let io.run() return
-        return;
-    }
+    if (state->stopping && state->sessions.empty()) return;  // nothing left to watch: io.run() returns
     const auto now = Session::clock::now();
     // on_tick() never adds or removes sessions (a closed socket ends its coroutine later).
     for (std::size_t i = 0; i < state->sessions.size(); ++i) state->sessions[i]->on_tick(now);
     state->room.flush();
     state->sweep_timer.expires_after(tick_period(state->config));
-    state->sweep_timer.async_wait([state](const std::error_code& ec) {
-        if (!ec) sweep(state);
-    });
+    // Cancelled (shutdown, or the last session gone while stopping) means "sweep now".
+    state->sweep_timer.async_wait([state](const std::error_code&) { sweep(state); });
 }
 
 }  // namespace
 
 void ChatServer::start() {
     asio::co_spawn(state_->acceptor.get_executor(), accept_loop(state_), report_to(state_->log, "accept loop"));
-    state_->sweeping = true;
     sweep(state_);
 }
 
@@ -137,6 +132,7 @@ void ChatServer::shutdown() {
     const auto sessions = state_->sessions;  // a copy: stop() may end a session
     for (const auto& session : sessions) session->stop();
     state_->room.flush();
+    state_->sweep_timer.cancel();  // with no session left, io.run() returns at once
 }
 
 std::size_t raise_open_file_limit() {

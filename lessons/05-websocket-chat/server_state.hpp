@@ -35,7 +35,6 @@ struct ChatServer::State {
     FramePtr ping_frame;     // the keepalive ping, encoded once
     std::uint64_t next_id = 0;
     bool stopping = false;
-    bool sweeping = false;
 };
 
 }  // namespace lesson05

@@ -74,7 +74,11 @@ awaitable<void> Session::run(std::shared_ptr<Session> self) {
         std::error_code ec;
         log.verbose(label(), ": connected from ", course::format_endpoint(socket_.remote_endpoint(ec)));
     }
-    co_await serve_http();
+    // Two steps, so that the HTTP parser (and the request's headers) is gone before the
+    // WebSocket's long life begins: only the frames of run() and serve_websocket() stay.
+    std::optional<std::string> leftover = co_await serve_http();
+    if (leftover) co_await serve_websocket(std::move(*leftover));
+    else co_await drain();
     if (in_room()) server_->room.leave(*this, server_->stopping);
     server_->room.flush();
     std::error_code ec;
@@ -87,11 +91,12 @@ awaitable<void> Session::run(std::shared_ptr<Session> self) {
         sessions[registry_index]->registry_index = registry_index;
         sessions.pop_back();
     }
+    if (server_->stopping && sessions.empty()) server_->sweep_timer.cancel();  // the last one: stop now
     log.verbose(label(), ": gone");
     (void)self;
 }
 
-awaitable<void> Session::serve_http() {
+awaitable<std::optional<std::string>> Session::serve_http() {
     course::Logger& log = server_->log;
     ws::HttpParser parser(ws::HttpParser::Kind::request);
     for (;;) {
@@ -99,7 +104,7 @@ awaitable<void> Session::serve_http() {
         const std::size_t n = co_await read_some(ec);
         if (ec) {
             if (!dead_) log.verbose(label(), ": gone before the request was complete (", ec.message(), ")");
-            co_return;
+            co_return std::nullopt;
         }
         std::string_view in(server_->read_buffer.data(), n);
         const std::string_view received = in;
@@ -127,8 +132,7 @@ awaitable<void> Session::serve_http() {
                 break;
             }
             push(std::make_shared<const std::string>(hs.response));
-            co_await serve_websocket(in);  // bytes after the head belong to the first frame
-            co_return;
+            co_return std::string(in);  // bytes after the head belong to the first frame
         }
         if (path == "/" || path == "/index.html") {
             if (request.method != "GET") {
@@ -144,10 +148,10 @@ awaitable<void> Session::serve_http() {
         }
         break;
     }
-    co_await drain();
+    co_return std::nullopt;
 }
 
-awaitable<void> Session::serve_websocket(std::string_view leftover) {
+awaitable<void> Session::serve_websocket(std::string leftover) {
     course::Logger& log = server_->log;
     conn_.emplace(ws::Role::server, ws::ConnectionOptions{server_->config.max_message});
     if (log.tracing()) {

@@ -52,8 +52,9 @@ private:
     enum class Phase { http, open, closing };
 
     asio::awaitable<void> run(std::shared_ptr<Session> self);
-    asio::awaitable<void> serve_http();
-    asio::awaitable<void> serve_websocket(std::string_view leftover);
+    // The request; the bytes after its head if it opened a WebSocket, else nullopt (answered).
+    asio::awaitable<std::optional<std::string>> serve_http();
+    asio::awaitable<void> serve_websocket(std::string leftover);
     asio::awaitable<void> drain();
     asio::awaitable<std::size_t> read_some(std::error_code& ec);
     void handle(const ws::Event& event);

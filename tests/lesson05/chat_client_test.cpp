@@ -1,0 +1,85 @@
+// 05-chat-client as a process: it shows what arrives and sends what is typed.
+#include "chat_test_client.hpp"
+
+#include "tests/support/child_process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+namespace {
+
+using namespace std::chrono_literals;
+using course::testing::ChildProcess;
+using course::testing::start_server;
+using lesson05::testing::ChatTestClient;
+using lesson05::testing::type_of;
+
+std::string str(const lesson05::json::Object& o, std::string_view key) { return std::string(o.string(key).value_or("")); }
+
+// Reads the client's stdout until a line containing `needle`; the lines read, on failure.
+::testing::AssertionResult line_with(ChildProcess& client, std::string_view needle) {
+    std::string seen;
+    while (auto line = client.read_line(5s)) {
+        if (line->find(needle) != std::string::npos) return ::testing::AssertionSuccess();
+        seen += *line + "\n";
+    }
+    return ::testing::AssertionFailure() << "no line with '" << needle << "'; got:\n" << seen;
+}
+
+std::unique_ptr<ChildProcess> start_client(std::uint16_t port) {
+    return std::make_unique<ChildProcess>(std::vector<std::string>{course::testing::bin_path("05-chat-client"), "--port",
+                                                                   std::to_string(port), "--no-time"});
+}
+
+TEST(ChatClientTest, ShowsEventsAndSendsWhatIsTyped) {
+    auto server = start_server("05-chat-server");
+    auto peer = ChatTestClient::connect(server.port);
+    peer.next_of_type("join");
+    auto client = start_client(server.port);
+    EXPECT_TRUE(line_with(*client, "* you are guest-2; 2 online: guest-1, guest-2"));
+    EXPECT_EQ(str(peer.next_of_type("join"), "name"), "guest-2");
+
+    peer.send_text("hello \x1b[31mterminal");
+    peer.next_of_type("message");  // our own, back
+    EXPECT_TRUE(line_with(*client, "guest-1: hello \\x1b[31mterminal"));
+    client->write_stdin("hi \"there\"\n");
+    EXPECT_EQ(str(peer.next_of_type("message"), "text"), "hi \"there\"");
+    client->write_stdin("/nick termina1\n");
+    EXPECT_EQ(str(peer.next_of_type("rename"), "to"), "termina1");
+    EXPECT_TRUE(line_with(*client, "* guest-2 is now termina1"));
+    client->write_stdin("/who\n");
+    EXPECT_TRUE(line_with(*client, "* 2 online:"));
+    client->write_stdin("/quit\n");
+    EXPECT_EQ(client->wait(), 0) << "a clean closing handshake";
+    EXPECT_EQ(str(peer.next_of_type("leave"), "name"), "termina1");
+}
+
+TEST(ChatClientTest, EndOfInputLeavesCleanly) {
+    auto server = start_server("05-chat-server");
+    auto client = start_client(server.port);
+    EXPECT_TRUE(line_with(*client, "* you are guest-1"));
+    client->close_stdin();
+    EXPECT_EQ(client->wait(), 0);
+}
+
+TEST(ChatClientTest, ServerShutdownEndsTheClient) {
+    auto server = start_server("05-chat-server");
+    auto client = start_client(server.port);
+    EXPECT_TRUE(line_with(*client, "* you are guest-1"));
+    server.process->send_signal(SIGTERM);
+    EXPECT_EQ(client->wait(), 0) << "the server's 1001 close is a clean closing handshake";
+    EXPECT_TRUE(client->wait_for_stderr("1001"));
+}
+
+TEST(ChatClientTest, RefusedConnectionIsReportedNotHung) {
+    auto server = start_server("05-chat-server");
+    const std::uint16_t port = server.port;
+    server.process->send_signal(SIGTERM);
+    ASSERT_EQ(server.process->wait(), 0);
+    auto client = start_client(port);
+    EXPECT_NE(client->wait(), 0);
+    EXPECT_TRUE(client->wait_for_stderr("cannot connect"));
+}
+
+}  // namespace
