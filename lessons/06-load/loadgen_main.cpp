@@ -15,12 +15,16 @@
 int main(int argc, char** argv) {
     CLI::App app{"Lesson 06: load generator (echo, broadcast, idle) for tcp:// and ws:// servers", "06-loadgen"};
     lesson06::LoadOptions options;
+    // --host and --port give the URL when none is written: ws://HOST:PORT/ws (lesson 05's chat).
+    course::CommonOptions common;
+    common.port = 7005;
+    course::add_common_options(app, common);
     std::string mode_text, url;
     double timeout_s = 30, hold_s = 1, linger_s = 2;
     app.add_option("mode", mode_text, "echo, broadcast or idle")
         ->required()
         ->check(CLI::IsMember({"echo", "broadcast", "idle"}));
-    app.add_option("url", url, "tcp://HOST:PORT or ws://HOST:PORT/PATH")->required();
+    app.add_option("url", url, "tcp://HOST:PORT or ws://HOST:PORT/PATH (default: ws://HOST:PORT/ws from --host, --port)");
     app.add_option("-c,--connections", options.connections, "connections (broadcast: receivers)")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}));
@@ -64,7 +68,13 @@ int main(int argc, char** argv) {
         static const std::map<std::string, lesson06::Mode> modes{
             {"echo", lesson06::Mode::echo}, {"broadcast", lesson06::Mode::broadcast}, {"idle", lesson06::Mode::idle}};
         options.mode = modes.at(mode_text);
+        if (url.empty()) {
+            const bool v6 = common.host.find(':') != std::string::npos;
+            url = "ws://" + (v6 ? "[" + common.host + "]" : common.host) + ":" + std::to_string(common.port) + "/ws";
+        }
         options.target = lesson06::parse_target(url);
+        course::Logger log(common.log_level());
+        options.log = &log;
         options.timeout = std::chrono::milliseconds(static_cast<long>(timeout_s * 1000));
         options.hold = std::chrono::milliseconds(static_cast<long>(hold_s * 1000));
         options.linger = std::chrono::milliseconds(static_cast<long>(linger_s * 1000));

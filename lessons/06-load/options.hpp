@@ -3,6 +3,8 @@
 
 #include "target.hpp"
 
+#include "common/logger.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -35,6 +37,7 @@ struct LoadOptions {
     std::string ready_marker;      // broadcast: text that says a member has joined
     std::uint32_t run_id = 0;      // in every token and name of this run
     bool json = false;
+    course::Logger* log = nullptr;  // progress on stderr (info), each lost connection (verbose)
 };
 
 // Counters the worker threads update and the coordinating thread watches. Workers call

@@ -100,6 +100,10 @@ RunResult run_load(const LoadOptions& options) {
     }
     for (auto& worker : workers) worker->start_thread();
     for (auto& worker : workers) worker->connect_all();
+    if (options.log) {
+        options.log->info("opening ", total, " connections to ", options.target.url, " on ", options.threads,
+                          options.threads == 1 ? " thread" : " threads");
+    }
 
     // Phase 1: every connection open (or failed), and for broadcast every member in the room.
     const bool all_settled = wait_until(progress, deadline, watch, [&] {
@@ -125,6 +129,7 @@ RunResult run_load(const LoadOptions& options) {
             wait_until(progress, std::min(deadline, connected_at + options.hold), watch, [] { return false; });
             complete = Clock::now() < deadline && progress.lost == 0;
         } else {
+            if (options.log) options.log->info("all ", total, " connections ready; sending");
             go_at = Clock::now();
             watch.sample();
             server_at_go = watch.last;
@@ -151,6 +156,10 @@ RunResult run_load(const LoadOptions& options) {
         }
     }
     const auto end = Clock::now();
+    if (options.log) {
+        options.log->info(complete ? "done" : end >= deadline ? "timed out" : "incomplete", " after ",
+                          std::chrono::duration_cast<std::chrono::milliseconds>(end - start).count(), " ms");
+    }
     watch.sample();
     const auto server_connected = watch.last;  // idle: after the hold, with every connection open
     const double own_cpu = own_cpu_seconds() - own_at_go;

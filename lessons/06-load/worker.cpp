@@ -110,6 +110,7 @@ void Worker::on_open(Link& link) {
 
 void Worker::on_closed(Link& link, const std::string& reason) {
     LinkState& state = states_[link.index()];
+    if (options_.log) options_.log->verbose("connection ", global_index(link.index()), ": ", reason);
     if (!state.opened) {  // refused, or the handshake failed
         state.finished = true;
         progress_.failed.fetch_add(1);
