@@ -1,5 +1,7 @@
 #include "link.hpp"
 
+#include "common/hex_dump.hpp"
+
 #include <asio/post.hpp>
 #include <asio/write.hpp>
 
@@ -13,8 +15,9 @@ constexpr int reads_per_turn = 8;                    // then let other links run
 }  // namespace
 
 Link::Link(asio::io_context& io, const Target& target, LinkHandler& handler, std::vector<char>& scratch,
-           std::size_t index)
-    : socket_(io), target_(target), handler_(handler), index_(index), scratch_(scratch) {}
+           std::size_t index, course::Logger* log)
+    : socket_(io), target_(target), handler_(handler), index_(index), trace_(log && log->tracing() ? log : nullptr),
+      scratch_(scratch) {}
 
 void Link::start(const asio::ip::tcp::endpoint& endpoint) {
     socket_.async_connect(endpoint,
@@ -24,6 +27,7 @@ void Link::start(const asio::ip::tcp::endpoint& endpoint) {
 void Link::on_connected(const std::error_code& ec) {
     if (state_ == State::finished) return;
     if (ec) return fail("connect: " + ec.message());
+    if (trace_) trace_->trace("link ", index_, ": connected to ", target_.url);
     std::error_code ignored;
     socket_.set_option(asio::ip::tcp::no_delay(true), ignored);  // small messages go out at once
     socket_.non_blocking(true, ignored);
@@ -57,6 +61,9 @@ void Link::on_readable() {
         if (ec == asio::error::eof) return fail("server closed the connection");
         if (ec) return fail("read: " + ec.message());
         const std::string_view bytes(scratch_.data(), n);
+        if (trace_) {
+            trace_->trace(course::hex_dump("link " + std::to_string(index_) + ": recv " + std::to_string(n) + " bytes", bytes));
+        }
         if (state_ == State::handshake) {
             deliver_handshake(bytes);
         } else {
@@ -76,6 +83,7 @@ void Link::deliver_handshake(std::string_view bytes) {
     if (result == ws::HttpParser::Result::error) return fail("handshake: bad HTTP response: " + http_->error_reason());
     const auto check = ws::check_server_response(http_->head(), *handshake_);
     if (!check.ok) return fail("handshake: " + check.reason);
+    if (trace_) trace_->trace("link ", index_, ": handshake accepted (101, Sec-WebSocket-Accept matches)");
     http_.reset();
     handshake_.reset();
     ws_.emplace(ws::Role::client, ws::ConnectionOptions{max_ws_message});
@@ -134,6 +142,10 @@ void Link::flush() {
     write_pending_ = true;
     writing_.swap(out_);  // out_ now holds the old (empty) buffer and keeps its capacity
     out_.clear();
+    if (trace_) {
+        trace_->trace(course::hex_dump(
+            "link " + std::to_string(index_) + ": send " + std::to_string(writing_.size()) + " bytes", writing_));
+    }
     asio::async_write(socket_, asio::buffer(writing_),
                       [self = shared_from_this()](const std::error_code& ec, std::size_t) {
                           self->write_pending_ = false;
@@ -146,6 +158,7 @@ void Link::flush() {
 
 void Link::fail(std::string reason) {
     if (state_ == State::finished) return;
+    if (trace_) trace_->trace("link ", index_, ": closed: ", reason);
     state_ = State::finished;
     std::error_code ignored;
     socket_.close(ignored);

@@ -23,6 +23,7 @@
 #include "target.hpp"
 
 #include "common/line_splitter.hpp"
+#include "common/logger.hpp"
 #include "ws/connection.hpp"
 #include "ws/handshake.hpp"
 #include "ws/http.hpp"
@@ -56,8 +57,10 @@ class Link : public std::enable_shared_from_this<Link> {
 public:
     // `scratch` is the owning thread's read buffer, shared by all its links: a read drains the
     // socket into it and hands the bytes on at once, so an idle link holds no buffer at all.
+    // `log`, if tracing, gets every connect, handshake and read and write as a hex dump (for a
+    // look at a handful of connections: a million messages make a very long trace).
     Link(asio::io_context& io, const Target& target, LinkHandler& handler, std::vector<char>& scratch,
-         std::size_t index);
+         std::size_t index, course::Logger* log = nullptr);
 
     void start(const asio::ip::tcp::endpoint& endpoint);
     void send(std::string_view message);
@@ -82,6 +85,7 @@ private:
     const Target& target_;
     LinkHandler& handler_;
     std::size_t index_;
+    course::Logger* trace_;  // null unless --trace
     State state_ = State::connecting;
     std::vector<char>& scratch_;
     std::string out_;       // queued, not yet handed to the kernel

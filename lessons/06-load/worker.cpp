@@ -78,7 +78,7 @@ void Worker::pump_connects() {
             });
             return;
         }
-        auto link = std::make_shared<Link>(io_, options_.target, *this, scratch_, next_connect_);
+        auto link = std::make_shared<Link>(io_, options_.target, *this, scratch_, next_connect_, options_.log);
         links_.push_back(link);
         ++next_connect_;
         ++pending_connects_;

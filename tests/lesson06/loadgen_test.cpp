@@ -221,6 +221,19 @@ TEST(LoadgenTest, JsonIsOneObjectOnOneLine) {
     EXPECT_EQ(loadgen.wait(), 0);
 }
 
+TEST(LoadgenTest, TraceShowsTheHandshakeAndEveryFrame) {
+    auto server = start_server("04-ws-server");
+    ChildProcess loadgen({course::testing::bin_path("06-loadgen"), "echo", url("ws", server, "/ws"), "-n", "1", "-s", "5",
+                          "--trace"});
+    EXPECT_EQ(loadgen.wait(), 0);
+    const std::string trace = loadgen.stderr_text();
+    EXPECT_NE(trace.find("|GET /ws HTTP/1.1|"), std::string::npos) << trace;
+    EXPECT_NE(trace.find("|HTTP/1.1 101 Swi|"), std::string::npos) << trace;
+    EXPECT_NE(trace.find("handshake accepted"), std::string::npos) << trace;
+    EXPECT_NE(trace.find("send 11 bytes"), std::string::npos) << trace;  // 2 + 4 (mask) + 5
+    EXPECT_NE(trace.find("81 05 61 62 63 64 65"), std::string::npos) << trace;  // the echo, unmasked
+}
+
 TEST(LoadgenTest, BadArgumentsGiveOneLineAndNonZeroExit) {
     ChildProcess loadgen({course::testing::bin_path("06-loadgen"), "echo", "http://127.0.0.1:1"});
     EXPECT_NE(loadgen.wait(), 0);
