@@ -1,0 +1,97 @@
+// 06-loadgen: a load generator for the course's servers. See run.hpp, worker.hpp and README.md.
+//
+//   06-loadgen echo ws://127.0.0.1:7004/ws -c 100 -n 10000 -w 16 -s 64
+//   06-loadgen broadcast ws://127.0.0.1:7005/ws -c 1000 --senders 5 -n 100
+//   06-loadgen idle ws://127.0.0.1:7005/ws -c 10000 --server-pid PID
+#include "run.hpp"
+
+#include "common/cli.hpp"
+
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <random>
+
+int main(int argc, char** argv) {
+    CLI::App app{"Lesson 06: load generator (echo, broadcast, idle) for tcp:// and ws:// servers", "06-loadgen"};
+    lesson06::LoadOptions options;
+    // --host and --port give the URL when none is written: ws://HOST:PORT/ws (lesson 05's chat).
+    course::CommonOptions common;
+    common.port = 7005;
+    course::add_common_options(app, common);
+    std::string mode_text, url;
+    double timeout_s = 30, hold_s = 1, linger_s = 2;
+    app.add_option("mode", mode_text, "echo, broadcast or idle")
+        ->required()
+        ->check(CLI::IsMember({"echo", "broadcast", "idle"}));
+    app.add_option("url", url, "tcp://HOST:PORT or ws://HOST:PORT/PATH (default: ws://HOST:PORT/ws from --host, --port)");
+    app.add_option("-c,--connections", options.connections, "connections (broadcast: receivers)")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}));
+    app.add_option("-n,--messages", options.messages, "messages per connection (broadcast: per sender)")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}));
+    app.add_option("-s,--size", options.size, "bytes per message (broadcast: padded after the token)")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+    app.add_option("-w,--window", options.window, "echo: messages in flight per connection")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{4096}));
+    app.add_option("-k,--senders", options.senders, "broadcast: connections that send")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{10'000}));
+    app.add_option("--rate", options.rate, "broadcast: messages per second from all senders (default: flat out)")
+        ->check(CLI::NonNegativeNumber);
+    app.add_option("-t,--threads", options.threads, "threads, one io_context each")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{64}));
+    app.add_option("--timeout", timeout_s, "hard bound in seconds: report what was measured by then")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    app.add_option("--hold", hold_s, "idle: seconds to hold the connections open")->capture_default_str();
+    app.add_option("--linger", linger_s, "broadcast: seconds without a delivery, after all is sent, that end the run")
+        ->capture_default_str();
+    app.add_option("--connect-rate", options.connect_rate, "new connections per second")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    app.add_option("--connect-burst", options.connect_burst, "connection attempts in progress at once")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}));
+    app.add_option("--server-pid", options.server_pid, "report this process's CPU time and memory (from /proc)");
+    app.add_option("--ready", options.ready_marker,
+                   "broadcast: text that tells a member has joined (default: '* you are ' for tcp://, "
+                   "'\"type\":\"hello\"' for ws://)");
+    app.add_flag("--json", options.json, "print the result as one JSON object instead of text");
+    CLI11_PARSE(app, argc, argv);
+
+    return course::guarded_main(app, [&] {
+        static const std::map<std::string, lesson06::Mode> modes{
+            {"echo", lesson06::Mode::echo}, {"broadcast", lesson06::Mode::broadcast}, {"idle", lesson06::Mode::idle}};
+        options.mode = modes.at(mode_text);
+        if (url.empty()) {
+            const bool v6 = common.host.find(':') != std::string::npos;
+            url = "ws://" + (v6 ? "[" + common.host + "]" : common.host) + ":" + std::to_string(common.port) + "/ws";
+        }
+        options.target = lesson06::parse_target(url);
+        course::Logger log(common.log_level());
+        options.log = &log;
+        options.timeout = std::chrono::milliseconds(static_cast<long>(timeout_s * 1000));
+        options.hold = std::chrono::milliseconds(static_cast<long>(hold_s * 1000));
+        options.linger = std::chrono::milliseconds(static_cast<long>(linger_s * 1000));
+        if (options.threads > options.connections) options.threads = options.connections;
+        if (options.ready_marker.empty()) {
+            options.ready_marker =
+                options.target.scheme == lesson06::Target::Scheme::tcp ? "* you are " : "\"type\":\"hello\"";
+        }
+        options.run_id = std::random_device{}() & 0x7fffffff;
+
+        const lesson06::RunResult result = lesson06::run_load(options);
+        if (options.json) {
+            std::cout << result.report.json() << std::endl;
+        } else {
+            std::cout << "06-loadgen " << mode_text << " " << url << "\n"
+                      << result.report.human() << result.report.result_line() << std::endl;
+        }
+        return result.ok ? EXIT_SUCCESS : EXIT_FAILURE;
+    });
+}

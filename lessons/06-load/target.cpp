@@ -1,0 +1,51 @@
+#include "target.hpp"
+
+#include "ws/handshake.hpp"
+
+#include <charconv>
+#include <stdexcept>
+
+namespace lesson06 {
+
+Target parse_target(std::string_view url) {
+    Target target;
+    target.url = std::string(url);
+    if (url.starts_with("ws://")) {
+        const ws::WsUrl parsed = ws::parse_ws_url(url);
+        target.scheme = Target::Scheme::ws;
+        target.host = parsed.host;
+        target.port = parsed.port;
+        target.path = parsed.target;
+        target.host_header = parsed.host_header;
+        return target;
+    }
+    if (!url.starts_with("tcp://")) {
+        throw std::invalid_argument("'" + std::string(url) + "': expected tcp://HOST:PORT or ws://HOST:PORT/PATH");
+    }
+    std::string_view rest = url.substr(6);
+    if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+    std::size_t colon;
+    if (rest.starts_with('[')) {
+        const std::size_t close = rest.find(']');
+        if (close == std::string_view::npos) throw std::invalid_argument("'" + std::string(url) + "': missing ']'");
+        target.host = std::string(rest.substr(1, close - 1));
+        colon = close + 1;
+        if (colon >= rest.size() || rest[colon] != ':') colon = std::string_view::npos;
+    } else {
+        colon = rest.rfind(':');
+        if (colon != std::string_view::npos) target.host = std::string(rest.substr(0, colon));
+    }
+    if (colon == std::string_view::npos || target.host.empty()) {
+        throw std::invalid_argument("'" + std::string(url) + "': tcp:// needs HOST:PORT");
+    }
+    const std::string_view port = rest.substr(colon + 1);
+    unsigned value = 0;
+    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc{} || end != port.data() + port.size() || value == 0 || value > 65535) {
+        throw std::invalid_argument("'" + std::string(url) + "': bad port '" + std::string(port) + "'");
+    }
+    target.port = static_cast<std::uint16_t>(value);
+    return target;
+}
+
+}  // namespace lesson06

@@ -1,0 +1,24 @@
+#pragma once
+// What the load generator connects to: tcp://HOST:PORT (newline-terminated lines) or
+// ws://HOST:PORT/PATH (WebSocket text messages).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace lesson06 {
+
+struct Target {
+    enum class Scheme { tcp, ws };
+    Scheme scheme = Scheme::tcp;
+    std::string host;         // without brackets
+    std::uint16_t port = 0;
+    std::string path = "/";   // ws:// only
+    std::string host_header;  // ws:// only: what goes in Host
+    std::string url;          // as given
+};
+
+// Throws std::invalid_argument saying what is wrong.
+Target parse_target(std::string_view url);
+
+}  // namespace lesson06

@@ -1,0 +1,109 @@
+#pragma once
+// One load generator thread: an io_context, the links assigned to it, and what each mode does
+// with them. Links are dealt out round robin: link i of T threads lives on thread i % T. Only
+// this thread touches its links and counters while it runs; the coordinator reads the
+// counters after join(), and watches SharedProgress meanwhile.
+//
+// echo:      each connection keeps `window` messages in flight, `messages` in all, and times
+//            each round trip from a ring of send times (a reply echoes the oldest message).
+// broadcast: links 0..N-1 are receivers, N..N+K-1 senders. Every member joins first (the ready
+//            marker arrives); then each sender sends its messages, each carrying a token, flat
+//            out or paced. Receivers look for tokens in what arrives and tick them off in a
+//            bitmap per receiver, so a duplicate or a missing message is counted exactly.
+// idle:      connect and hold; nothing is sent.
+
+#include "latency.hpp"
+#include "link.hpp"
+#include "options.hpp"
+
+#include <asio/executor_work_guard.hpp>
+#include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
+#include <memory>
+#include <thread>
+#include <vector>
+
+namespace lesson06 {
+
+struct WorkerCounters {
+    std::uint64_t sent = 0;        // messages sent (echo, broadcast senders)
+    std::uint64_t received = 0;    // echo replies; broadcast: tokens found by receivers, duplicates included
+    std::uint64_t unique = 0;      // broadcast: distinct tokens received
+    std::uint64_t duplicates = 0;  // broadcast: tokens received twice by the same receiver
+    std::uint64_t bad = 0;         // echo replies that differ from what was sent; unknown tokens
+};
+
+class Worker final : public LinkHandler {
+public:
+    Worker(const LoadOptions& options, SharedProgress& progress, std::size_t id, asio::ip::tcp::endpoint endpoint);
+    ~Worker();
+    Worker(const Worker&) = delete;
+    Worker& operator=(const Worker&) = delete;
+
+    void start_thread();
+    void connect_all();  // post: open this thread's links at its share of the connect rate
+    void go();           // post: start sending (echo, broadcast senders)
+    void stop();         // from any thread: end the thread's run() at once
+    void join();
+
+    const WorkerCounters& counters() const noexcept { return counters_; }
+    const LatencyHistogram& latency() const noexcept { return latency_; }
+
+    void on_open(Link& link) override;
+    void on_message(Link& link, std::string_view message) override;
+    void on_closed(Link& link, const std::string& reason) override;
+
+private:
+    struct LinkState {
+        std::uint32_t sent = 0;
+        std::uint32_t received = 0;
+        bool opened = false;
+        bool ready = false;
+        bool finished = false;  // done, or lost: counted once
+        std::vector<std::uint64_t> times;  // echo: send times, a ring of `window`
+        std::vector<std::uint64_t> seen;   // broadcast receiver: one bit per (sender, seq)
+        std::unique_ptr<asio::steady_timer> pacer;  // broadcast sender with --rate
+        std::uint64_t next_send_ns = 0;
+    };
+
+    std::size_t global_index(std::size_t local) const noexcept { return local * threads_ + id_; }
+    bool is_receiver(std::size_t local) const noexcept { return global_index(local) < options_.connections; }
+    std::size_t total_links() const noexcept;
+
+    void pump_connects();
+    void left_pending();
+    void echo_send(Link& link, LinkState& state);
+    void echo_receive(Link& link, LinkState& state, std::string_view message);
+    void broadcast_receive(LinkState& state, std::string_view message);
+    void sender_send(Link& link, LinkState& state);
+    void sender_pace(std::size_t local);
+    void finish(LinkState& state);
+
+    const LoadOptions& options_;
+    SharedProgress& progress_;
+    std::size_t id_;
+    std::size_t threads_;
+    asio::ip::tcp::endpoint endpoint_;
+
+    WorkerCounters counters_;
+    LatencyHistogram latency_;
+    std::string payload_;   // echo: the message every connection sends
+    std::string message_;   // broadcast: built per message, capacity reused
+
+    // Declared after io_, so destroyed before it: the pacers' timers and the links' sockets
+    // must go while their io_context still exists.
+    asio::io_context io_{1};
+    asio::executor_work_guard<asio::io_context::executor_type> work_;
+    asio::steady_timer connect_timer_;
+    std::vector<LinkState> states_;
+    std::vector<char> scratch_;
+    std::vector<std::shared_ptr<Link>> links_;
+    std::size_t next_connect_ = 0;
+    std::size_t pending_connects_ = 0;
+    bool connect_timer_armed_ = false;
+    std::uint64_t last_receipt_stored_ = 0;
+    std::chrono::steady_clock::time_point connect_start_;
+    std::thread thread_;
+};
+
+}  // namespace lesson06

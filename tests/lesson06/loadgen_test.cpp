@@ -1,0 +1,243 @@
+// 06-loadgen against the lesson servers at small scale, as a process: the counts must be exact
+// (every echo back, every token delivered once), and failures must be reported, not hidden.
+// No test looks at a speed: a loaded machine makes them slow, never wrong.
+#include "lossy_chat.hpp"
+#include "tests/support/child_process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <map>
+#include <netinet/in.h>
+#include <sstream>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+using course::testing::ChildProcess;
+using course::testing::start_server;
+
+struct Outcome {
+    int exit_code = -1;
+    std::string stdout_text;
+    std::map<std::string, std::string> result;  // from the RESULT line
+
+    std::string operator[](const std::string& key) const {
+        const auto it = result.find(key);
+        return it == result.end() ? "(absent)" : it->second;
+    }
+};
+
+Outcome run_loadgen(std::vector<std::string> args, std::chrono::seconds limit = std::chrono::seconds(30)) {
+    args.insert(args.begin(), course::testing::bin_path("06-loadgen"));
+    ChildProcess loadgen(args);
+    Outcome outcome;
+    auto text = loadgen.read_all_stdout(limit);
+    EXPECT_TRUE(text) << "06-loadgen did not finish within its own --timeout";
+    outcome.stdout_text = text.value_or("");
+    outcome.exit_code = loadgen.wait(std::chrono::seconds(5)).value_or(-1);
+    // What the load generator said on stderr (a sanitizer report, an error) goes with the output.
+    outcome.stdout_text += "\n---- 06-loadgen stderr ----\n" + loadgen.stderr_text();
+    std::istringstream lines(outcome.stdout_text);
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (!line.starts_with("RESULT ")) continue;
+        std::istringstream fields(line.substr(7));
+        std::string field;
+        while (fields >> field) {
+            const auto eq = field.find('=');
+            if (eq != std::string::npos) outcome.result[field.substr(0, eq)] = field.substr(eq + 1);
+        }
+    }
+    return outcome;
+}
+
+std::string url(const char* scheme, const course::testing::ServerProcess& server, const char* path = "") {
+    return std::string(scheme) + "://127.0.0.1:" + std::to_string(server.port) + path;
+}
+
+TEST(LoadgenTest, EchoOverTcpCountsEveryReply) {
+    auto server = start_server("01-echo-server");
+    // Lesson 01 serves one client at a time: each connection hangs up when done, so the next goes.
+    const auto out = run_loadgen({"echo", url("tcp", server), "-c", "3", "-n", "200", "-w", "4", "-s", "64",
+                                  "--server-pid", std::to_string(server.process->pid())});
+    EXPECT_EQ(out.exit_code, 0) << out.stdout_text;
+    EXPECT_EQ(out["ok"], "1");
+    EXPECT_EQ(out["received"], "600");
+    EXPECT_EQ(out["sent"], "600");
+    EXPECT_EQ(out["bad"], "0");
+    EXPECT_NE(out["server_cpu_s"], "(absent)");
+    EXPECT_NE(out["p99_us"], "(absent)");
+}
+
+TEST(LoadgenTest, EchoOverWebSocketWithThreadsCountsEveryReply) {
+    auto server = start_server("04-ws-server");
+    const auto out =
+        run_loadgen({"echo", url("ws", server, "/ws"), "-c", "6", "-n", "300", "-w", "8", "-s", "200", "-t", "2"});
+    EXPECT_EQ(out.exit_code, 0) << out.stdout_text;
+    EXPECT_EQ(out["ok"], "1");
+    EXPECT_EQ(out["received"], "1800");
+    EXPECT_EQ(out["bad"], "0");
+    EXPECT_EQ(out["threads"], "2");
+}
+
+TEST(LoadgenTest, BroadcastOverTcpFindsTokensAfterTheNamePrefix) {
+    auto server = start_server("02-chat-server");
+    // Lesson 02 relays to everyone but the sender: 20 receivers x 2 senders x 50 messages.
+    const auto out = run_loadgen({"broadcast", url("tcp", server), "-c", "20", "-k", "2", "-n", "50", "-t", "2"});
+    EXPECT_EQ(out.exit_code, 0) << out.stdout_text;
+    EXPECT_EQ(out["expected"], "2000");
+    EXPECT_EQ(out["delivered"], "2000");
+    EXPECT_EQ(out["missing"], "0");
+    EXPECT_EQ(out["duplicates"], "0");
+    EXPECT_EQ(out["bad"], "0");
+}
+
+TEST(LoadgenTest, BroadcastOverWebSocketFindsTokensInsideJson) {
+    auto server = start_server("05-chat-server");
+    for (int run = 0; run < 2; ++run) {  // the second run's receivers get the first run's history: ignored
+        const auto out =
+            run_loadgen({"broadcast", url("ws", server, "/ws"), "-c", "20", "-k", "2", "-n", "50", "-s", "100"});
+        EXPECT_EQ(out.exit_code, 0) << out.stdout_text;
+        EXPECT_EQ(out["delivered"], "2000");
+        EXPECT_EQ(out["missing"], "0");
+        EXPECT_EQ(out["duplicates"], "0");
+        EXPECT_EQ(out["bad"], "0");
+    }
+}
+
+TEST(LoadgenTest, MissingAndDuplicatedDeliveriesAreCountedExactly) {
+    // Of 20 chat lines the server drops the 5th, 10th, 15th and 20th and doubles the 7th and 14th.
+    lesson06::testing::LossyChat lossy(5, 7);
+    const auto out = run_loadgen({"broadcast", "tcp://127.0.0.1:" + std::to_string(lossy.port()), "-c", "3", "-k",
+                                  "1", "-n", "20", "--linger", "0.3"});
+    EXPECT_EQ(out.exit_code, 1) << out.stdout_text;
+    EXPECT_EQ(out["ok"], "0");
+    EXPECT_EQ(out["expected"], "60");
+    EXPECT_EQ(out["delivered"], "48");
+    EXPECT_EQ(out["missing"], "12");
+    EXPECT_EQ(out["duplicates"], "6");
+    EXPECT_EQ(out["timed_out"], "0");  // ended by --linger, not by --timeout
+}
+
+TEST(LoadgenTest, PacedBroadcastDeliversEverything) {
+    auto server = start_server("05-chat-server");
+    const auto out =
+        run_loadgen({"broadcast", url("ws", server, "/ws"), "-c", "5", "-k", "2", "-n", "10", "--rate", "200"});
+    EXPECT_EQ(out.exit_code, 0) << out.stdout_text;
+    EXPECT_EQ(out["delivered"], "100");
+    EXPECT_EQ(out["sent"], "20");
+}
+
+TEST(LoadgenTest, IdleHoldsConnectionsAndReadsServerMemory) {
+    auto server = start_server("05-chat-server");
+    const auto out = run_loadgen({"idle", url("ws", server, "/ws"), "-c", "200", "--hold", "0.2", "-t", "2",
+                                  "--server-pid", std::to_string(server.process->pid())});
+    EXPECT_EQ(out.exit_code, 0) << out.stdout_text;
+    EXPECT_EQ(out["opened"], "200");
+    EXPECT_EQ(out["lost"], "0");
+    EXPECT_NE(out["server_bytes_per_conn"], "(absent)");
+}
+
+// A port bound but not listening: the kernel refuses connections to it.
+struct RefusingPort {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    std::uint16_t port = 0;
+    RefusingPort() {
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof addr;
+        if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+            getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+            port = ntohs(addr.sin_port);
+        }
+    }
+    ~RefusingPort() { close(fd); }
+};
+
+TEST(LoadgenTest, RefusedConnectionIsReported) {
+    RefusingPort refusing;
+    ASSERT_NE(refusing.port, 0);
+    const auto out = run_loadgen({"echo", "tcp://127.0.0.1:" + std::to_string(refusing.port), "-c", "2"});
+    EXPECT_EQ(out.exit_code, 1);
+    EXPECT_EQ(out["ok"], "0");
+    EXPECT_EQ(out["failed"], "2");
+    EXPECT_NE(out["error"].find("refused"), std::string::npos) << out.stdout_text;
+}
+
+// A server that accepts (the kernel does, into the backlog) and never answers.
+struct SilentServer {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    std::uint16_t port = 0;
+    SilentServer() {
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof addr;
+        if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 && listen(fd, 16) == 0 &&
+            getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+            port = ntohs(addr.sin_port);
+        }
+    }
+    ~SilentServer() { close(fd); }
+};
+
+TEST(LoadgenTest, TimeoutIsHonouredAndWhatWasMeasuredIsReported) {
+    SilentServer silent;
+    ASSERT_NE(silent.port, 0);
+    const auto out = run_loadgen(
+        {"echo", "tcp://127.0.0.1:" + std::to_string(silent.port), "-c", "2", "--timeout", "0.5"},
+        std::chrono::seconds(10));
+    EXPECT_EQ(out.exit_code, 1);
+    EXPECT_EQ(out["timed_out"], "1");
+    EXPECT_EQ(out["opened"], "2");
+    EXPECT_EQ(out["received"], "0");
+    EXPECT_EQ(out["ok"], "0");
+}
+
+TEST(LoadgenTest, WebSocketHandshakeTimeoutIsHonoured) {
+    SilentServer silent;  // never answers the upgrade request
+    const auto out = run_loadgen({"idle", "ws://127.0.0.1:" + std::to_string(silent.port) + "/ws", "-c", "3",
+                                  "--timeout", "0.5"},
+                                 std::chrono::seconds(10));
+    EXPECT_EQ(out.exit_code, 1);
+    EXPECT_EQ(out["timed_out"], "1");
+    EXPECT_EQ(out["opened"], "0");
+}
+
+TEST(LoadgenTest, JsonIsOneObjectOnOneLine) {
+    auto server = start_server("04-ws-server");
+    std::vector<std::string> args{course::testing::bin_path("06-loadgen"), "echo", url("ws", server, "/ws"), "-n", "10",
+                                  "--json"};
+    ChildProcess loadgen(args);
+    const auto line = loadgen.read_line(std::chrono::seconds(30));
+    ASSERT_TRUE(line);
+    EXPECT_TRUE(line->starts_with("{\"mode\":\"echo\"")) << *line;
+    EXPECT_TRUE(line->ends_with("}")) << *line;
+    EXPECT_NE(line->find("\"received\":10,"), std::string::npos) << *line;
+    EXPECT_EQ(loadgen.read_line(std::chrono::seconds(5)), std::nullopt);
+    EXPECT_EQ(loadgen.wait(), 0);
+}
+
+TEST(LoadgenTest, TraceShowsTheHandshakeAndEveryFrame) {
+    auto server = start_server("04-ws-server");
+    ChildProcess loadgen({course::testing::bin_path("06-loadgen"), "echo", url("ws", server, "/ws"), "-n", "1", "-s", "5",
+                          "--trace"});
+    EXPECT_EQ(loadgen.wait(), 0);
+    const std::string trace = loadgen.stderr_text();
+    EXPECT_NE(trace.find("|GET /ws HTTP/1.1|"), std::string::npos) << trace;
+    EXPECT_NE(trace.find("|HTTP/1.1 101 Swi|"), std::string::npos) << trace;
+    EXPECT_NE(trace.find("handshake accepted"), std::string::npos) << trace;
+    EXPECT_NE(trace.find("send 11 bytes"), std::string::npos) << trace;  // 2 + 4 (mask) + 5
+    EXPECT_NE(trace.find("81 05 61 62 63 64 65"), std::string::npos) << trace;  // the echo, unmasked
+}
+
+TEST(LoadgenTest, BadArgumentsGiveOneLineAndNonZeroExit) {
+    ChildProcess loadgen({course::testing::bin_path("06-loadgen"), "echo", "http://127.0.0.1:1"});
+    EXPECT_NE(loadgen.wait(), 0);
+    EXPECT_NE(loadgen.stderr_text().find("tcp://HOST:PORT"), std::string::npos) << loadgen.stderr_text();
+}
+
+}  // namespace
