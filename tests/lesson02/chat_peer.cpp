@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+using namespace std::chrono_literals;
+
 namespace lesson02::testing {
 
 

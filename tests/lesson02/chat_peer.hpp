@@ -14,8 +14,6 @@
 
 namespace lesson02::testing {
 
-using namespace std::chrono_literals;
-
 // ChatServer on 127.0.0.1, port 0, running on another thread until stop() or destruction.
 class ServerThread {
 public:
@@ -27,7 +25,7 @@ public:
     std::uint16_t port() const { return port_; }
     ChatServer& server() { return server_; }
     // Requests the stop; true if run() returned (every thread joined) within `timeout`.
-    bool stop(std::chrono::milliseconds timeout = 10s);
+    bool stop(std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 private:
     course::Logger log_;
@@ -42,19 +40,19 @@ private:
 class ChatPeer {
 public:
     // Connects and reads the welcome line.
-    static ChatPeer connect(std::uint16_t port, std::chrono::milliseconds timeout = 10s);
+    static ChatPeer connect(std::uint16_t port, std::chrono::milliseconds timeout = std::chrono::seconds(10));
     // Connects, sends `name` and waits for "* you are NAME".
     static ChatPeer join(std::uint16_t port, const std::string& name,
-                         std::chrono::milliseconds timeout = 10s);
+                         std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
     void send(std::string_view text) { socket_.send_all(text); }
     void send_line(std::string_view text) { socket_.send_all(std::string(text) + "\n"); }
     // The next line; throws on timeout or if the server closed the connection.
-    std::string line(std::chrono::milliseconds timeout = 10s);
+    std::string line(std::chrono::milliseconds timeout = std::chrono::seconds(10));
     // The next line that is not a notice ("* ..."): a chat line or an error.
-    std::string chat_line(std::chrono::milliseconds timeout = 10s);
+    std::string chat_line(std::chrono::milliseconds timeout = std::chrono::seconds(10));
     // Reads lines until one equals `expected`; throws if the connection ends first.
-    void skip_until(std::string_view expected, std::chrono::milliseconds timeout = 10s);
+    void skip_until(std::string_view expected, std::chrono::milliseconds timeout = std::chrono::seconds(10));
     course::testing::TestSocket& socket() { return socket_; }
 
 private:

@@ -11,6 +11,8 @@
 #include <csignal>
 #include <thread>
 
+using namespace std::chrono_literals;
+
 namespace {
 
 using namespace std::literals;

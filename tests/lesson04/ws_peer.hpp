@@ -17,7 +17,6 @@
 
 namespace lesson04::testing {
 
-using namespace std::chrono_literals;
 using course::testing::TestSocket;
 
 // The whole HTTP answer to `request` (the server closes after an error or a page).
@@ -26,7 +25,7 @@ inline std::string http_exchange(std::uint16_t port, std::string_view request) {
     socket.send_all(request);
     std::string response;
     for (;;) {
-        const std::string piece = socket.read_some(5s);
+        const std::string piece = socket.read_some(std::chrono::seconds(5));
         if (piece.empty()) return response;
         response += piece;
     }
@@ -56,7 +55,7 @@ public:
     std::string read_handshake_answer() {
         std::string head;
         while (head.find("\r\n\r\n") == std::string::npos) {
-            const std::string piece = socket_.read_some(5s);
+            const std::string piece = socket_.read_some(std::chrono::seconds(5));
             if (piece.empty()) throw std::runtime_error("closed during the handshake: " + head);
             head += piece;
         }
@@ -77,7 +76,7 @@ public:
 
     // The next event from the server, described ("text:hi", "close 1002:reason"), or "eof"
     // if the server closed TCP first. Throws on timeout (TestSocket).
-    std::string next(std::chrono::milliseconds timeout = 5s) {
+    std::string next(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
         for (;;) {
             std::string_view in = pending_;
             const ws::Event event = conn_.receive(in);
@@ -97,7 +96,7 @@ public:
     // Answers the server's close (as a well-behaved client) and checks that TCP ends next.
     bool answer_close_and_expect_tcp_close(std::uint16_t code) {
         socket_.send_all(frame(ws::Opcode::close, close_body(code)));
-        return socket_.wait_for_close(5s);
+        return socket_.wait_for_close(std::chrono::seconds(5));
     }
 
 private:

@@ -8,6 +8,8 @@
 
 #include <stdexcept>
 
+using namespace std::chrono_literals;
+
 namespace lesson05::testing {
 
 namespace {

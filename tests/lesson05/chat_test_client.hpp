@@ -18,8 +18,6 @@
 
 namespace lesson05::testing {
 
-using namespace std::chrono_literals;
-
 struct Received {
     ws::Event::Kind kind = ws::Event::Kind::none;
     std::string data;
@@ -39,13 +37,13 @@ public:
     void close(std::uint16_t code = 1000);
 
     // The next message or close (pings and pongs are skipped); throws on timeout.
-    Received next(std::chrono::milliseconds timeout = 5s);
+    Received next(std::chrono::milliseconds timeout = std::chrono::seconds(5));
     // The next text message parsed as JSON; fails the test if it is not one.
-    json::Object next_json(std::chrono::milliseconds timeout = 5s);
+    json::Object next_json(std::chrono::milliseconds timeout = std::chrono::seconds(5));
     // Reads events until one of this "type" arrives (others are skipped) and returns it.
-    json::Object next_of_type(std::string_view type, std::chrono::milliseconds timeout = 5s);
+    json::Object next_of_type(std::string_view type, std::chrono::milliseconds timeout = std::chrono::seconds(5));
     // Reads until the server's close frame; its code (0 if TCP closed without one).
-    std::uint16_t wait_for_close(std::chrono::milliseconds timeout = 5s);
+    std::uint16_t wait_for_close(std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
     course::testing::TestSocket& socket() { return socket_; }
     bool answer_pings = true;

@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <unistd.h>
 
+using namespace std::chrono_literals;
+
 namespace course::peers {
 
 namespace {
