@@ -49,6 +49,21 @@ CLI::Option* add_seconds_option(CLI::App& app, const std::string& name, std::chr
         ->check(positive_number());
 }
 
+void add_backpressure_options(CLI::App& app, BackpressureLimits& limits) {
+    app.add_option("--queue-hard-limit,--max-queue", limits.hard_bytes,
+                   "bytes waiting for one client that close it at once")
+        ->transform(CLI::AsSizeValue(false))
+        ->check(positive_number())
+        ->capture_default_str();
+    app.add_option("--queue-soft-limit", limits.soft_bytes,
+                   "bytes waiting for one client that close it when they stay for --queue-soft-time")
+        ->transform(CLI::AsSizeValue(false))
+        ->check(positive_number())
+        ->capture_default_str();
+    add_seconds_option(app, "--queue-soft-time", limits.soft_time,
+                       "how long a client may stay above the soft limit, or read nothing while bytes wait");
+}
+
 int guarded_main(const CLI::App& app, const std::function<int()>& body) {
     try {
         return body();

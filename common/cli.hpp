@@ -10,6 +10,7 @@
 //       return course::guarded_main(app, [&] { ...; return EXIT_SUCCESS; });
 //   }
 
+#include "common/backpressure.hpp"
 #include "common/logger.hpp"
 
 #include <CLI/CLI.hpp>
@@ -43,6 +44,10 @@ CLI::Validator positive_number();
 // milliseconds. The value must be positive.
 CLI::Option* add_seconds_option(CLI::App& app, const std::string& name, std::chrono::milliseconds& target,
                                 const std::string& description);
+
+// Adds the slow-consumer limits of common/backpressure.hpp: --queue-hard-limit (also spelled
+// --max-queue), --queue-soft-limit and --queue-soft-time. Sizes take units: 32MiB, 512KiB, 1M.
+void add_backpressure_options(CLI::App& app, BackpressureLimits& limits);
 
 // Runs the program body; an exception becomes "NAME: error: what" on stderr and EXIT_FAILURE.
 int guarded_main(const CLI::App& app, const std::function<int()>& body);
