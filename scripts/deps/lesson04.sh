@@ -10,7 +10,10 @@ peers="$(cd "$(dirname "$0")/../../tests/peers" && pwd)"
 stamp="$peers/node_modules/.course-lock.sha256"
 
 command -v node >/dev/null || { echo "lesson04.sh: node not found (install the nodejs package)" >&2; exit 1; }
-command -v npm >/dev/null || { echo "lesson04.sh: npm not found (it comes with the machine's nodejs)" >&2; exit 1; }
+# A node that bundles npm (NodeSource's, for one) needs nothing more; Debian's own nodejs comes
+# without npm, which is Debian's package `npm` (the two conflict, so only when npm is missing).
+command -v npm >/dev/null || "$(dirname "$0")/../setup" npm
+command -v npm >/dev/null || { echo "lesson04.sh: npm not found even after installing Debian's npm" >&2; exit 1; }
 
 wanted="$(sha256sum "$peers/package-lock.json" | cut -d' ' -f1)"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ] \

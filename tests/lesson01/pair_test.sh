@@ -3,10 +3,15 @@
 # typed into the client pane comes back echoed, and the server pane shows the connection.
 set -euo pipefail
 root="$1"
-session=course-01
-trap 'tmux kill-session -t $session 2>/dev/null || true' EXIT
+# A tmux server of the test's own (its socket in a fresh folder) and a session name of its own:
+# a student's `scripts/pair 01` session, and their other tmux sessions, are never touched.
+unset TMUX
+TMUX_TMPDIR="$(mktemp -d)"
+export TMUX_TMPDIR
+session="pair-test-$$"
+trap 'tmux kill-server 2>/dev/null || true; rm -rf "$TMUX_TMPDIR"' EXIT
 
-"$root/scripts/pair" 01 --detach
+"$root/scripts/pair" 01 --detach --session "$session"
 
 # Wait (bounded: 10 s) until a pane shows the text. A wait for an event, not a guess.
 wait_for() {  # pane text

@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <string>
 #include <sys/resource.h>
+#include <unistd.h>
 
 namespace {
 
@@ -37,6 +38,22 @@ TEST(ChatServerProcessTest, AnnouncesItsPortAndRelaysLines) {
     a.send_line("hello b");
     EXPECT_EQ(b.chat_line(), "a: hello b");
     EXPECT_TRUE(server.process->wait_for_stderr("client #2 joined as b"));
+}
+
+// The README's `nc 127.0.0.1 7002`: netcat, which knows nothing of the chat, joins and talks
+// (scripts/setup installs netcat-openbsd).
+TEST(ChatServerProcessTest, NetcatJoinsAsTheReadmeShows) {
+    const auto server = start_server("02-chat-server");
+    auto b = ChatPeer::join(server.port, "b");
+    ChildProcess nc({"/bin/nc", server.host, std::to_string(server.port)});
+    nc.write_stdin("netcat\nhello from nc\n");
+    const auto welcome = nc.read_line();
+    ASSERT_TRUE(welcome) << "no answer through nc (is netcat-openbsd installed? scripts/setup)\n"
+                         << nc.stderr_text();
+    EXPECT_EQ(welcome->rfind("* welcome!", 0), 0u) << *welcome;
+    EXPECT_EQ(nc.read_line(), "* you are netcat");
+    b.skip_until("* netcat joined");
+    EXPECT_EQ(b.chat_line(), "netcat: hello from nc");
 }
 
 TEST(ChatServerProcessTest, SigtermWithClientsConnectedTellsThemAndExitsZero) {
@@ -80,14 +97,17 @@ TEST(ChatServerProcessTest, RunningOutOfDescriptorsKeepsServingAndRecovers) {
     GTEST_SKIP() << "sanitizer runtimes need descriptors of their own; runs in the plain and TSan builds";
 #endif
     const auto server = start_server("02-chat-server");
-    const pid_t pid = server.process->pid();
-    const auto open_descriptors = static_cast<rlim_t>(
-        std::distance(std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd"),
-                      std::filesystem::directory_iterator{}));
-    const rlimit room_for_two{open_descriptors + 4, open_descriptors + 4};  // a socket and an eventfd each
-    ASSERT_EQ(::prlimit(pid, RLIMIT_NOFILE, &room_for_two, nullptr), 0) << std::strerror(errno);
+    const std::string fd_dir = "/proc/" + std::to_string(server.process->pid()) + "/fd";
+    const auto open_descriptors = [&] {
+        return static_cast<rlim_t>(
+            std::distance(std::filesystem::directory_iterator(fd_dir), std::filesystem::directory_iterator{}));
+    };
+    const rlim_t idle = open_descriptors();
+    const rlimit room_for_two{idle + 4, idle + 4};  // a socket and an eventfd each
+    ASSERT_EQ(::prlimit(server.process->pid(), RLIMIT_NOFILE, &room_for_two, nullptr), 0) << std::strerror(errno);
     auto a = ChatPeer::join(server.port, "a");
     auto b = ChatPeer::join(server.port, "b");
+    const rlim_t per_client = (open_descriptors() - idle) / 2;
     {
         // Either accept() fails (EMFILE) or the session's eventfd does; both say so.
         auto third = course::testing::TestSocket::connect(server.port);
@@ -97,16 +117,14 @@ TEST(ChatServerProcessTest, RunningOutOfDescriptorsKeepsServingAndRecovers) {
     EXPECT_EQ(b.chat_line(), "a: still here");
     a.send_line("/quit");
     EXPECT_TRUE(a.socket().wait_for_close());
-    // a's descriptors are free again, a moment after its connection ended: a client arriving
-    // in that moment is closed at once (or waits 100 ms), so try a few times, as a real one would.
-    for (int attempt = 0;; ++attempt) {
-        try {
-            auto c = ChatPeer::join(server.port, "c");
-            break;
-        } catch (const std::runtime_error& error) {
-            ASSERT_LT(attempt, 20) << error.what();
-        }
+    // a's descriptors are closed by its threads a moment after its connection ended. Wait for
+    // exactly that (bounded), then a new client is served at once.
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (open_descriptors() > idle + per_client) {
+        ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "a's descriptors were never closed";
+        ::usleep(10'000);  // ok-sleep: polling /proc for the server's descriptors, bounded
     }
+    auto c = ChatPeer::join(server.port, "c");
     b.skip_until("* c joined");
 }
 

@@ -32,7 +32,7 @@ std::unique_ptr<ChildProcess> start_client(std::uint16_t port) {
                                                                    std::to_string(port), "--no-time"});
 }
 
-TEST(ChatClientTest, ShowsEventsAndSendsWhatIsTyped) {
+TEST(WsChatClientTest, ShowsEventsAndSendsWhatIsTyped) {
     auto server = start_server("05-chat-server");
     auto peer = ChatTestClient::connect(server.port);
     peer.next_of_type("join");
@@ -55,7 +55,7 @@ TEST(ChatClientTest, ShowsEventsAndSendsWhatIsTyped) {
     EXPECT_EQ(str(peer.next_of_type("leave"), "name"), "termina1");
 }
 
-TEST(ChatClientTest, EndOfInputLeavesCleanly) {
+TEST(WsChatClientTest, EndOfInputLeavesCleanly) {
     auto server = start_server("05-chat-server");
     auto client = start_client(server.port);
     EXPECT_TRUE(line_with(*client, "* you are guest-1"));
@@ -63,7 +63,7 @@ TEST(ChatClientTest, EndOfInputLeavesCleanly) {
     EXPECT_EQ(client->wait(), 0);
 }
 
-TEST(ChatClientTest, ServerShutdownEndsTheClient) {
+TEST(WsChatClientTest, ServerShutdownEndsTheClient) {
     auto server = start_server("05-chat-server");
     auto client = start_client(server.port);
     EXPECT_TRUE(line_with(*client, "* you are guest-1"));
@@ -72,7 +72,7 @@ TEST(ChatClientTest, ServerShutdownEndsTheClient) {
     EXPECT_TRUE(client->wait_for_stderr("1001"));
 }
 
-TEST(ChatClientTest, RefusedConnectionIsReportedNotHung) {
+TEST(WsChatClientTest, RefusedConnectionIsReportedNotHung) {
     auto server = start_server("05-chat-server");
     const std::uint16_t port = server.port;
     server.process->send_signal(SIGTERM);

@@ -8,7 +8,7 @@
 #include <fcntl.h>
 #include <iostream>
 #include <poll.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <stdexcept>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -39,26 +39,36 @@ ChildProcess::ChildProcess(std::vector<std::string> argv) : name_(argv.at(0)) {
     if (::pipe2(in, O_CLOEXEC) < 0 || ::pipe2(out, O_CLOEXEC) < 0 || ::pipe2(err, O_CLOEXEC) < 0) {
         throw_errno("pipe2");
     }
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
     std::vector<char*> args;
     for (auto& arg : argv) args.push_back(arg.data());
     args.push_back(nullptr);
-    const int rc = ::posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
+    const pid_t parent = ::getpid();
+    // fork + exec rather than posix_spawn, which cannot set a death signal; between the two
+    // the child calls only async-signal-safe functions.
+    pid_ = ::fork();
+    if (pid_ < 0) throw_errno("fork");
+    if (pid_ == 0) {
+        // Its own process group: the destructor ends the child and whatever it started (a
+        // script's servers) with one kill(-pgid).
+        ::setpgid(0, 0);
+        // If the test process dies without running destructors (a crash, a kill by ctest's
+        // timeout), the child gets SIGTERM: servers stop cleanly, scripts run their traps.
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
+        if (::dup2(in[0], STDIN_FILENO) < 0 || ::dup2(out[1], STDOUT_FILENO) < 0 ||
+            ::dup2(err[1], STDERR_FILENO) < 0) {
+            ::_exit(127);
+        }
+        ::execve(args[0], args.data(), environ);
+        const int error = errno;
+        const char message[] = "cannot exec the program\n";
+        [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, message, sizeof message - 1);
+        ::_exit(error == ENOENT ? 127 : 126);
+    }
+    ::setpgid(pid_, pid_);  // also from this side, so the group exists before any kill below
     ::close(in[0]);
     ::close(out[1]);
     ::close(err[1]);
-    if (rc != 0) {
-        ::close(in[1]);
-        ::close(out[0]);
-        ::close(err[0]);
-        errno = rc;
-        throw_errno("cannot start " + name_);
-    }
     stdin_fd_ = in[1];
     pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
     if (pidfd_ < 0) throw_errno("pidfd_open");
@@ -67,8 +77,10 @@ ChildProcess::ChildProcess(std::vector<std::string> argv) : name_(argv.at(0)) {
 }
 
 ChildProcess::~ChildProcess() {
+    // The whole group, even when the child itself has exited: a script's background servers
+    // stay in its group after it is gone.
+    ::kill(-pid_, SIGKILL);
     if (!exit_code_) {
-        ::kill(pid_, SIGKILL);
         int status = 0;
         ::waitpid(pid_, &status, 0);
     }

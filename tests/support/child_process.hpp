@@ -1,8 +1,9 @@
 #pragma once
 // Runs a lesson binary as a child process, the way a student or a script would, and talks to
 // it through its stdin, stdout and stderr. Every read takes a timeout, so a broken server makes
-// a test fail instead of hang. The destructor kills and reaps the child even when the test
-// failed, and prints the child's stderr when it did, to show what the program said.
+// a test fail instead of hang. The destructor kills and reaps the child, and everything it
+// started (its process group), even when the test failed, and prints the child's stderr when it
+// did, to show what the program said. If the test process itself dies, the child gets SIGTERM.
 
 #include <chrono>
 #include <condition_variable>

@@ -1,0 +1,74 @@
+// The test support's ChildProcess ends what a test started, even a script's background
+// servers, and even when the test process dies without running its destructors.
+#include "tests/support/child_process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <poll.h>
+#include <string>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+using course::testing::ChildProcess;
+using namespace std::chrono_literals;
+
+// True once `pid` has ended (a pidfd becomes readable when its process exits) within `limit`.
+bool ends_within(pid_t pid, std::chrono::milliseconds limit) {
+    const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+    if (pidfd < 0) return errno == ESRCH;  // already gone
+    pollfd p{pidfd, POLLIN, 0};
+    const int ready = ::poll(&p, 1, static_cast<int>(limit.count()));
+    ::close(pidfd);
+    return ready == 1;
+}
+
+TEST(ChildProcessTest, EndsWhatAScriptStartedInTheBackground) {
+    pid_t background = 0;
+    {
+        // A script that starts a long-running program and prints its process id.
+        ChildProcess script({"/bin/bash", "-c", "/bin/sleep 300 </dev/null >/dev/null 2>&1 & echo $!; wait"});
+        const auto line = script.read_line();
+        ASSERT_TRUE(line);
+        background = std::stoi(*line);
+        ASSERT_EQ(::kill(background, 0), 0);
+    }
+    EXPECT_TRUE(ends_within(background, 5s)) << "the script's background program outlived the test";
+}
+
+TEST(ChildProcessTest, ChildGetsSigtermWhenTheTestProcessDies) {
+    // A stand-in for a test process that crashes: it starts a child, reports the child's id
+    // and leaves with _exit(), so no destructor runs.
+    int report[2];
+    ASSERT_EQ(::pipe(report), 0);
+    const pid_t test_process = ::fork();
+    ASSERT_GE(test_process, 0);
+    if (test_process == 0) {
+        ::close(report[0]);
+        auto* child = new ChildProcess({"/bin/sleep", "300"});  // never deleted: the crash
+        const pid_t pid = child->pid();
+        [[maybe_unused]] const auto written = ::write(report[1], &pid, sizeof pid);
+        ::_exit(0);
+    }
+    ::close(report[1]);
+    pid_t child = 0;
+    const auto got = ::read(report[0], &child, sizeof child);
+    ::close(report[0]);
+    int status = 0;
+    ::waitpid(test_process, &status, 0);
+    ASSERT_EQ(got, static_cast<ssize_t>(sizeof child));
+    EXPECT_TRUE(ends_within(child, 5s)) << "the child outlived the process that started it";
+}
+
+TEST(ChildProcessTest, MissingProgramExitsWith127) {
+    ChildProcess missing({"/nonexistent/program"});
+    EXPECT_EQ(missing.wait(5s), 127);
+    EXPECT_NE(missing.stderr_text().find("cannot exec"), std::string::npos);
+}
+
+}  // namespace
