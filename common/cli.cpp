@@ -12,12 +12,14 @@ LogLevel CommonOptions::log_level() const noexcept {
     return LogLevel::info;
 }
 
-void add_common_options(CLI::App& app, CommonOptions& options) {
-    app.add_option("--host", options.host, "address or name to use (IPv6 literals work: ::1)")
-        ->capture_default_str();
-    app.add_option("--port", options.port, "TCP/UDP port; 0 picks any free port")
-        ->capture_default_str()
-        ->check(CLI::Range(0, 65535));
+void add_common_options(CLI::App& app, CommonOptions& options, Role role) {
+    const bool server = role == Role::server;
+    const char* host_help =
+        server ? "the address to listen on (0.0.0.0 or :: for every interface; IPv6 literals work: ::1)"
+               : "the server's address or name (IPv6 literals work: ::1)";
+    const char* port_help = server ? "the port to listen on; 0 picks any free port" : "the server's port";
+    app.add_option("--host", options.host, host_help)->capture_default_str();
+    app.add_option("--port", options.port, port_help)->capture_default_str()->check(CLI::Range(0, 65535));
     app.add_flag("--trace", options.trace, "show every protocol step and a hex dump of each packet");
     app.add_flag("--verbose,-v", options.verbose, "log more detail");
     app.add_flag("--quiet,-q", options.quiet, "log nothing but errors");

@@ -5,7 +5,7 @@
 //   int main(int argc, char** argv) {
 //       CLI::App app{"Blocking TCP echo server", "01-echo-server"};
 //       course::CommonOptions options{.port = 7001};
-//       course::add_common_options(app, options);
+//       course::add_common_options(app, options, course::Role::server);
 //       CLI11_PARSE(app, argc, argv);
 //       return course::guarded_main(app, [&] { ...; return EXIT_SUCCESS; });
 //   }
@@ -22,9 +22,16 @@
 
 namespace course {
 
+// Which end of the conversation a program is. It decides what --host and --port mean, and so
+// what --help says about them: a server listens on them, a client connects to them.
+enum class Role {
+    server,  // --host: the address to listen on; --port: its port, 0 for any free one
+    client,  // --host, --port: where the server is
+};
+
 struct CommonOptions {
     std::string host = "127.0.0.1";
-    std::uint16_t port = 0;  // each lesson sets its own default; 0 asks the OS for a free port
+    std::uint16_t port = 0;  // each lesson sets its own default; a server given 0 gets any free port
     bool trace = false;
     bool verbose = false;
     bool quiet = false;
@@ -32,9 +39,9 @@ struct CommonOptions {
     LogLevel log_level() const noexcept;
 };
 
-// Adds --host, --port, --trace, --verbose and --quiet, and makes a bad argument print one
-// line ("NAME: error: ... (see --help)") and exit non-zero.
-void add_common_options(CLI::App& app, CommonOptions& options);
+// Adds --host, --port, --trace, --verbose and --quiet, described for the program's role, and
+// makes a bad argument print one line ("NAME: error: ... (see --help)") and exit non-zero.
+void add_common_options(CLI::App& app, CommonOptions& options, Role role);
 
 // Accepts a number greater than zero, with a short message otherwise (CLI11 2.1's own
 // PositiveNumber prints the whole range of a double).

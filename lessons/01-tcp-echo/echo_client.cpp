@@ -131,7 +131,7 @@ int main(int argc, char** argv) {
                  "01-echo-client"};
     course::CommonOptions options;
     options.port = 7001;
-    course::add_common_options(app, options);
+    course::add_common_options(app, options, course::Role::client);
     std::optional<std::string> message;
     int count = 0;
     std::size_t size = 32;

@@ -15,7 +15,7 @@ struct EchoServerFlags {
 
 inline void add_echo_server_flags(CLI::App& app, EchoServerFlags& flags) {
     flags.common.port = 7001;  // lesson 01's default port
-    course::add_common_options(app, flags.common);
+    course::add_common_options(app, flags.common, course::Role::server);
     course::add_seconds_option(app, "--idle-timeout", flags.idle_timeout,
                                "silence after which a client is dropped");
 }

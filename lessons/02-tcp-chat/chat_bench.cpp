@@ -148,7 +148,7 @@ int main(int argc, char** argv) {
                  "02-chat-bench"};
     course::CommonOptions options;
     options.port = 7002;
-    course::add_common_options(app, options);
+    course::add_common_options(app, options, course::Role::client);
     int clients_wanted = 100, senders = 0, lines = 1000, size = 64, window = 50, server_pid = 0;
     double timeout_seconds = 120;
     app.add_option("--clients,-c", clients_wanted, "clients to join")

@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
                  "02-chat-client"};
     course::CommonOptions options;
     options.port = 7002;
-    course::add_common_options(app, options);
+    course::add_common_options(app, options, course::Role::client);
     std::optional<std::string> name;
     app.add_option("--name,-n", name, "join with this name instead of typing it first");
     CLI11_PARSE(app, argc, argv);

@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
     CLI::App app{"Lesson 02: a threaded TCP chat server; every line goes to everyone else", "02-chat-server"};
     course::CommonOptions options;
     options.port = 7002;
-    course::add_common_options(app, options);
+    course::add_common_options(app, options, course::Role::server);
     lesson02::ChatServerConfig config;
     double send_seconds = 10, name_seconds = 60, idle_seconds = 3600;
     app.add_option("--max-clients", config.max_clients, "clients at once (each costs two threads)")

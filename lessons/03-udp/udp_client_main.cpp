@@ -162,7 +162,7 @@ int main(int argc, char** argv) {
                  "03-udp-client"};
     course::CommonOptions options;
     options.port = 7003;
-    course::add_common_options(app, options);
+    course::add_common_options(app, options, course::Role::client);
     std::optional<std::string> message;
     PingOptions ping;
     std::uint32_t interval_ms = 200;

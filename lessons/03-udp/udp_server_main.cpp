@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
                  "03-udp-server"};
     course::CommonOptions options;
     options.port = 7003;
-    course::add_common_options(app, options);
+    course::add_common_options(app, options, course::Role::server);
     lesson03::ServerConfig config;
     auto& faults = config.faults;
     app.add_option("--drop-rate", faults.drop_rate, "probability (0..1) that a datagram is not sent back")

@@ -117,7 +117,7 @@ int main(int argc, char** argv) {
     CLI::App app{"Lesson 04: benchmarks (unmasking throughput, echo round trips)", "04-ws-bench"};
     course::CommonOptions options;
     options.port = 0;
-    course::add_common_options(app, options);
+    course::add_common_options(app, options, course::Role::server);
     double seconds = 2;
     std::size_t size = 32;
     app.add_option("--seconds", seconds, "seconds per measurement")->capture_default_str()->check(CLI::Range(0.1, 60.0));

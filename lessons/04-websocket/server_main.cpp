@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
                  "04-ws-server"};
     course::CommonOptions options;
     options.port = 7004;
-    course::add_common_options(app, options);
+    course::add_common_options(app, options, course::Role::server);
     lesson04::EchoServerConfig config;
     double handshake_seconds = 10, idle_seconds = 300;
     app.add_option("--max-message", config.max_message, "largest message in bytes (larger ones get close 1009)")

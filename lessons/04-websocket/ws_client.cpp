@@ -467,7 +467,7 @@ int main(int argc, char** argv) {
                  "04-ws-client"};
     course::CommonOptions options;
     options.port = 7004;
-    course::add_common_options(app, options);
+    course::add_common_options(app, options, course::Role::client);
     std::string url;
     ClientOptions client;
     double timeout_seconds = 10;

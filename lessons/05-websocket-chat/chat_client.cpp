@@ -219,7 +219,7 @@ int main(int argc, char** argv) {
                  "05-chat-client"};
     course::CommonOptions options;
     options.port = 7005;
-    course::add_common_options(app, options);
+    course::add_common_options(app, options, course::Role::client);
     std::string url, origin;
     bool no_time = false;
     app.add_option("url", url, "ws://host:port/ws (default: from --host and --port)");

@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
     CLI::App app{"Lesson 05: WebSocket chat server; open http://HOST:PORT/ in a browser", "05-chat-server"};
     course::CommonOptions options;
     options.port = 7005;
-    course::add_common_options(app, options);
+    course::add_common_options(app, options, course::Role::server);
     lesson05::ChatServerConfig config;
     std::size_t max_connections = 0;
     double handshake_seconds = 10, ping_seconds = 30, idle_seconds = 75, close_seconds = 3;

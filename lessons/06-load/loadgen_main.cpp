@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
     // --host and --port give the URL when none is written: ws://HOST:PORT/ws (lesson 05's chat).
     course::CommonOptions common;
     common.port = 7005;
-    course::add_common_options(app, common);
+    course::add_common_options(app, common, course::Role::client);
     std::string mode_text, url;
     double timeout_s = 30, hold_s = 1, linger_s = 2;
     app.add_option("mode", mode_text, "echo, broadcast or idle")

@@ -12,7 +12,7 @@ struct Parsed {
     CLI::App app{"test", "prog"};
     Parsed() {
         options.port = 7001;
-        course::add_common_options(app, options);
+        course::add_common_options(app, options, course::Role::server);
     }
     void parse(std::vector<std::string> args) {
         std::reverse(args.begin(), args.end());  // CLI11 takes them last to first
@@ -55,6 +55,29 @@ TEST(CommonOptionsTest, ErrorMessageIsOneLine) {
         EXPECT_EQ(message.find('\n'), message.size() - 1) << message;
         EXPECT_EQ(message.rfind("prog: error: ", 0), 0u) << message;
     }
+}
+
+// What --help says about --host and --port, for a program of the given role.
+std::string common_help(course::Role role) {
+    CLI::App app{"test", "prog"};
+    course::CommonOptions options;
+    course::add_common_options(app, options, role);
+    return app.help();
+}
+
+TEST(CommonOptionsTest, ServerHelpSaysWhereItListensAndThatPortZeroPicksAFreePort) {
+    const std::string help = common_help(course::Role::server);
+    EXPECT_NE(help.find("the address to listen on"), std::string::npos) << help;
+    EXPECT_NE(help.find("0 picks any free port"), std::string::npos) << help;
+    EXPECT_EQ(help.find("the server's"), std::string::npos) << help;
+}
+
+TEST(CommonOptionsTest, ClientHelpNamesTheServersAddressAndPortAndNoFreePort) {
+    const std::string help = common_help(course::Role::client);
+    EXPECT_NE(help.find("the server's address or name"), std::string::npos) << help;
+    EXPECT_NE(help.find("the server's port"), std::string::npos) << help;
+    EXPECT_EQ(help.find("free port"), std::string::npos) << help;
+    EXPECT_EQ(help.find("listen"), std::string::npos) << help;
 }
 
 TEST(SecondsOptionTest, TakesFractionsAndRefusesZero) {
