@@ -5,9 +5,8 @@
 #include "common/announce.hpp"
 #include "common/cli.hpp"
 #include "common/endpoint.hpp"
+#include "common/stop_signals.hpp"
 
-#include <asio/signal_set.hpp>
-#include <csignal>
 #include <cstdlib>
 #include <iostream>
 
@@ -40,12 +39,8 @@ int main(int argc, char** argv) {
         asio::io_context io(1);  // one thread: no locks anywhere
         lesson04::EchoServer server(io, course::resolve_listen_endpoint(options.host, options.port), config, log);
 
-        asio::signal_set signals(io, SIGINT, SIGTERM);
-        signals.async_wait([&](const std::error_code& ec, int signal) {
-            if (ec) return;
-            log.info("received ", signal == SIGINT ? "SIGINT" : "SIGTERM", ", shutting down");
-            server.shutdown();
-        });
+        course::StopSignals signals(io);  // SIGINT, SIGTERM, SIGHUP: close every WebSocket with 1001
+        signals.async_wait(log, [&] { server.shutdown(); });
         server.start();
         const auto endpoint = server.local_endpoint();
         course::announce_listening(std::cout, course::format_endpoint(endpoint));

@@ -178,6 +178,18 @@ TEST_P(EchoServerTest, SigintWhileWaitingForClientsExitsCleanly) {
     EXPECT_TRUE(server.process->wait_for_stderr("received SIGINT, shutting down"));
 }
 
+// SIGHUP: the terminal the server ran in went away (a closed window, a killed tmux pane).
+TEST_P(EchoServerTest, SighupWithAClientConnectedExitsCleanly) {
+    const auto server = start();
+    auto client = TestSocket::connect(server.port);
+    client.send_all("x");
+    client.read_exactly(1);
+    server.process->send_signal(SIGHUP);
+    EXPECT_EQ(server.process->wait(), 0);
+    EXPECT_TRUE(server.process->wait_for_stderr("received SIGHUP, shutting down"));
+    EXPECT_TRUE(client.wait_for_close());
+}
+
 TEST_P(EchoServerTest, PortInUseIsOneClearLineAndFailure) {
     const auto first = start();
     ChildProcess second({bin_path(GetParam()), "--port", std::to_string(first.port)});

@@ -315,6 +315,19 @@ TEST(UdpClientTest, SigintDuringPingStillPrintsTheSummary) {
     EXPECT_EQ(client.wait(), 0);
 }
 
+TEST(UdpClientTest, SighupDuringPingStillPrintsTheSummary) {  // the terminal went away
+    const auto server = start_server("03-udp-server");
+    ChildProcess client({bin_path("03-udp-client"), "--port", std::to_string(server.port), "--count", "1000",
+                         "--interval-ms", "100"});
+    ASSERT_TRUE(client.read_line());  // the "UDP PING" header
+    ASSERT_TRUE(client.read_line());  // the first reply
+    client.send_signal(SIGHUP);
+    const auto out = client.read_all_stdout();
+    ASSERT_TRUE(out);
+    EXPECT_NE(out->find("summary sent="), std::string::npos) << *out;
+    EXPECT_EQ(client.wait(), 0);
+}
+
 TEST(UdpClientTest, BadArgumentIsOneLineAndFailure) {
     ChildProcess bad({bin_path("03-udp-client"), "--count", "3", "--message", "x"});
     const auto code = bad.wait();

@@ -158,6 +158,16 @@ TEST(UdpServerTest, SigintWhileIdleExitsCleanly) {
     EXPECT_TRUE(server.process->wait_for_stderr("received SIGINT, shutting down"));
 }
 
+TEST(UdpServerTest, SighupExitsCleanly) {  // the terminal went away
+    const auto server = start_server("03-udp-server");
+    UdpTestSocket client;
+    client.send_to(server.port, "x");
+    ASSERT_EQ(client.receive().data, "x");
+    server.process->send_signal(SIGHUP);
+    EXPECT_EQ(server.process->wait(), 0);
+    EXPECT_TRUE(server.process->wait_for_stderr("received SIGHUP, shutting down"));
+}
+
 TEST(UdpServerTest, PortInUseIsOneClearLineAndFailure) {
     UdpTestSocket holder;  // a UDP socket already bound to the port
     ChildProcess second({bin_path("03-udp-server"), "--port", std::to_string(holder.local_port())});

@@ -323,6 +323,17 @@ TEST_F(WsServerTest, SigintWithoutClientsExitsZero) {
     EXPECT_EQ(server_.process->wait(), 0);
 }
 
+TEST_F(WsServerTest, SighupClosesWith1001AndExitsZero) {  // the terminal went away
+    start();
+    auto peer = open();
+    server_.process->send_signal(SIGHUP);
+    EXPECT_EQ(peer.next(), "close 1001:server shutting down");
+    EXPECT_TRUE(peer.answer_close_and_expect_tcp_close(1001));
+    peer.socket().shutdown_write();
+    EXPECT_EQ(server_.process->wait(), 0);
+    EXPECT_TRUE(server_.process->wait_for_stderr("received SIGHUP, shutting down"));
+}
+
 TEST_F(WsServerTest, TraceShowsTheHandshakeChecksTheAcceptAndEachFrame) {
     start({"--trace"});
     auto peer = open();
