@@ -56,8 +56,4 @@ private:
     std::shared_ptr<State> state_;
 };
 
-// Raises the soft limit on open files to the hard limit (a server of 10,000 clients needs
-// 10,000 descriptors; the usual soft limit is 1024) and returns the new soft limit.
-std::size_t raise_open_file_limit();
-
 }  // namespace lesson05

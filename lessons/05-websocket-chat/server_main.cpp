@@ -5,6 +5,7 @@
 #include "common/announce.hpp"
 #include "common/cli.hpp"
 #include "common/endpoint.hpp"
+#include "common/open_files.hpp"
 #include "common/stop_signals.hpp"
 
 #include <cstdlib>
@@ -62,8 +63,8 @@ int main(int argc, char** argv) {
         course::Logger log(options.log_level());
         // Every connection is a descriptor: raise the soft limit (often 1024) to the hard one,
         // and keep a few descriptors for the listener, the signals and the logs.
-        const std::size_t files = lesson05::raise_open_file_limit();
-        config.max_connections = max_connections != 0 ? max_connections : (files > 64 ? files - 32 : 32);
+        const std::size_t files = course::raise_open_file_limit();
+        config.max_connections = max_connections != 0 ? max_connections : course::max_connections_for(files);
         config.handshake_timeout = seconds_to_ms(handshake_seconds);
         config.ping_interval = seconds_to_ms(ping_seconds);
         config.idle_timeout = seconds_to_ms(idle_seconds);
