@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
         ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
     app.add_option("--queue-bytes", config.max_queued_bytes, "most payload bytes held for delayed copies")
         ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30));
+    course::add_seconds_option(app, "--summary-interval", config.summary_interval,
+                               "at most one summary line per interval, when anything happened "
+                               "(--verbose: a line per datagram too)");
     CLI11_PARSE(app, argc, argv);
 
     return course::guarded_main(app, [&] {
