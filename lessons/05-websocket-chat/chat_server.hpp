@@ -8,7 +8,7 @@
 // for timeouts and keepalive pings, so an idle connection costs one suspended coroutine, a
 // socket and a few hundred bytes: no timer, no buffer of its own.
 //
-// shutdown() (SIGINT, SIGTERM) stops accepting, closes every WebSocket with 1001 "going away"
+// shutdown() (SIGINT, SIGTERM, SIGHUP) stops accepting, closes every WebSocket with 1001 "going away"
 // after what was queued for it, and lets run() on the io_context return once all are gone.
 
 #include "room.hpp"
