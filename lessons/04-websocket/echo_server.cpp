@@ -86,6 +86,8 @@ public:
             socket_.close(ec);
         } else if (reading_) {
             socket_.cancel(ec);  // wake the read; the loop sends the close
+        } else if (phase_ == Phase::writing) {
+            arm(config_.close_timeout);  // finish the echo, but don't wait write_timeout for it
         }
     }
 
@@ -151,7 +153,7 @@ awaitable<bool> Session::write_all(std::string_view bytes) {
     phase_ = Phase::writing;
     std::error_code ec;
     while (!bytes.empty()) {
-        arm(config_.write_timeout);
+        arm(stopping_ ? config_.close_timeout : config_.write_timeout);
         const std::size_t n = socket_.write_some(asio::buffer(bytes.data(), bytes.size()), ec);
         bytes.remove_prefix(n);
         if (ec == asio::error::would_block || ec == asio::error::try_again) {
@@ -178,7 +180,10 @@ awaitable<void> Session::watchdog(std::shared_ptr<Session> /*self: keeps the ses
         switch (phase_) {
         case Phase::http: what = "no complete request within the handshake timeout"; break;
         case Phase::websocket: what = "idle for longer than the idle timeout"; break;
-        case Phase::writing: what = "took none of our bytes within the write timeout (not reading?)"; break;
+        case Phase::writing:
+            what = stopping_ ? "took none of our bytes while the server shut down"
+                             : "took none of our bytes within the write timeout (not reading?)";
+            break;
         case Phase::closing: what = "the peer did not finish closing in time"; break;
         }
         log_.info(name_, ": ", what, ": dropped");

@@ -410,6 +410,22 @@ TEST_F(WsServerTest, AClientThatNeverReadsIsDroppedAfterTheWriteTimeout) {
     EXPECT_EQ(other.next(), "text:still served");
 }
 
+TEST_F(WsServerTest, ShutdownDoesNotWaitTheWriteTimeoutForAClientThatNeverReads) {
+    start({"--verbose"});  // write timeout 30 s
+    auto stuck = open();
+    set_receive_buffer(stuck.socket(), 256 * 1024);
+    stuck.send(Opcode::binary, std::string(12 * 1024 * 1024, 's'));  // an echo it will never take
+    ASSERT_TRUE(server_.process->wait_for_stderr("binary message of 12582912 bytes: echo", 10s));
+    auto other = open();
+    server_.process->send_signal(SIGTERM);
+    EXPECT_EQ(other.next(), "close 1001:server shutting down");
+    EXPECT_TRUE(other.answer_close_and_expect_tcp_close(1001));
+    other.socket().shutdown_write();
+    // The close timeout (3 s) for the stuck echo, not the write timeout (30 s).
+    EXPECT_EQ(server_.process->wait(10s), 0);
+    EXPECT_TRUE(server_.process->wait_for_stderr("took none of our bytes while the server shut down"));
+}
+
 TEST_F(WsServerTest, AClientThatReadsSlowlyButSteadilyIsNeverDropped) {
     start({"--write-timeout", "1"});
     auto slow = open();
