@@ -1,9 +1,9 @@
 #include "common/stop_event.hpp"
 
 #include "common/logger.hpp"
+#include "common/stop_signals.hpp"
 
 #include <asio/io_context.hpp>
-#include <asio/signal_set.hpp>
 #include <cerrno>
 #include <cstdint>
 #include <sys/eventfd.h>
@@ -28,17 +28,12 @@ void StopEvent::request() noexcept {
 
 struct SignalStopper::Impl {
     asio::io_context io;
-    asio::signal_set signals{io, SIGINT, SIGTERM, SIGHUP};  // HUP: the terminal went away
+    StopSignals signals{io};
     std::thread thread;
 };
 
 SignalStopper::SignalStopper(StopEvent& stop, Logger& log) : impl_(std::make_unique<Impl>()) {
-    impl_->signals.async_wait([&stop, &log](const std::error_code& ec, int signal) {
-        if (ec) return;  // operation_aborted: we are being destroyed
-        const char* name = signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "SIGHUP";
-        log.info("received ", name, ", shutting down");
-        stop.request();
-    });
+    impl_->signals.async_wait(log, [&stop] { stop.request(); });
     impl_->thread = std::thread([this] { impl_->io.run(); });
 }
 

@@ -7,8 +7,8 @@
 // sees the same request. request() may be called from any thread.
 //
 // SignalStopper turns SIGINT (Ctrl-C), SIGTERM and SIGHUP (the terminal closed, e.g. a tmux
-// pane killed) into a stop request, using asio's
-// signal_set on a small thread of its own. Create it in main before starting other threads.
+// pane killed) into a stop request, with StopSignals (stop_signals.hpp) on a small thread of
+// its own. Create it in main before starting other threads.
 
 #include <atomic>
 #include <memory>

@@ -28,7 +28,10 @@
 
 namespace {
 
-constexpr int listen_backlog = 16;  // connections the kernel queues while we serve someone
+// Connections the kernel completes and queues while we serve someone (the accept queue). Past
+// it, a newcomer's SYN is dropped and only retried after 1 s, 3 s, 7 s...: ask for the most the
+// system allows (SOMAXCONN, itself capped by net.core.somaxconn), as asio's listen() does.
+constexpr int listen_backlog = SOMAXCONN;
 
 // Every failing call says which call failed and why, in the kernel's words (strerror).
 [[noreturn]] void throw_errno(const std::string& what) {

@@ -5,7 +5,7 @@
 // one more thread, the reaper, joins the threads of sessions that have ended, so a long-running
 // server does not collect dead threads. The Room is the only state the sessions share.
 //
-// Stopping: request the StopEvent given to the constructor (SIGINT/SIGTERM do that in main).
+// Stopping: request the StopEvent given to the constructor (SIGINT/SIGTERM/SIGHUP do that in main).
 // run() then stops accepting, every session tells its client "* server shutting down" and
 // closes, and run() returns once every thread has been joined.
 

@@ -69,6 +69,8 @@ UdpServer::UdpServer(asio::io_context& io, const udp::endpoint& endpoint, Server
       buffer_(config.buffer_size),
       plan_(config.faults),
       queue_(config.max_queued_datagrams, config.max_queued_bytes),
+      summary_timer_(io),
+      summary_interval_(config.summary_interval),
       log_(log) {
     if (config.faults.any()) log_.info("faults: ", plan_.describe());
 }
@@ -81,6 +83,8 @@ void UdpServer::stop() {
     std::error_code ignored;
     socket_.close(ignored);  // the pending receive completes with operation_aborted
     timer_.cancel();
+    summary_timer_.cancel();
+    log_summary();  // what happened since the last one
     if (queue_.size() > 0) log_.info("discarding ", queue_.size(), " datagrams still held back");
     queue_.clear();
 }
@@ -103,19 +107,31 @@ void UdpServer::on_receive(const std::error_code& ec, std::size_t length) {
         return;
     }
     const std::uint64_t k = arrivals_++;
-    const std::string peer = course::format_endpoint(sender_);
     const std::size_t kept = std::min(length, buffer_.size());
     const std::string_view bytes(buffer_.data(), kept);
-    if (log_.tracing()) {
-        log_.trace(course::hex_dump("#" + std::to_string(k) + " recv " + std::to_string(length) +
-                                        " bytes from " + peer, bytes));
-    }
-    if (kept < length) {
-        log_.info("#", k, " from ", peer, ": datagram of ", length, " bytes truncated to the ", kept,
-                  "-byte buffer; reflecting what fit");
-    }
     const FaultDecision fate = plan_.decide(k);
-    log_.info("#", k, " from ", peer, ": ", length, " bytes", describe_content(bytes), " -> ", describe_fate(fate));
+    note_activity();
+    ++counters_.datagrams_in;
+    counters_.bytes_in += length;
+    if (kept < length) ++counters_.truncated;
+    if (fate.dropped) ++counters_.dropped;
+    if (fate.duplicated) ++counters_.duplicated;
+    for (int copy = 0; copy < fate.copies(); ++copy) {
+        if (fate.delay[static_cast<std::size_t>(copy)].count() > 0) ++counters_.delayed;
+    }
+    // One line per datagram only when asked for: by default the summary counts them.
+    if (log_.enabled(course::LogLevel::verbose)) {
+        const std::string peer = course::format_endpoint(sender_);
+        if (log_.tracing()) {
+            log_.trace(course::hex_dump("#" + std::to_string(k) + " recv " + std::to_string(length) +
+                                            " bytes from " + peer, bytes));
+        }
+        if (kept < length) {
+            log_.verbose("#", k, " from ", peer, ": datagram of ", length, " bytes truncated to the ", kept,
+                         "-byte buffer; reflecting what fit");
+        }
+        log_.verbose("#", k, " from ", peer, ": ", length, " bytes", describe_content(bytes), " -> ", describe_fate(fate));
+    }
     for (int copy = 0; copy < fate.copies(); ++copy) {
         reflect(Outgoing{sender_, std::string(bytes), k}, fate.delay[static_cast<std::size_t>(copy)]);
     }
@@ -129,8 +145,9 @@ void UdpServer::reflect(Outgoing item, std::chrono::milliseconds delay) {
     }
     const std::uint64_t k = item.arrival;
     if (!queue_.push(DelayQueue::clock::now() + delay, std::move(item))) {
-        log_.info("#", k, ": delay queue full (", queue_.max_datagrams(), " datagrams or ", queue_.max_bytes(),
-                  " bytes): this copy is dropped");
+        ++counters_.queue_full;
+        log_.verbose("#", k, ": delay queue full (", queue_.max_datagrams(), " datagrams or ", queue_.max_bytes(),
+                     " bytes): this copy is dropped");
         return;
     }
     arm_timer();
@@ -139,11 +156,16 @@ void UdpServer::reflect(Outgoing item, std::chrono::milliseconds delay) {
 void UdpServer::send_now(const Outgoing& item) {
     std::error_code ec;
     socket_.send_to(asio::buffer(item.payload), item.peer, 0, ec);
+    note_activity();
     if (ec == asio::error::would_block) {
-        log_.info("#", item.arrival, ": send buffer full, datagram dropped");
+        ++counters_.send_failed;
+        log_.verbose("#", item.arrival, ": send buffer full, datagram dropped");
     } else if (ec) {
-        log_.info("#", item.arrival, ": send to ", course::format_endpoint(item.peer), " failed: ", ec.message());
+        ++counters_.send_failed;
+        log_.verbose("#", item.arrival, ": send to ", course::format_endpoint(item.peer), " failed: ", ec.message());
     } else {
+        ++counters_.datagrams_out;
+        counters_.bytes_out += item.payload.size();
         log_.trace("#", item.arrival, " sent ", item.payload.size(), " bytes to ", course::format_endpoint(item.peer));
     }
 }
@@ -165,6 +187,25 @@ void UdpServer::on_timer(const std::error_code& ec) {
     // Everything due by now goes out in due order: a copy with a shorter delay overtakes.
     while (auto item = queue_.pop_due(DelayQueue::clock::now())) send_now(*item);
     arm_timer();
+}
+
+void UdpServer::note_activity() {
+    if (summary_armed_ || stopped_) return;
+    summary_armed_ = true;
+    period_start_ = DelayQueue::clock::now();
+    summary_timer_.expires_at(period_start_ + summary_interval_);
+    summary_timer_.async_wait([self = shared_from_this()](const std::error_code& ec) {
+        if (ec == asio::error::operation_aborted || self->stopped_) return;
+        self->summary_armed_ = false;  // the next event starts the next period
+        self->log_summary();
+    });
+}
+
+void UdpServer::log_summary() {
+    if (!counters_.any()) return;
+    const std::chrono::duration<double> period = DelayQueue::clock::now() - period_start_;
+    log_.info(describe_summary(counters_, period.count()));
+    counters_ = {};
 }
 
 }  // namespace lesson03

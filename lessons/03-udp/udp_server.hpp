@@ -12,11 +12,18 @@
 //
 // The k-th datagram to arrive meets plan.decide(k): dropped, reflected once or twice, at once
 // or after its delay. Held-back copies wait in a bounded DelayQueue; when it is full the copy
-// is dropped (and logged). Every datagram is reflected as it came, whatever its content: the
-// server only peeks at it to annotate the log when it looks like a ping.
+// is dropped. Every datagram is reflected as it came, whatever its content: the server only
+// peeks at it to annotate the log when it looks like a ping.
+//
+// The log: a line per datagram only with --verbose. By default the server counts
+// (TrafficCounters) and logs one summary line when something happened, at most every
+// summary_interval, and a last one when it stops: a sender must not decide how much we write.
+// A third thing waits on the io_context for that: the summary timer, armed by the first event
+// after a summary, so an idle server does not wake up at all.
 
 #include "delay_queue.hpp"
 #include "fault_plan.hpp"
+#include "traffic_counters.hpp"
 
 #include "common/logger.hpp"
 
@@ -35,6 +42,7 @@ struct ServerConfig {
     std::size_t buffer_size = 65'536;             // bytes per receive: more than any datagram
     std::size_t max_queued_datagrams = 1'024;     // delayed copies held at once
     std::size_t max_queued_bytes = 8u << 20;      // ... and their payload bytes
+    std::chrono::milliseconds summary_interval{5'000};  // at most one summary line per interval
 };
 
 class UdpServer : public std::enable_shared_from_this<UdpServer> {
@@ -62,6 +70,9 @@ private:
     void send_now(const Outgoing& item);
     void arm_timer();
     void on_timer(const std::error_code& ec);
+    void note_activity();  // starts a summary period, if none is running
+    void log_summary();
+
 
     asio::ip::udp::socket socket_;
     asio::steady_timer timer_;
@@ -73,6 +84,11 @@ private:
     DelayQueue queue_;
     std::uint64_t arrivals_ = 0;      // the k of the next datagram, for plan_.decide(k)
     bool stopped_ = false;
+    TrafficCounters counters_;        // since the last summary
+    asio::steady_timer summary_timer_;
+    std::chrono::milliseconds summary_interval_;
+    bool summary_armed_ = false;
+    DelayQueue::clock::time_point period_start_{};  // the first event after the last summary
     course::Logger& log_;
 };
 

@@ -4,8 +4,8 @@
 #include "common/announce.hpp"
 #include "common/cli.hpp"
 #include "common/endpoint.hpp"
+#include "common/stop_signals.hpp"
 
-#include <asio/signal_set.hpp>
 #include <cstdlib>
 #include <iostream>
 
@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
         ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
     app.add_option("--queue-bytes", config.max_queued_bytes, "most payload bytes held for delayed copies")
         ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30));
+    course::add_seconds_option(app, "--summary-interval", config.summary_interval,
+                               "at most one summary line per interval, when anything happened "
+                               "(--verbose: a line per datagram too)");
     CLI11_PARSE(app, argc, argv);
 
     return course::guarded_main(app, [&] {
@@ -42,12 +45,8 @@ int main(int argc, char** argv) {
         auto server = lesson03::UdpServer::create(io, {address.address(), address.port()}, config, log);
 
         // Catch the signals before announcing: whoever reads "listening on" may send one at once.
-        asio::signal_set signals(io, SIGINT, SIGTERM);
-        signals.async_wait([&log, server](const std::error_code& ec, int signal) {
-            if (ec) return;
-            log.info("received ", signal == SIGINT ? "SIGINT" : "SIGTERM", ", shutting down");
-            server->stop();
-        });
+        course::StopSignals signals(io);  // SIGINT, SIGTERM, SIGHUP
+        signals.async_wait(log, [server] { server->stop(); });
         server->start();
         // For UDP "listening" means bound and receiving: there is no listen() call.
         course::announce_listening(std::cout, course::format_endpoint(server->local_endpoint()));

@@ -17,8 +17,8 @@
 #include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
-#include <asio/write.hpp>
 #include <exception>
+#include <optional>
 #include <set>
 
 // GCC 12 warns that asio's coroutine frames are freed by a "mismatched" operator delete: a
@@ -33,7 +33,7 @@ using std::chrono::steady_clock;
 
 namespace {
 
-constexpr std::size_t read_buffer_size = 64 * 1024;   // bytes per read
+constexpr std::size_t read_buffer_size = 64 * 1024;   // bytes per read, into the server's one buffer
 constexpr std::size_t max_drain_bytes = 1024 * 1024;  // read and dropped while closing, at most
 constexpr auto accept_retry_delay = std::chrono::milliseconds(100);  // after e.g. EMFILE
 
@@ -43,12 +43,19 @@ class Session;
 
 struct EchoServer::State {
     State(asio::io_context& io, const tcp::endpoint& endpoint, EchoServerConfig c, course::Logger& l)
-        : acceptor(course::open_tcp_listener(io, endpoint)), config(std::move(c)), log(l) {}
+        : acceptor(course::open_tcp_listener(io, endpoint)), config(std::move(c)), log(l),
+          read_buffer(read_buffer_size),
+          busy_response(ws::http_error_response(503, "too many connections, try again later", "Retry-After: 5\r\n")) {}
 
     tcp::acceptor acceptor;
     EchoServerConfig config;
     course::Logger& log;
-    std::set<std::shared_ptr<Session>> sessions;  // alive connections, for shutdown()
+    std::set<std::shared_ptr<Session>> sessions;  // alive connections, for shutdown() and the cap
+    // The one read buffer of the server. A session reads into it only once its socket is
+    // readable, and hands every byte to its parser or ws::Connection before it waits again:
+    // one thread needs one buffer, not one per connection (64 KiB each, idle or not).
+    std::vector<char> read_buffer;
+    std::string busy_response;  // past max_connections: 503, built once
     std::uint64_t next_id = 0;
     bool stopping = false;
 };
@@ -57,9 +64,10 @@ class Session : public std::enable_shared_from_this<Session> {
 public:
     Session(tcp::socket socket, std::shared_ptr<EchoServer::State> server, std::uint64_t id)
         : socket_(std::move(socket)), timer_(socket_.get_executor()), server_(std::move(server)),
-          log_(server_->log), config_(server_->config), buffer_(read_buffer_size) {
+          log_(server_->log), config_(server_->config) {
         std::error_code ec;
         name_ = "connection " + std::to_string(id) + " (" + course::format_endpoint(socket_.remote_endpoint(ec)) + ")";
+        socket_.non_blocking(true, ec);  // read_some() and write_all() try first, wait only if they must
     }
 
     void start() {
@@ -78,18 +86,23 @@ public:
             socket_.close(ec);
         } else if (reading_) {
             socket_.cancel(ec);  // wake the read; the loop sends the close
+        } else if (phase_ == Phase::writing) {
+            arm(config_.close_timeout);  // finish the echo, but don't wait write_timeout for it
         }
     }
 
 private:
-    enum class Phase { http, websocket, closing };
+    enum class Phase { http, websocket, writing, closing };
 
     awaitable<void> run(std::shared_ptr<Session> self);
-    awaitable<void> serve_websocket(std::string_view leftover);
+    // The request; the bytes after its head if it opened a WebSocket, else nullopt (answered).
+    awaitable<std::optional<std::string>> serve_http();
+    awaitable<void> serve_websocket(std::string leftover);
     awaitable<void> respond_and_close(std::string response);
     awaitable<void> finish();
     awaitable<void> watchdog(std::shared_ptr<Session> self);
-    awaitable<std::size_t> read_some(std::error_code& ec);
+    // Reads into the server's shared buffer: valid until this session's next co_await.
+    awaitable<std::string_view> read_some(std::error_code& ec);
     awaitable<bool> write_all(std::string_view bytes);
     void handle(ws::Connection& conn, const ws::Event& event);
 
@@ -105,7 +118,6 @@ private:
     std::shared_ptr<EchoServer::State> server_;
     course::Logger& log_;
     const EchoServerConfig& config_;
-    std::vector<char> buffer_;
     std::string name_;
     steady_clock::time_point deadline_;
     Phase phase_ = Phase::http;
@@ -115,17 +127,42 @@ private:
     bool finished_ = false;
 };
 
-awaitable<std::size_t> Session::read_some(std::error_code& ec) {
+awaitable<std::string_view> Session::read_some(std::error_code& ec) {
+    // Try first (the bytes are often there already); when there are none, wait for the socket
+    // to become readable, holding no buffer while we wait.
+    std::vector<char>& buffer = server_->read_buffer;
     reading_ = true;
-    const std::size_t n = co_await socket_.async_read_some(asio::buffer(buffer_), asio::redirect_error(asio::use_awaitable, ec));
-    reading_ = false;
-    co_return n;
+    for (;;) {
+        const std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
+        if (ec != asio::error::would_block && ec != asio::error::try_again) {
+            reading_ = false;
+            co_return std::string_view(buffer.data(), n);
+        }
+        co_await socket_.async_wait(tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) {
+            reading_ = false;
+            co_return std::string_view();
+        }
+    }
 }
 
 awaitable<bool> Session::write_all(std::string_view bytes) {
+    // As much as the kernel takes, then wait until it takes more. Each time it takes some, the
+    // client has write_timeout again: a slow reader is fine, one that takes nothing is dropped.
+    const Phase before = phase_;
+    phase_ = Phase::writing;
     std::error_code ec;
-    co_await asio::async_write(socket_, asio::buffer(bytes.data(), bytes.size()), asio::redirect_error(asio::use_awaitable, ec));
+    while (!bytes.empty()) {
+        arm(stopping_ ? config_.close_timeout : config_.write_timeout);
+        const std::size_t n = socket_.write_some(asio::buffer(bytes.data(), bytes.size()), ec);
+        bytes.remove_prefix(n);
+        if (ec == asio::error::would_block || ec == asio::error::try_again) {
+            co_await socket_.async_wait(tcp::socket::wait_write, asio::redirect_error(asio::use_awaitable, ec));
+        }
+        if (ec) break;
+    }
     if (ec && !timed_out_) log_.verbose(name_, ": write failed: ", ec.message());
+    if (phase_ == Phase::writing) phase_ = before;
     co_return !ec;
 }
 
@@ -139,9 +176,16 @@ awaitable<void> Session::watchdog(std::shared_ptr<Session> /*self: keeps the ses
         co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         if (finished_ || steady_clock::now() < deadline_) continue;
         timed_out_ = true;
-        const char* what = phase_ == Phase::http ? "no complete request within the handshake timeout"
-                           : phase_ == Phase::websocket ? "idle for longer than the idle timeout"
-                                                        : "the peer did not finish closing in time";
+        const char* what = "";
+        switch (phase_) {
+        case Phase::http: what = "no complete request within the handshake timeout"; break;
+        case Phase::websocket: what = "idle for longer than the idle timeout"; break;
+        case Phase::writing:
+            what = stopping_ ? "took none of our bytes while the server shut down"
+                             : "took none of our bytes within the write timeout (not reading?)";
+            break;
+        case Phase::closing: what = "the peer did not finish closing in time"; break;
+        }
         log_.info(name_, ": ", what, ": dropped");
         socket_.close(ec);
         break;
@@ -150,20 +194,30 @@ awaitable<void> Session::watchdog(std::shared_ptr<Session> /*self: keeps the ses
 
 awaitable<void> Session::run(std::shared_ptr<Session> self) {
     log_.verbose(name_, ": connected");
+    // Two steps, so that the HTTP parser (and the request's headers) is gone before the
+    // WebSocket's long life begins: only the frames of run() and serve_websocket() stay.
+    std::optional<std::string> leftover = co_await serve_http();
+    if (leftover) co_await serve_websocket(std::move(*leftover));
+    std::error_code ec;
+    socket_.close(ec);
+    finished_ = true;
+    timer_.cancel();
+    server_->sessions.erase(self);
+}
+
+awaitable<std::optional<std::string>> Session::serve_http() {
     ws::HttpParser parser(ws::HttpParser::Kind::request);
     std::string head_text;  // the request as received, for --trace
-    std::string_view in;
     for (;;) {  // read the request head, under the handshake deadline
         std::error_code ec;
-        const std::size_t n = co_await read_some(ec);
+        std::string_view in = co_await read_some(ec);
         if (ec) {
             if (!timed_out_) log_.verbose(name_, ": gone before the request was complete (", ec.message(), ")");
             break;
         }
-        in = std::string_view(buffer_.data(), n);
-        const std::size_t before = in.size();
-        const auto result = parser.push(in);
-        if (log_.tracing()) head_text.append(buffer_.data(), before - in.size());
+        const std::string_view received = in;
+        const auto result = parser.push(in);  // leaves in `in` what follows the head
+        if (log_.tracing()) head_text += received.substr(0, received.size() - in.size());
         if (result == ws::HttpParser::Result::incomplete) continue;
         if (log_.tracing()) log_.trace(name_, ": request head\n", describe_http_head("  > ", head_text));
         if (result == ws::HttpParser::Result::error) {
@@ -198,10 +252,13 @@ awaitable<void> Session::run(std::shared_ptr<Session> self) {
                 log_.info(name_, ": handshake refused: ", hs.status, " ", hs.reason);
                 co_await respond_and_close(hs.response);
             } else {
+                // Bytes after the head belong to the first frame. Copied now: the shared read
+                // buffer is another session's while we wait for our write.
+                std::string leftover(in);
                 const bool sent = co_await write_all(hs.response);
                 if (sent) {
                     log_.verbose(name_, ": WebSocket open", hs.subprotocol.empty() ? "" : " subprotocol " + hs.subprotocol);
-                    co_await serve_websocket(in);
+                    co_return leftover;
                 }
             }
         } else {
@@ -210,11 +267,7 @@ awaitable<void> Session::run(std::shared_ptr<Session> self) {
         }
         break;
     }
-    std::error_code ec;
-    socket_.close(ec);
-    finished_ = true;
-    timer_.cancel();
-    server_->sessions.erase(self);
+    co_return std::nullopt;
 }
 
 // By value: a coroutine's view or reference parameters may outlive what they refer to.
@@ -247,7 +300,7 @@ void Session::handle(ws::Connection& conn, const ws::Event& event) {
     }
 }
 
-awaitable<void> Session::serve_websocket(std::string_view leftover) {
+awaitable<void> Session::serve_websocket(std::string leftover) {
     phase_ = Phase::websocket;
     ws::Connection conn(ws::Role::server, ws::ConnectionOptions{config_.max_message});
     if (log_.tracing()) {
@@ -277,14 +330,13 @@ awaitable<void> Session::serve_websocket(std::string_view leftover) {
             arm(config_.idle_timeout);
         }
         std::error_code ec;
-        const std::size_t n = co_await read_some(ec);
+        in = co_await read_some(ec);  // all of it goes to conn.receive() before the next co_await
         if (ec == asio::error::operation_aborted && stopping_ && !timed_out_) continue;
         if (ec) {
             // 1006: the TCP connection ended without a closing handshake (RFC 6455 7.1.5).
             if (!timed_out_) log_.verbose(name_, ": connection lost without a close (1006): ", ec.message());
             co_return;
         }
-        in = std::string_view(buffer_.data(), n);
     }
     co_await finish();
 }
@@ -298,8 +350,8 @@ awaitable<void> Session::finish() {
     socket_.shutdown(tcp::socket::shutdown_send, ec);
     arm(config_.close_timeout);
     for (std::size_t drained = 0; !ec && drained < max_drain_bytes;) {
-        const std::size_t n = co_await read_some(ec);
-        drained += n;
+        const std::string_view dropped = co_await read_some(ec);
+        drained += dropped.size();
     }
 }
 
@@ -322,6 +374,14 @@ awaitable<void> accept_loop(std::shared_ptr<EchoServer::State> state) {
             state->log.info("accept failed: ", ec.message());
             asio::steady_timer pause(state->acceptor.get_executor(), accept_retry_delay);
             co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            continue;
+        }
+        if (state->sessions.size() >= state->config.max_connections) {
+            // Full: say so in HTTP (one non-blocking send: a fresh socket has room) and hang up.
+            state->log.info("connection refused: ", state->sessions.size(), " connections is the maximum (503)");
+            socket.non_blocking(true, ec);
+            socket.write_some(asio::buffer(state->busy_response), ec);
+            socket.close(ec);
             continue;
         }
         socket.set_option(tcp::no_delay(true), ec);  // small frames go out at once

@@ -5,11 +5,18 @@
 #include "common/announce.hpp"
 #include "common/cli.hpp"
 #include "common/endpoint.hpp"
+#include "common/open_files.hpp"
+#include "common/stop_signals.hpp"
 
-#include <asio/signal_set.hpp>
-#include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <malloc.h>
+
+namespace {
+
+constexpr std::size_t large_allocation = 256 * 1024;  // bytes from which malloc uses mmap (see main)
+
+}  // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{"Lesson 04: WebSocket echo server (RFC 6455 by hand); open http://HOST:PORT/ in a browser",
@@ -18,38 +25,46 @@ int main(int argc, char** argv) {
     options.port = 7004;
     course::add_common_options(app, options, course::Role::server);
     lesson04::EchoServerConfig config;
-    double handshake_seconds = 10, idle_seconds = 300;
+    std::size_t max_connections = 0;
     app.add_option("--max-message", config.max_message, "largest message in bytes (larger ones get close 1009)")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30));
+    app.add_option("--max-connections", max_connections,
+                   "connections at once, more get HTTP 503 (default: what the open-file limit allows)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
     app.add_option("--allowed-origin", config.allowed_origins,
                    "accept only handshakes with this Origin (repeat for several; default: any)");
     app.add_option("--protocol", config.subprotocols, "a subprotocol to accept (repeat, in order of preference)");
-    app.add_option("--handshake-timeout", handshake_seconds, "seconds a client has to send its request")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    app.add_option("--idle-timeout", idle_seconds, "seconds of silence before a WebSocket client is dropped")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+    course::add_seconds_option(app, "--handshake-timeout", config.handshake_timeout,
+                               "time a client has to send its request");
+    course::add_seconds_option(app, "--idle-timeout", config.idle_timeout,
+                               "silence after which a WebSocket client is dropped");
+    course::add_seconds_option(app, "--write-timeout", config.write_timeout,
+                               "time a client may take none of the bytes we send it before it is dropped");
     CLI11_PARSE(app, argc, argv);
 
     return course::guarded_main(app, [&] {
         course::Logger log(options.log_level());
-        config.handshake_timeout = std::chrono::milliseconds(static_cast<long>(handshake_seconds * 1000));
-        config.idle_timeout = std::chrono::milliseconds(static_cast<long>(idle_seconds * 1000));
+        // Every connection is a descriptor: raise the soft limit (often 1024) to the hard one,
+        // and keep a few descriptors for the listener, the signals and the logs.
+        const std::size_t files = course::raise_open_file_limit();
+        config.max_connections = max_connections != 0 ? max_connections : course::max_connections_for(files);
+        // A freed buffer of a large message goes back to the kernel only if malloc took it
+        // with mmap. glibc does that from 128 KiB up, but after the first such free it raises
+        // the threshold to that buffer's size (up to 32 MiB) and serves the next ones from its
+        // heap, which it keeps. Setting the threshold fixes it: every large buffer is mmapped,
+        // and freeing it lowers the resident memory at once.
+        ::mallopt(M_MMAP_THRESHOLD, static_cast<int>(large_allocation));
         asio::io_context io(1);  // one thread: no locks anywhere
         lesson04::EchoServer server(io, course::resolve_listen_endpoint(options.host, options.port), config, log);
 
-        asio::signal_set signals(io, SIGINT, SIGTERM);
-        signals.async_wait([&](const std::error_code& ec, int signal) {
-            if (ec) return;
-            log.info("received ", signal == SIGINT ? "SIGINT" : "SIGTERM", ", shutting down");
-            server.shutdown();
-        });
+        course::StopSignals signals(io);  // SIGINT, SIGTERM, SIGHUP: close every WebSocket with 1001
+        signals.async_wait(log, [&] { server.shutdown(); });
         server.start();
         const auto endpoint = server.local_endpoint();
         course::announce_listening(std::cout, course::format_endpoint(endpoint));
-        log.info("open http://", course::format_endpoint(endpoint), "/ in a browser; WebSocket at /ws");
+        log.info("open http://", course::format_endpoint(endpoint), "/ in a browser; WebSocket at /ws; up to ",
+                 config.max_connections, " connections");
         io.run();
         log.info("server stopped");
         return EXIT_SUCCESS;

@@ -18,6 +18,7 @@
 #include "common/cli.hpp"
 #include "common/endpoint.hpp"
 #include "common/line_splitter.hpp"
+#include "common/stop_signals.hpp"
 
 #include <asio/awaitable.hpp>
 #include <asio/co_spawn.hpp>
@@ -26,12 +27,10 @@
 #include <asio/ip/tcp.hpp>
 #include <asio/posix/stream_descriptor.hpp>
 #include <asio/redirect_error.hpp>
-#include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 #include <charconv>
-#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
@@ -101,7 +100,7 @@ class Client {
 public:
     Client(asio::io_context& io, ClientOptions options, course::Logger& log)
         : io_(io), options_(std::move(options)), log_(log), socket_(io), stdin_(io), wake_(io), timer_(io),
-          signals_(io, SIGINT, SIGTERM), buffer_(read_buffer_size) {}
+          signals_(io), buffer_(read_buffer_size) {}
 
     awaitable<void> run();
     int exit_code() const noexcept { return exit_code_; }
@@ -144,7 +143,7 @@ private:
     asio::posix::stream_descriptor stdin_;
     asio::steady_timer wake_;   // the writer sleeps on it until there is something to send
     asio::steady_timer timer_;  // the watchdog's
-    asio::signal_set signals_;
+    course::StopSignals signals_;  // SIGINT, SIGTERM, SIGHUP: close with 1001, exit 0
     std::vector<char> buffer_;
     std::optional<ws::Connection> conn_;
     steady_clock::time_point deadline_ = steady_clock::time_point::max();
@@ -435,7 +434,7 @@ void Client::shut_down() {
     std::error_code ec;
     stdin_.close(ec);
     socket_.close(ec);
-    signals_.cancel(ec);
+    signals_.cancel();
     wake_.cancel();
     timer_.cancel();
 }
@@ -452,8 +451,8 @@ awaitable<void> Client::session() {
     conn_.emplace(ws::Role::client);
     if (log_.tracing()) conn_->set_frame_observer([this](const ws::FrameTrace& f) { log_.trace(lesson04::describe_frame(f)); });
     // `this` is safe in these handlers: main() keeps the Client alive until io.run() returns.
-    signals_.async_wait([this](const std::error_code& ec, int) {
-        if (!ec && !done_) begin_close(ws::close_code::going_away, "client interrupted");
+    signals_.async_wait(log_, [this] {
+        if (!done_) begin_close(ws::close_code::going_away, "client interrupted");
     });
     asio::co_spawn(io_, writer(), report_failure());
     asio::co_spawn(io_, stdin_loop(), report_failure());

@@ -16,6 +16,7 @@
 #include "common/cli.hpp"
 #include "common/endpoint.hpp"
 #include "common/line_splitter.hpp"
+#include "common/stop_signals.hpp"
 
 #include <asio/awaitable.hpp>
 #include <asio/co_spawn.hpp>
@@ -24,11 +25,9 @@
 #include <asio/ip/tcp.hpp>
 #include <asio/posix/stream_descriptor.hpp>
 #include <asio/redirect_error.hpp>
-#include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
-#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
@@ -58,7 +57,7 @@ class ChatClient {
 public:
     ChatClient(asio::io_context& io, ws::WsUrl url, std::string origin, bool show_time, course::Logger& log)
         : io_(io), url_(std::move(url)), origin_(std::move(origin)), show_time_(show_time), log_(log), socket_(io),
-          stdin_(io), wake_(io), timer_(io), signals_(io, SIGINT, SIGTERM) {}
+          stdin_(io), wake_(io), timer_(io), signals_(io) {}
 
     awaitable<void> run();
     int exit_code() const noexcept { return exit_code_; }
@@ -80,7 +79,7 @@ private:
     asio::posix::stream_descriptor stdin_;
     asio::steady_timer wake_;   // the writer sleeps on it until there is something to send
     asio::steady_timer timer_;  // the close timeout
-    asio::signal_set signals_;
+    course::StopSignals signals_;  // SIGINT, SIGTERM, SIGHUP: close with 1001, exit 0
     std::optional<ws::Connection> conn_;
     bool done_ = false;
     int exit_code_ = EXIT_FAILURE;
@@ -187,7 +186,7 @@ void ChatClient::shut_down() {
     std::error_code ec;
     stdin_.close(ec);
     socket_.close(ec);
-    signals_.cancel(ec);
+    signals_.cancel();
     wake_.cancel();
     timer_.cancel();
 }
@@ -199,8 +198,8 @@ awaitable<void> ChatClient::run() {
         conn_.emplace(ws::Role::client);
         if (log_.tracing()) conn_->set_frame_observer([this](const ws::FrameTrace& f) { log_.trace(lesson04::describe_frame(f)); });
         // `this` is safe in these handlers: main() keeps the client alive until io.run() returns.
-        signals_.async_wait([this](const std::error_code& ec, int) {
-            if (!ec && !done_) begin_close(ws::close_code::going_away, "client interrupted");
+        signals_.async_wait(log_, [this] {
+            if (!done_) begin_close(ws::close_code::going_away, "client interrupted");
         });
         asio::co_spawn(io_, writer(), asio::detached);
         asio::co_spawn(io_, stdin_loop(), asio::detached);

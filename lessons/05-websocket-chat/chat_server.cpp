@@ -13,7 +13,6 @@
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
 #include <algorithm>
-#include <sys/resource.h>
 #include <sys/socket.h>
 
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // GCC 12 false positive (lesson 04)
@@ -110,17 +109,6 @@ void ChatServer::shutdown() {
     for (const auto& session : sessions) session->stop();
     state_->room.flush();
     state_->sweep_timer.cancel();  // with no session left, io.run() returns at once
-}
-
-std::size_t raise_open_file_limit() {
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
-    if (limit.rlim_cur < limit.rlim_max) {
-        rlimit raised = limit;
-        raised.rlim_cur = limit.rlim_max;
-        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
-    }
-    return limit.rlim_cur == RLIM_INFINITY ? std::size_t{1} << 20 : static_cast<std::size_t>(limit.rlim_cur);
 }
 
 }  // namespace lesson05

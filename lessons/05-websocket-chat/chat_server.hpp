@@ -8,7 +8,7 @@
 // for timeouts and keepalive pings, so an idle connection costs one suspended coroutine, a
 // socket and a few hundred bytes: no timer, no buffer of its own.
 //
-// shutdown() (SIGINT, SIGTERM) stops accepting, closes every WebSocket with 1001 "going away"
+// shutdown() (SIGINT, SIGTERM, SIGHUP) stops accepting, closes every WebSocket with 1001 "going away"
 // after what was queued for it, and lets run() on the io_context return once all are gone.
 
 #include "room.hpp"
@@ -55,9 +55,5 @@ public:
 private:
     std::shared_ptr<State> state_;
 };
-
-// Raises the soft limit on open files to the hard limit (a server of 10,000 clients needs
-// 10,000 descriptors; the usual soft limit is 1024) and returns the new soft limit.
-std::size_t raise_open_file_limit();
 
 }  // namespace lesson05

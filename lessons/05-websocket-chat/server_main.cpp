@@ -5,9 +5,9 @@
 #include "common/announce.hpp"
 #include "common/cli.hpp"
 #include "common/endpoint.hpp"
+#include "common/open_files.hpp"
+#include "common/stop_signals.hpp"
 
-#include <asio/signal_set.hpp>
-#include <csignal>
 #include <cstdlib>
 #include <iostream>
 
@@ -63,8 +63,8 @@ int main(int argc, char** argv) {
         course::Logger log(options.log_level());
         // Every connection is a descriptor: raise the soft limit (often 1024) to the hard one,
         // and keep a few descriptors for the listener, the signals and the logs.
-        const std::size_t files = lesson05::raise_open_file_limit();
-        config.max_connections = max_connections != 0 ? max_connections : (files > 64 ? files - 32 : 32);
+        const std::size_t files = course::raise_open_file_limit();
+        config.max_connections = max_connections != 0 ? max_connections : course::max_connections_for(files);
         config.handshake_timeout = seconds_to_ms(handshake_seconds);
         config.ping_interval = seconds_to_ms(ping_seconds);
         config.idle_timeout = seconds_to_ms(idle_seconds);
@@ -72,12 +72,8 @@ int main(int argc, char** argv) {
 
         asio::io_context io(1);  // one thread: the room and every queue without a lock
         lesson05::ChatServer server(io, course::resolve_listen_endpoint(options.host, options.port), config, log);
-        asio::signal_set signals(io, SIGINT, SIGTERM);
-        signals.async_wait([&](const std::error_code& ec, int signal) {
-            if (ec) return;
-            log.info("received ", signal == SIGINT ? "SIGINT" : "SIGTERM", ", shutting down");
-            server.shutdown();
-        });
+        course::StopSignals signals(io);  // SIGINT, SIGTERM, SIGHUP: close every WebSocket with 1001
+        signals.async_wait(log, [&] { server.shutdown(); });
         server.start();
         const auto endpoint = server.local_endpoint();
         course::announce_listening(std::cout, course::format_endpoint(endpoint));

@@ -1,9 +1,11 @@
 #include "common/fd_wait.hpp"
 #include "common/logger.hpp"
 #include "common/stop_event.hpp"
+#include "common/stop_signals.hpp"
 
 #include <gtest/gtest.h>
 
+#include <asio/io_context.hpp>
 #include <csignal>
 #include <sstream>
 #include <sys/socket.h>
@@ -73,6 +75,33 @@ TEST(SignalStopperTest, SigtermRequestsStop) {
     SocketPair pair;
     EXPECT_EQ(course::wait_readable(pair.fds[0], stop, 10s), WaitResult::stopped);
     EXPECT_NE(log_text.str().find("received SIGTERM, shutting down"), std::string::npos);
+}
+
+// Every program stops cleanly on SIGHUP (the terminal went away) as on SIGINT and SIGTERM.
+TEST(StopSignalsTest, SighupCallsOnStopOnceAndSaysWhichSignal) {
+    std::ostringstream log_text;
+    course::Logger log(course::LogLevel::info, log_text);
+    asio::io_context io;
+    course::StopSignals signals(io);
+    int stops = 0;
+    signals.async_wait(log, [&] { ++stops; });
+    ASSERT_EQ(::kill(::getpid(), SIGHUP), 0);
+    io.run_for(10s);  // returns as soon as the handler has run: nothing else is pending
+    EXPECT_EQ(stops, 1);
+    EXPECT_NE(log_text.str().find("received SIGHUP, shutting down"), std::string::npos) << log_text.str();
+}
+
+TEST(StopSignalsTest, CancelledMeansNoCall) {
+    std::ostringstream log_text;
+    course::Logger log(course::LogLevel::info, log_text);
+    asio::io_context io;
+    course::StopSignals signals(io);
+    bool stopped = false;
+    signals.async_wait(log, [&] { stopped = true; });
+    signals.cancel();
+    io.run_for(10s);
+    EXPECT_FALSE(stopped);
+    EXPECT_EQ(log_text.str(), "");
 }
 
 }  // namespace

@@ -101,6 +101,14 @@ TEST_P(EchoClientTest, SigintWhileWaitingForInputExitsCleanly) {
     EXPECT_EQ(client.wait(), 0);
 }
 
+TEST_P(EchoClientTest, SighupWhileWaitingForInputExitsCleanly) {  // the terminal went away
+    ChildProcess client(client_args(server_.port, {"--verbose"}));
+    ASSERT_TRUE(client.wait_for_stderr("connected to"));
+    client.send_signal(SIGHUP);
+    EXPECT_EQ(client.wait(), 0);
+    EXPECT_TRUE(client.wait_for_stderr("received SIGHUP, shutting down"));
+}
+
 INSTANTIATE_TEST_SUITE_P(BothServers, EchoClientTest,
                          ::testing::Values("01-echo-server", "01-echo-server-posix"),
                          [](const auto& test) {

@@ -6,9 +6,18 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <atomic>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
+#include <netinet/in.h>
+#include <poll.h>
 #include <string>
+#include <sys/socket.h>
 #include <thread>
+#include <unistd.h>
+#include <vector>
 
 namespace {
 
@@ -22,6 +31,86 @@ using course::testing::start_server;
 class EchoServerTest : public ::testing::TestWithParam<std::string> {
 protected:
     ServerProcess start(std::vector<std::string> args = {}) { return start_server(GetParam(), std::move(args)); }
+};
+
+// Many connects to 127.0.0.1:port started at once, without waiting (non-blocking), so that a
+// test can see which handshakes complete while the server is busy. Closes them all at the end.
+class PendingConnects {
+public:
+    PendingConnects(std::uint16_t port, std::size_t count) {
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(port);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        for (std::size_t i = 0; i < count; ++i) {
+            const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            if (fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
+            fds_.push_back(fd);
+            if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) < 0 && errno != EINPROGRESS) {
+                throw std::runtime_error(std::string("connect: ") + std::strerror(errno));
+            }
+        }
+    }
+    ~PendingConnects() {
+        for (const int fd : fds_) ::close(fd);
+    }
+    PendingConnects(const PendingConnects&) = delete;
+    PendingConnects& operator=(const PendingConnects&) = delete;
+
+    // How many handshakes have completed by `timeout` (a connect in progress is not writable).
+    std::size_t completed_within(std::chrono::milliseconds timeout) {
+        std::vector<bool> done(fds_.size(), false);
+        std::size_t completed = 0;
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (completed < fds_.size()) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0) break;
+            std::vector<pollfd> waiting;
+            std::vector<std::size_t> which;
+            for (std::size_t i = 0; i < fds_.size(); ++i) {
+                if (!done[i]) {
+                    waiting.push_back({fds_[i], POLLOUT, 0});
+                    which.push_back(i);
+                }
+            }
+            if (::poll(waiting.data(), waiting.size(), static_cast<int>(left.count())) < 0 && errno != EINTR) break;
+            for (std::size_t k = 0; k < waiting.size(); ++k) {
+                if (waiting[k].revents == 0) continue;
+                int error = 0;
+                socklen_t length = sizeof error;
+                ::getsockopt(waiting[k].fd, SOL_SOCKET, SO_ERROR, &error, &length);
+                if (error != 0) throw std::runtime_error(std::string("connect failed: ") + std::strerror(error));
+                done[which[k]] = true;
+                ++completed;
+            }
+        }
+        return completed;
+    }
+
+    // Sends `byte` on every connection and half-closes it: the server can echo and move on.
+    void send_and_finish(char byte) {
+        for (const int fd : fds_) {
+            ASSERT_EQ(::send(fd, &byte, 1, MSG_NOSIGNAL), 1) << std::strerror(errno);
+            ::shutdown(fd, SHUT_WR);
+        }
+    }
+
+    // How many connections got `byte` back within `timeout` in all.
+    std::size_t echoed_within(char byte, std::chrono::milliseconds timeout) {
+        std::size_t echoed = 0;
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        for (const int fd : fds_) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            pollfd p{fd, POLLIN, 0};
+            if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) != 1) break;
+            char got = 0;
+            if (::recv(fd, &got, 1, 0) == 1 && got == byte) ++echoed;
+        }
+        return echoed;
+    }
+
+private:
+    std::vector<int> fds_;
 };
 
 std::string all_byte_values() {
@@ -98,6 +187,25 @@ TEST_P(EchoServerTest, SecondClientWaitsUntilTheFirstLeaves) {
     EXPECT_EQ(second.read_exactly(7), "second\n");
 }
 
+// The kernel completes handshakes for a listening socket by itself, even while the server is
+// busy, and queues them until accept() (the accept queue, its length the backlog given to
+// listen()). A full queue drops the newcomer's SYN, and the client retries only after 1 s,
+// 3 s, 7 s... With a backlog of 16 only 17 of these 100 would ever complete.
+TEST_P(EchoServerTest, ClientsArrivingWhileTheServerIsBusyAllCompleteTheirHandshake) {
+    const auto server = start();
+    auto busy = TestSocket::connect(server.port);
+    busy.send_all("x");
+    ASSERT_EQ(busy.read_exactly(1), "x");  // the server is serving `busy` now, and nobody else
+    constexpr std::size_t newcomers = 100;
+    PendingConnects waiting(server.port, newcomers);
+    EXPECT_EQ(waiting.completed_within(5s), newcomers) << "handshakes completed while the server was busy";
+    // And they really wait in the server's queue: once `busy` leaves, each is served in turn.
+    waiting.send_and_finish('n');
+    busy.shutdown_write();
+    EXPECT_TRUE(busy.wait_for_close());
+    EXPECT_EQ(waiting.echoed_within('n', 20s), newcomers);
+}
+
 TEST_P(EchoServerTest, ClientResetInTheMiddleDoesNotHurtTheServer) {
     const auto server = start();
     {
@@ -130,6 +238,39 @@ TEST_P(EchoServerTest, IdleClientIsDisconnectedSoOthersGetATurn) {
     auto next = TestSocket::connect(server.port);
     next.send_all("x");
     EXPECT_EQ(next.read_exactly(1), "x");
+}
+
+// The limit of one client at a time: the idle timeout drops a client that goes silent, not one
+// that sends a byte now and then. This one holds the server for as long as it likes, and the
+// next client waits all that time. (Lesson 02 gives every client a thread of its own.)
+TEST_P(EchoServerTest, ADrippingClientHoldsTheServerPastTheIdleTimeout) {
+    const auto server = start({"--idle-timeout", "1.5"});
+    auto dripping = TestSocket::connect(server.port);
+    dripping.send_all("d");
+    ASSERT_EQ(dripping.read_exactly(1), "d");  // being served
+    std::atomic<bool> stop{false};
+    std::atomic<bool> drip_failed{false};
+    std::thread drip([&] {
+        try {
+            for (int i = 0; i < 20 && !stop; ++i) {  // bounded: at most 20 bytes, 6 s
+                std::this_thread::sleep_for(300ms);  // ok-sleep: a byte every 0.3 s, within the 1.5 s timeout
+                dripping.send_all("d");
+                dripping.read_exactly(1);
+            }
+        } catch (const std::exception&) {
+            drip_failed = true;  // dropped, or no echo: the expectations below say so
+        }
+    });
+    auto second = TestSocket::connect(server.port);
+    second.send_all("second\n");
+    const bool waited = second.silent_for(3500ms);  // more than twice the idle timeout
+    stop = true;
+    drip.join();
+    EXPECT_TRUE(waited) << "served while the dripping client was still there";
+    EXPECT_FALSE(drip_failed) << "the dripping client was dropped or not echoed";
+    dripping.shutdown_write();
+    EXPECT_TRUE(dripping.wait_for_close());
+    EXPECT_EQ(second.read_exactly(7), "second\n") << "served as soon as the first one left";
 }
 
 TEST_P(EchoServerTest, LogsConnectAndDisconnectWithThePeerAddress) {
@@ -176,6 +317,18 @@ TEST_P(EchoServerTest, SigintWhileWaitingForClientsExitsCleanly) {
     server.process->send_signal(SIGINT);
     EXPECT_EQ(server.process->wait(), 0);
     EXPECT_TRUE(server.process->wait_for_stderr("received SIGINT, shutting down"));
+}
+
+// SIGHUP: the terminal the server ran in went away (a closed window, a killed tmux pane).
+TEST_P(EchoServerTest, SighupWithAClientConnectedExitsCleanly) {
+    const auto server = start();
+    auto client = TestSocket::connect(server.port);
+    client.send_all("x");
+    client.read_exactly(1);
+    server.process->send_signal(SIGHUP);
+    EXPECT_EQ(server.process->wait(), 0);
+    EXPECT_TRUE(server.process->wait_for_stderr("received SIGHUP, shutting down"));
+    EXPECT_TRUE(client.wait_for_close());
 }
 
 TEST_P(EchoServerTest, PortInUseIsOneClearLineAndFailure) {

@@ -79,6 +79,16 @@ TEST(ChatServerProcessTest, SigintWithNoClientsExitsZero) {
     EXPECT_TRUE(server.process->wait_for_stderr("received SIGINT, shutting down"));
 }
 
+TEST(ChatServerProcessTest, SighupWithAClientConnectedTellsItAndExitsZero) {  // the terminal went away
+    const auto server = start_server("02-chat-server");
+    auto a = ChatPeer::join(server.port, "a");
+    server.process->send_signal(SIGHUP);
+    EXPECT_EQ(server.process->wait(), 0);
+    EXPECT_EQ(a.line(), "* server shutting down");
+    EXPECT_TRUE(a.socket().wait_for_close());
+    EXPECT_TRUE(server.process->wait_for_stderr("received SIGHUP, shutting down"));
+}
+
 TEST(ChatServerProcessTest, TraceShowsAHexDumpOfEachReadAndSend) {
     const auto server = start_server("02-chat-server", {"--trace"});
     auto a = ChatPeer::join(server.port, "hello");
@@ -214,6 +224,15 @@ TEST_F(ChatClientTest, SigintLeavesCleanly) {
     EXPECT_EQ(client.read_line(), "* you are alice");
     client.send_signal(SIGINT);
     EXPECT_EQ(client.wait(), 0);
+}
+
+TEST_F(ChatClientTest, SighupLeavesCleanly) {  // the terminal went away
+    ChildProcess client(client_args(server_.port, {"--name", "alice"}));
+    client.read_line();
+    EXPECT_EQ(client.read_line(), "* you are alice");
+    client.send_signal(SIGHUP);
+    EXPECT_EQ(client.wait(), 0);
+    EXPECT_TRUE(client.wait_for_stderr("received SIGHUP, shutting down"));
 }
 
 TEST_F(ChatClientTest, ServerGoingAwaySaysSoAndExitsNonZero) {

@@ -231,7 +231,7 @@ TEST(UdpClientTest, OneShotDetectsATruncatedReply) {
 }
 
 TEST(UdpClientTest, OversizePayloadIsRejectedBeforeSending) {
-    const auto server = start_server("03-udp-server");
+    const auto server = start_server("03-udp-server", {"--verbose"});
     const auto run = run_client(server, {"--message", std::string(65'508, 'x')});
     EXPECT_NE(run.code, 0);
     EXPECT_NE(run.err.find("payload of 65508 bytes does not fit in one UDP datagram over IPv4: the limit is "
@@ -292,7 +292,7 @@ TEST(UdpClientTest, Ipv6HasItsOwnSizeLimit) {
 }
 
 TEST(UdpClientTest, InteractiveSendsEachLineAsADatagram) {
-    const auto server = start_server("03-udp-server");
+    const auto server = start_server("03-udp-server", {"--verbose"});
     ChildProcess client({bin_path("03-udp-client"), "--port", std::to_string(server.port)});
     client.write_stdin("one\ntwo\n");
     EXPECT_EQ(client.read_line(), "one");
@@ -309,6 +309,19 @@ TEST(UdpClientTest, SigintDuringPingStillPrintsTheSummary) {
     ASSERT_TRUE(client.read_line());  // the "UDP PING" header
     ASSERT_TRUE(client.read_line());  // the first reply
     client.send_signal(SIGINT);
+    const auto out = client.read_all_stdout();
+    ASSERT_TRUE(out);
+    EXPECT_NE(out->find("summary sent="), std::string::npos) << *out;
+    EXPECT_EQ(client.wait(), 0);
+}
+
+TEST(UdpClientTest, SighupDuringPingStillPrintsTheSummary) {  // the terminal went away
+    const auto server = start_server("03-udp-server");
+    ChildProcess client({bin_path("03-udp-client"), "--port", std::to_string(server.port), "--count", "1000",
+                         "--interval-ms", "100"});
+    ASSERT_TRUE(client.read_line());  // the "UDP PING" header
+    ASSERT_TRUE(client.read_line());  // the first reply
+    client.send_signal(SIGHUP);
     const auto out = client.read_all_stdout();
     ASSERT_TRUE(out);
     EXPECT_NE(out->find("summary sent="), std::string::npos) << *out;

@@ -60,16 +60,18 @@ TEST(UdpServerTest, ALargeDatagramComesBackWholeInOneReceive) {
 }
 
 TEST(UdpServerTest, TruncationAtTheServerIsDetectedAndLogged) {
-    const auto server = start_server("03-udp-server", {"--buffer-size", "100"});
+    const auto server = start_server("03-udp-server", {"--buffer-size", "100", "--verbose", "--summary-interval", "0.2"});
     UdpTestSocket client;
     client.send_to(server.port, std::string(1000, 'z'));
     const auto datagram = client.receive();
     EXPECT_EQ(datagram.length, 100u) << "the server could only reflect what fit in its buffer";
     EXPECT_TRUE(server.process->wait_for_stderr("datagram of 1000 bytes truncated to the 100-byte buffer"));
+    EXPECT_TRUE(server.process->wait_for_stderr("datagrams_in=1 bytes_in=1000 datagrams_out=1 bytes_out=100 "
+                                                "dropped=0 duplicated=0 delayed=0 truncated=1 "));
 }
 
 TEST(UdpServerTest, SurvivesEmptyAndGarbageDatagramsAndKeepsServingOthers) {
-    const auto server = start_server("03-udp-server");
+    const auto server = start_server("03-udp-server", {"--verbose"});
     UdpTestSocket rude, polite;
     rude.send_to(server.port, "");
     EXPECT_EQ(rude.receive().length, 0u) << "an empty datagram is a datagram: it comes back";
@@ -85,13 +87,65 @@ TEST(UdpServerTest, SurvivesEmptyAndGarbageDatagramsAndKeepsServingOthers) {
     EXPECT_TRUE(server.process->wait_for_stderr("0 bytes (empty) -> reflected"));
 }
 
-TEST(UdpServerTest, LogsPeerAndSizeOfEachDatagram) {
+TEST(UdpServerTest, VerboseLogsPeerAndSizeOfEachDatagram) {
+    const auto server = start_server("03-udp-server", {"--verbose"});
+    UdpTestSocket client;
+    for (const char* text : {"12345", "678", ""}) {
+        client.send_to(server.port, text);
+        client.receive();
+    }
+    const std::string peer = "127.0.0.1:" + std::to_string(client.local_port());
+    EXPECT_TRUE(server.process->wait_for_stderr("#0 from " + peer + ": 5 bytes -> reflected"));
+    EXPECT_TRUE(server.process->wait_for_stderr("#1 from " + peer + ": 3 bytes -> reflected"));
+    EXPECT_TRUE(server.process->wait_for_stderr("#2 from " + peer + ": 0 bytes (empty) -> reflected"));
+}
+
+// Anybody can send us datagrams, as many as they like: by default the log must not grow with
+// them. One summary line (when anything happened, at most every --summary-interval, and once
+// more at the end) instead of a line per datagram.
+TEST(UdpServerTest, AFloodWritesASummaryNotALinePerDatagram) {
     const auto server = start_server("03-udp-server");
     UdpTestSocket client;
-    client.send_to(server.port, "12345");
-    client.receive();
-    const std::string expected = "#0 from 127.0.0.1:" + std::to_string(client.local_port()) + ": 5 bytes -> reflected";
-    EXPECT_TRUE(server.process->wait_for_stderr(expected)) << server.process->stderr_text();
+    constexpr int rounds = 100, burst = 100;  // 10,000 datagrams, never more than 100 in flight
+    for (int round = 0; round < rounds; ++round) {
+        for (int i = 0; i < burst; ++i) client.send_to(server.port, std::string(32, 'f'));
+        for (int i = 0; i < burst; ++i) ASSERT_EQ(client.receive().length, 32u);
+    }
+    server.process->send_signal(SIGTERM);
+    ASSERT_EQ(server.process->wait(), 0);
+    EXPECT_TRUE(server.process->wait_for_stderr("datagrams_in=10000 bytes_in=320000 datagrams_out=10000 "
+                                                "bytes_out=320000 dropped=0 duplicated=0 delayed=0 truncated=0 "
+                                                "queue_full=0 send_failed=0"));
+    const std::string err = server.process->stderr_text();
+    EXPECT_LT(err.size(), 2000u) << "stderr grew with the flood: " << err.size() << " bytes";
+    EXPECT_EQ(err.find("#9999"), std::string::npos) << "a line per datagram without --verbose";
+}
+
+TEST(UdpServerTest, SummaryComesEachIntervalWhileSomethingHappensAndCountsTheFaults) {
+    // --drop-rate 0.5 --duplicate-rate 0.5 --delay-ms 1 --seed 1: what the summary must count
+    // for the first 20 datagrams is worked out from the FaultPlan first.
+    const lesson03::FaultPlan plan({.drop_rate = 0.5, .duplicate_rate = 0.5, .delay_ms = 1, .seed = 1});
+    std::uint64_t dropped = 0, duplicated = 0, copies = 0;
+    for (std::uint64_t k = 0; k < 20; ++k) {
+        const auto fate = plan.decide(k);
+        dropped += fate.dropped;
+        duplicated += fate.duplicated;
+        copies += static_cast<std::uint64_t>(fate.copies());
+    }
+    const auto server = start_server("03-udp-server", {"--drop-rate", "0.5", "--duplicate-rate", "0.5", "--delay-ms", "1",
+                                                       "--seed", "1", "--summary-interval", "1"});
+    UdpTestSocket client;
+    for (int i = 0; i < 20; ++i) client.send_to(server.port, "0123456789");
+    for (std::uint64_t i = 0; i < copies; ++i) client.receive();
+    const std::string n = std::to_string(copies);
+    EXPECT_TRUE(server.process->wait_for_stderr(
+        "datagrams_in=20 bytes_in=200 datagrams_out=" + n + " bytes_out=" + std::to_string(copies * 10) +
+        " dropped=" + std::to_string(dropped) + " duplicated=" + std::to_string(duplicated) + " delayed=" + n +
+        " truncated=0 queue_full=0 send_failed=0"));
+    // A second burst, a second summary: the counts start again from zero.
+    client.send_to(server.port, "again");
+    EXPECT_TRUE(server.process->wait_for_stderr(" datagrams_in=1 bytes_in=5 "));
+    EXPECT_EQ(server.process->stderr_text().find(" from 127.0.0.1:"), std::string::npos) << "no per-datagram lines";
 }
 
 TEST(UdpServerTest, TraceShowsAHexDumpOfEachDatagram) {
@@ -105,7 +159,7 @@ TEST(UdpServerTest, TraceShowsAHexDumpOfEachDatagram) {
 }
 
 TEST(UdpServerTest, FullDelayQueueDropsTheNewCopyAndSaysSo) {
-    const auto server = start_server("03-udp-server", {"--delay-ms", "200", "--queue-datagrams", "2"});
+    const auto server = start_server("03-udp-server", {"--delay-ms", "200", "--queue-datagrams", "2", "--verbose"});
     UdpTestSocket client;
     for (const char* text : {"one", "two", "three", "four"}) client.send_to(server.port, text);
     EXPECT_EQ(client.receive().data, "one");
@@ -113,6 +167,9 @@ TEST(UdpServerTest, FullDelayQueueDropsTheNewCopyAndSaysSo) {
     EXPECT_TRUE(client.silent_for(400ms)) << "three and four found the queue full";  // ok-sleep
     EXPECT_TRUE(server.process->wait_for_stderr("#2: delay queue full (2 datagrams or"));
     EXPECT_TRUE(server.process->wait_for_stderr("#3: delay queue full"));
+    server.process->send_signal(SIGTERM);
+    EXPECT_EQ(server.process->wait(), 0);
+    EXPECT_TRUE(server.process->wait_for_stderr(" delayed=4 truncated=0 queue_full=2 send_failed=0"));
 }
 
 TEST(UdpServerTest, AShorterDelayOvertakesALongerOne) {
@@ -133,7 +190,7 @@ TEST(UdpServerTest, AShorterDelayOvertakesALongerOne) {
 }
 
 TEST(UdpServerTest, WorksOverIpv6) {
-    const auto server = start_server("03-udp-server", {"--host", "::1"});
+    const auto server = start_server("03-udp-server", {"--host", "::1", "--verbose"});
     EXPECT_EQ(server.host, "::1");
     UdpTestSocket client("::1");
     client.send_to(server.port, "six");
@@ -142,7 +199,7 @@ TEST(UdpServerTest, WorksOverIpv6) {
 }
 
 TEST(UdpServerTest, SigtermExitsCleanlyAndDiscardsHeldDatagrams) {
-    const auto server = start_server("03-udp-server", {"--delay-ms", "10000"});
+    const auto server = start_server("03-udp-server", {"--delay-ms", "10000", "--verbose"});
     UdpTestSocket client;
     client.send_to(server.port, "held");
     ASSERT_TRUE(server.process->wait_for_stderr("held for 10000 ms"));
@@ -156,6 +213,16 @@ TEST(UdpServerTest, SigintWhileIdleExitsCleanly) {
     server.process->send_signal(SIGINT);
     EXPECT_EQ(server.process->wait(), 0);
     EXPECT_TRUE(server.process->wait_for_stderr("received SIGINT, shutting down"));
+}
+
+TEST(UdpServerTest, SighupExitsCleanly) {  // the terminal went away
+    const auto server = start_server("03-udp-server");
+    UdpTestSocket client;
+    client.send_to(server.port, "x");
+    ASSERT_EQ(client.receive().data, "x");
+    server.process->send_signal(SIGHUP);
+    EXPECT_EQ(server.process->wait(), 0);
+    EXPECT_TRUE(server.process->wait_for_stderr("received SIGHUP, shutting down"));
 }
 
 TEST(UdpServerTest, PortInUseIsOneClearLineAndFailure) {

@@ -137,6 +137,16 @@ TEST_F(WsClientTest, ServerShutdownIsPrintedAsClose1001) {
     EXPECT_EQ(server_.process->wait(), 0);
 }
 
+TEST_F(WsClientTest, SighupClosesWith1001AndExitsZero) {  // the terminal went away
+    auto c = client();
+    c->write_stdin("x\n");
+    ASSERT_EQ(c->read_line(), "x");
+    c->send_signal(SIGHUP);
+    EXPECT_EQ(c->read_line(), "close: 1001") << "the server's answer to our close";
+    EXPECT_EQ(c->wait(), 0);
+    EXPECT_TRUE(c->wait_for_stderr("received SIGHUP, shutting down"));
+}
+
 TEST_F(WsClientTest, RejectedHandshakeIsOneLineWithTheStatusAndFailure) {
     ChildProcess c({bin_path("04-ws-client"), url("/nope")});
     const auto code = c.wait();

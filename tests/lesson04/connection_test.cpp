@@ -89,6 +89,44 @@ TEST(ConnectionTest, ReusesItsMessageBufferAndHandlesLargeMessages) {
               (Strings{"binary:" + big, "binary:small"}));
 }
 
+TEST(ConnectionTest, ALargeMessageAndItsEchoAreReleasedOnceDoneSmallOnesReuseTheBuffer) {
+    auto conn = server(16 << 20);
+    const std::string big(1 << 20, 'b');
+    const std::string bytes = frame(Opcode::binary, big);
+    std::string_view in = bytes;
+    const ws::Event event = conn.receive(in);
+    ASSERT_EQ(event.kind, ws::Event::Kind::binary);
+    ASSERT_EQ(event.data.size(), big.size());
+    ASSERT_TRUE(conn.send_binary(event.data));  // the echo: from the message buffer to the outbox
+    EXPECT_GE(conn.buffer_capacity(), 2 * big.size()) << "both held while the echo is being sent";
+    conn.consume_output(conn.pending_output().size() - 1);
+    EXPECT_GE(conn.buffer_capacity(), big.size()) << "one byte of the echo is still unsent";
+    conn.consume_output(1);
+    EXPECT_FALSE(conn.receive(in)) << "no more input";
+    EXPECT_LE(conn.buffer_capacity(), 3 * ws::retained_capacity) << "both large buffers given back";
+
+    // Messages up to retained_capacity reuse the buffers: no allocation per message.
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(feed(conn, frame(Opcode::text, std::string(ws::retained_capacity, 't'))),
+                  Strings{"text:" + std::string(ws::retained_capacity, 't')});
+        conn.send_text(std::string(100, 'e'));
+        take_output(conn);
+        EXPECT_GE(conn.buffer_capacity(), ws::retained_capacity) << "kept for the next message";
+        EXPECT_LE(conn.buffer_capacity(), 3 * ws::retained_capacity);
+    }
+}
+
+TEST(ConnectionTest, APartialMessageCutShortByAFailureIsReleased) {
+    auto conn = server(16 << 20);
+    std::string bytes = frame(Opcode::binary, std::string(1 << 20, 'p'), false);  // first fragment
+    bytes += client_text("a new message inside the fragmented one");                // 1002
+    EXPECT_EQ(feed(conn, bytes).back().substr(0, 10), "error 1002");
+    take_output(conn);
+    std::string_view nothing;
+    conn.receive(nothing);
+    EXPECT_LE(conn.buffer_capacity(), 3 * ws::retained_capacity);
+}
+
 // ---- every violation and its close code
 
 struct Broken {

@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <fstream>
+#include <sys/socket.h>
 #include <thread>
 
 using namespace std::chrono_literals;
@@ -23,6 +25,29 @@ using course::testing::start_server;
 using ws::Opcode;
 
 std::string status_line(const std::string& response) { return response.substr(0, response.find("\r\n")); }
+
+// The resident memory of a process (VmRSS in /proc/PID/status), in KiB.
+long rss_kib(pid_t pid) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(status, line);) {
+        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    }
+    throw std::runtime_error("no VmRSS for pid " + std::to_string(pid));
+}
+
+// A receive buffer of `bytes` (fixed: no autotuning), so that the kernel cannot take a large
+// echo for a client that does not read it.
+void set_receive_buffer(course::testing::TestSocket& socket, int bytes) {
+    ASSERT_EQ(::setsockopt(socket.fd(), SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes), 0);
+}
+
+// Memory is measured in the plain build only: ASan's allocator keeps freed memory in
+// quarantine and puts red zones around every block.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool memory_is_measurable = false;
+#else
+constexpr bool memory_is_measurable = true;
+#endif
 
 class WsServerTest : public ::testing::Test {
 protected:
@@ -300,6 +325,130 @@ TEST_F(WsServerTest, ServesManyConnectionsAtOnce) {
     for (std::size_t i = peers.size(); i-- > 0;) EXPECT_EQ(peers[i].next(), "text:client " + std::to_string(i));
 }
 
+// ---- what one client may cost: memory, a place, time
+
+TEST_F(WsServerTest, AnIdleConnectionCostsAtMost8KiB) {
+    if (!memory_is_measurable) GTEST_SKIP() << "RSS is measured in the plain build";
+    start();
+    std::vector<WsPeer> peers;
+    const auto open_and_echo = [&](std::size_t count) {
+        for (std::size_t i = 0; i < count; ++i) {
+            peers.push_back(open());
+            peers.back().send_text("hello");
+            ASSERT_EQ(peers.back().next(), "text:hello");  // the session is in its loop, idle again
+        }
+    };
+    open_and_echo(20);  // the allocator's first pools
+    const long before = rss_kib(server_.process->pid());
+    constexpr std::size_t idle = 300;
+    open_and_echo(idle);
+    const long after = rss_kib(server_.process->pid());
+    const double per_connection = static_cast<double>(after - before) * 1024 / idle;
+    EXPECT_LE(per_connection, 8 * 1024) << "RSS " << before << " KiB before, " << after << " KiB with " << idle
+                                        << " more idle connections: " << per_connection << " bytes each";
+}
+
+TEST_F(WsServerTest, MemoryOfLargeMessagesIsGivenBackOnceTheirEchoIsSent) {
+    if (!memory_is_measurable) GTEST_SKIP() << "RSS is measured in the plain build";
+    start();
+    const long before = rss_kib(server_.process->pid());
+    const std::string big(16 * 1024 * 1024, 'm');
+    std::vector<WsPeer> peers;
+    for (int i = 0; i < 5; ++i) peers.push_back(open());
+    for (auto& peer : peers) peer.send(Opcode::binary, big);  // five at once: up to 5 x 32 MiB in flight
+    for (auto& peer : peers) EXPECT_EQ(peer.next(20s).size(), 7 + big.size()) << "binary:" << big.size();
+    // The five stay connected. Each session gives its buffers back just after its last write,
+    // a moment after the client has the bytes: poll, with a deadline.
+    constexpr long bound_kib = 16 * 1024;  // well below one 16 MiB message per connection (5 x 32 MiB before)
+    long now = 0;
+    for (const auto deadline = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < deadline;) {
+        now = rss_kib(server_.process->pid());
+        if (now - before < bound_kib) break;
+        std::this_thread::sleep_for(50ms);  // ok-sleep: polling /proc, bounded by the deadline
+    }
+    EXPECT_LT(now - before, bound_kib) << "RSS " << before << " KiB before, " << now << " KiB after five 16 MiB echoes";
+    peers.front().send_text("still open");
+    EXPECT_EQ(peers.front().next(), "text:still open");
+}
+
+TEST_F(WsServerTest, ConnectionsBeyondMaxConnectionsGet503WhileTheOthersAreServed) {
+    start({"--max-connections", "2"});
+    auto first = open();
+    auto second = open();
+    const std::string refused = http_exchange(port(), upgrade_request());
+    EXPECT_EQ(status_line(refused), "HTTP/1.1 503 Service Unavailable") << refused;
+    EXPECT_NE(refused.find("Retry-After: 5\r\n"), std::string::npos) << refused;
+    EXPECT_TRUE(server_.process->wait_for_stderr("connection refused: 2 connections is the maximum (503)"));
+    first.send_text("served");
+    EXPECT_EQ(first.next(), "text:served");
+    // One leaves: its place is free again once its session has ended (a moment after TCP closes).
+    second.send(Opcode::close, close_body(1000));
+    EXPECT_EQ(second.next(), "close 1000:");
+    EXPECT_TRUE(second.socket().wait_for_close());
+    second.socket().shutdown_write();  // our FIN ends its session
+    std::string answer;
+    for (int attempt = 0; attempt < 100; ++attempt) {  // bounded: 100 tries of one request each
+        answer = status_line(http_exchange(port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+        if (answer == "HTTP/1.1 200 OK") break;
+        std::this_thread::sleep_for(20ms);  // ok-sleep: polling, bounded by the attempts
+    }
+    EXPECT_EQ(answer, "HTTP/1.1 200 OK");
+}
+
+TEST_F(WsServerTest, AClientThatNeverReadsIsDroppedAfterTheWriteTimeout) {
+    start({"--write-timeout", "0.5"});
+    auto stuck = open();
+    set_receive_buffer(stuck.socket(), 256 * 1024);
+    // 12 MiB echoed to a client that takes none of it: more than its receive buffer and our
+    // send buffer (at most 4 MiB, net.ipv4.tcp_wmem) hold, so our write waits for it.
+    stuck.send(Opcode::binary, std::string(12 * 1024 * 1024, 's'));
+    auto other = open();  // meanwhile the others are served
+    other.send_text("not blocked");
+    EXPECT_EQ(other.next(), "text:not blocked");
+    EXPECT_TRUE(server_.process->wait_for_stderr("took none of our bytes within the write timeout", 10s));
+    other.send_text("still served");
+    EXPECT_EQ(other.next(), "text:still served");
+}
+
+TEST_F(WsServerTest, ShutdownDoesNotWaitTheWriteTimeoutForAClientThatNeverReads) {
+    start({"--verbose"});  // write timeout 30 s
+    auto stuck = open();
+    set_receive_buffer(stuck.socket(), 256 * 1024);
+    stuck.send(Opcode::binary, std::string(12 * 1024 * 1024, 's'));  // an echo it will never take
+    ASSERT_TRUE(server_.process->wait_for_stderr("binary message of 12582912 bytes: echo", 10s));
+    auto other = open();
+    server_.process->send_signal(SIGTERM);
+    EXPECT_EQ(other.next(), "close 1001:server shutting down");
+    EXPECT_TRUE(other.answer_close_and_expect_tcp_close(1001));
+    other.socket().shutdown_write();
+    // The close timeout (3 s) for the stuck echo, not the write timeout (30 s).
+    EXPECT_EQ(server_.process->wait(10s), 0);
+    EXPECT_TRUE(server_.process->wait_for_stderr("took none of our bytes while the server shut down"));
+}
+
+TEST_F(WsServerTest, AClientThatReadsSlowlyButSteadilyIsNeverDropped) {
+    start({"--write-timeout", "1"});
+    auto slow = open();
+    set_receive_buffer(slow.socket(), 256 * 1024);
+    const std::string big(12 * 1024 * 1024, 'r');
+    slow.send(Opcode::binary, big);
+    // 256 KiB every 100 ms: our write has to wait several seconds in all, but never a whole
+    // second without progress, so the server must keep going.
+    const std::string expected = "\x82\x7f" + std::string(5, '\0') + "\xc0\0\0"s;  // header: 12 MiB, 64-bit length
+    std::size_t left = expected.size() + big.size();
+    std::string head;
+    while (left > 0) {
+        const std::string piece = slow.socket().read_exactly(std::min<std::size_t>(left, 256 * 1024));
+        if (head.size() < expected.size()) head += piece.substr(0, expected.size() - head.size());
+        left -= piece.size();
+        std::this_thread::sleep_for(100ms);  // ok-sleep: a slow reader
+    }
+    EXPECT_EQ(head, expected);
+    slow.send_text("done");
+    EXPECT_EQ(slow.next(), "text:done");
+    EXPECT_EQ(server_.process->stderr_text().find("write timeout"), std::string::npos) << server_.process->stderr_text();
+}
+
 TEST_F(WsServerTest, SigtermClosesEveryWebSocketWith1001AndExitsZero) {
     start();
     auto first = open();
@@ -321,6 +470,17 @@ TEST_F(WsServerTest, SigintWithoutClientsExitsZero) {
     start();
     server_.process->send_signal(SIGINT);
     EXPECT_EQ(server_.process->wait(), 0);
+}
+
+TEST_F(WsServerTest, SighupClosesWith1001AndExitsZero) {  // the terminal went away
+    start();
+    auto peer = open();
+    server_.process->send_signal(SIGHUP);
+    EXPECT_EQ(peer.next(), "close 1001:server shutting down");
+    EXPECT_TRUE(peer.answer_close_and_expect_tcp_close(1001));
+    peer.socket().shutdown_write();
+    EXPECT_EQ(server_.process->wait(), 0);
+    EXPECT_TRUE(server_.process->wait_for_stderr("received SIGHUP, shutting down"));
 }
 
 TEST_F(WsServerTest, TraceShowsTheHandshakeChecksTheAcceptAndEachFrame) {

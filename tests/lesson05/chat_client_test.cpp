@@ -72,6 +72,18 @@ TEST(WsChatClientTest, ServerShutdownEndsTheClient) {
     EXPECT_TRUE(client->wait_for_stderr("1001"));
 }
 
+TEST(WsChatClientTest, SighupLeavesWithGoingAwayAndExitsZero) {  // the terminal went away
+    auto server = start_server("05-chat-server");
+    auto peer = ChatTestClient::connect(server.port);
+    peer.next_of_type("join");
+    auto client = start_client(server.port);
+    EXPECT_TRUE(line_with(*client, "* you are guest-2"));
+    client->send_signal(SIGHUP);
+    EXPECT_EQ(client->wait(), 0) << "a clean closing handshake";
+    EXPECT_TRUE(client->wait_for_stderr("received SIGHUP, shutting down"));
+    EXPECT_EQ(str(peer.next_of_type("leave"), "name"), "guest-2");
+}
+
 TEST(WsChatClientTest, RefusedConnectionIsReportedNotHung) {
     auto server = start_server("05-chat-server");
     const std::uint16_t port = server.port;

@@ -234,6 +234,17 @@ TEST(ChatServerTest, ShutdownClosesEveryoneWithGoingAway) {
     EXPECT_EQ(server.process->wait(), 0);
 }
 
+TEST(ChatServerTest, SighupClosesEveryoneWithGoingAwayAndExitsZero) {  // the terminal went away
+    ServerProcess server = start_server("05-chat-server");
+    auto a = ChatTestClient::connect(server.port);
+    join(a);
+    server.process->send_signal(SIGHUP);
+    EXPECT_EQ(a.wait_for_close(), ws::close_code::going_away);
+    a.socket().shutdown_write();
+    EXPECT_EQ(server.process->wait(), 0);
+    EXPECT_TRUE(server.process->wait_for_stderr("received SIGHUP, shutting down"));
+}
+
 TEST(ChatServerTest, ProtocolViolationsGetTheirCloseCodesWhileOthersChatOn) {
     ServerProcess server = start_server("05-chat-server", {"--max-message", "1000"});
     auto witness = ChatTestClient::connect(server.port);

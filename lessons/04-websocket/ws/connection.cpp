@@ -10,6 +10,12 @@ std::uint16_t read_u16(std::string_view bytes) noexcept {  // network byte order
     return static_cast<std::uint16_t>((static_cast<std::uint8_t>(bytes[0]) << 8) | static_cast<std::uint8_t>(bytes[1]));
 }
 
+// Empties `buffer`; gives its memory back if it grew past what we keep for the next message.
+void clear_and_trim(std::string& buffer) noexcept {
+    if (buffer.capacity() > retained_capacity) std::string().swap(buffer);
+    else buffer.clear();
+}
+
 }  // namespace
 
 const char* event_kind_name(Event::Kind kind) noexcept {
@@ -31,6 +37,11 @@ Connection::Connection(Role role, ConnectionOptions options)
 }
 
 Event Connection::receive(std::string_view& input) {
+    // The last message returned (a view into message_) is no longer needed, nor the part of
+    // one cut short by a failure: a large buffer goes.
+    if (message_opcode_ == 0 || state_ == State::closed) {
+        if (message_.capacity() > retained_capacity) clear_and_trim(message_);
+    }
     if (state_ == State::closed) {  // nothing may follow a close (RFC 6455 5.5.1): ignore it
         input = {};
         return {};
@@ -76,7 +87,7 @@ Event Connection::on_header() {
             return fail(close_code::protocol_error, "new message started inside an unfinished fragmented message");
         }
         message_opcode_ = h.opcode;
-        message_.clear();  // keeps its capacity: the next message reuses the buffer
+        message_.clear();  // keeps its capacity (at most retained_capacity): reused, not reallocated
         utf8_.reset();
     }
     // Checked on the header, before any of the payload is stored.
@@ -161,7 +172,8 @@ void Connection::queue_frame(Opcode opcode, std::string_view payload, bool fin) 
     }
     const std::size_t start = out_.size();
     if (role_ == Role::client) {  // a client masks every frame with a fresh key (RFC 6455 5.3)
-        const MaskKey key = mask_keys_ ? mask_keys_() : random_.mask_key();
+        if (!mask_keys_ && !random_) random_ = std::make_unique<RandomSource>();
+        const MaskKey key = mask_keys_ ? mask_keys_() : random_->mask_key();
         append_frame(out_, opcode, payload, fin, &key);
     } else {
         append_frame(out_, opcode, payload, fin, nullptr);
@@ -215,7 +227,7 @@ bool Connection::close(std::uint16_t code, std::string_view reason) {
 void Connection::consume_output(std::size_t n) noexcept {
     out_sent_ += n;
     if (out_sent_ >= out_.size()) {
-        out_.clear();
+        clear_and_trim(out_);
         out_sent_ = 0;
     }
 }

@@ -14,6 +14,12 @@
 // message, a ping's payload, a close reason) is a view that stays valid until the next call
 // to receive(). Payload bytes are copied once, into a buffer reused from message to message;
 // nothing is allocated per byte or per frame.
+//
+// Memory: a buffer keeps its capacity for the next message only up to retained_capacity
+// (4 KiB). A larger one is given back as soon as its bytes are no longer needed: the message
+// buffer at the next receive(), the outbox once it has all been sent. So a connection that
+// once carried a 16 MiB message does not sit on 32 MiB for the rest of its life, and an idle
+// connection holds a few hundred bytes here.
 
 #include "ws/frame.hpp"
 #include "ws/random.hpp"
@@ -21,6 +27,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -31,6 +38,9 @@ enum class Role { server, client };
 struct ConnectionOptions {
     std::size_t max_message_size = 16 * 1024 * 1024;  // bytes; a longer message gets 1009
 };
+
+// Capacity a buffer keeps between messages (see above); larger buffers are released.
+inline constexpr std::size_t retained_capacity = 4096;
 
 struct Event {
     enum class Kind {
@@ -88,7 +98,12 @@ public:
 
     std::string_view pending_output() const noexcept { return std::string_view(out_).substr(out_sent_); }
     bool has_output() const noexcept { return out_sent_ < out_.size(); }
+    // Releases the outbox's memory once all of it is sent, if it grew past retained_capacity.
     void consume_output(std::size_t n) noexcept;
+
+    // Bytes of buffer capacity this connection holds (the message being assembled, the outbox,
+    // the control frame's payload): what it costs in memory beyond its own size.
+    std::size_t buffer_capacity() const noexcept { return message_.capacity() + out_.capacity() + control_.capacity(); }
 
     State state() const noexcept { return state_; }
     bool should_close_tcp() const noexcept { return state_ == State::closed; }
@@ -131,7 +146,7 @@ private:
 
     std::function<void(const FrameTrace&)> observer_;
     std::function<MaskKey()> mask_keys_;
-    RandomSource random_;
+    std::unique_ptr<RandomSource> random_;  // a client's mask keys; created at its first frame
 };
 
 const char* event_kind_name(Event::Kind kind) noexcept;
