@@ -1,7 +1,12 @@
 // The two programs as a student runs them: 02-chat-server and 02-chat-client as processes.
 
+#include "common/fd_wait.hpp"
+#include "common/stop_event.hpp"
 #include "tests/lesson02/chat_peer.hpp"
 #include "tests/support/child_process.hpp"
+
+#include <asio/ip/tcp.hpp>
+#include <asio/write.hpp>
 
 #include <gtest/gtest.h>
 
@@ -206,6 +211,21 @@ TEST_F(ChatClientTest, ServerGoingAwaySaysSoAndExitsNonZero) {
     EXPECT_EQ(client.read_line(), "* server shutting down");
     EXPECT_EQ(client.wait(), 1);
     EXPECT_TRUE(client.wait_for_stderr("the server closed the connection"));
+}
+
+// The client does not trust the server with its terminal: a server (here a bare socket playing
+// one) that sends escape sequences has them shown, not obeyed.
+TEST(ChatClientSafetyTest, EscapeSequencesFromAServerAreShownNotObeyed) {
+    asio::io_context io;
+    asio::ip::tcp::acceptor listener(io, {asio::ip::make_address("127.0.0.1"), 0});
+    ChildProcess client(client_args(listener.local_endpoint().port(), {"--name", "alice"}));
+    course::StopEvent never;
+    ASSERT_EQ(course::wait_readable(listener.native_handle(), never, 10s), course::WaitResult::ready);
+    asio::ip::tcp::socket server = listener.accept();
+    const std::string hostile = "* you are alice\nmallory: \x1b[2J\xc2\x9b" "31m\x9b\xff gone\n";
+    asio::write(server, asio::buffer(hostile));
+    EXPECT_EQ(client.read_line(), "* you are alice");
+    EXPECT_EQ(client.read_line(), "mallory: \\x1b[2J\\x9b31m\\x9b\\xff gone");
 }
 
 TEST(ChatClientErrorTest, NoServerIsOneLineAndFailure) {

@@ -156,7 +156,20 @@ TEST(ChatServerTest, ControlCharactersAreNotRelayed) {
     auto a = ChatPeer::join(server.port(), "a");
     auto b = ChatPeer::join(server.port(), "b");
     a.send_line("clear\x1b[2Jscreen\x07");
-    EXPECT_EQ(b.chat_line(), "a: clear?[2Jscreen?");
+    EXPECT_EQ(b.chat_line(), "a: clear\\x1b[2Jscreen\\x07");
+}
+
+// C1 controls (U+009B is a one-character CSI), the raw byte 0x9B that some terminals obey too,
+// and bytes that are not UTF-8 are never relayed as they are.
+TEST(ChatServerTest, C1ControlsAndInvalidUtf8AreNotRelayed) {
+    ServerThread server;
+    auto a = ChatPeer::join(server.port(), "a");
+    auto b = ChatPeer::join(server.port(), "b");
+    a.send_line("csi \xc2\x9b" "2J raw \x9b" "2J bad \xff\xc0\x80 surrogate \xed\xa0\x80 caf\xc3\xa9");
+    EXPECT_EQ(b.chat_line(),
+              "a: csi \\x9b2J raw \\x9b2J bad \\xff\\xc0\\x80 surrogate \\xed\\xa0\\x80 caf\xc3\xa9");
+    a.send_line("/\x9b\x1b");
+    EXPECT_EQ(a.chat_line(), "! unknown command /\\x9b\\x1b; try /help");
 }
 
 TEST(ChatServerTest, ClientResetInTheMiddleOfABroadcastHurtsNobodyElse) {
