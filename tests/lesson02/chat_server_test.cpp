@@ -69,6 +69,27 @@ TEST(ChatServerTest, NamesAreUnique) {
     EXPECT_EQ(second.line(), "! name alice is taken; try another");
 }
 
+// "Alice" and "ALICE" next to "alice" would look like one person to everyone reading.
+TEST(ChatServerTest, NamesAreUniqueRegardlessOfCase) {
+    ServerThread server;
+    auto alice = ChatPeer::join(server.port(), "alice");
+    auto other = ChatPeer::connect(server.port());
+    other.send_line("ALICE");
+    EXPECT_EQ(other.line(), "! name ALICE is taken; try another");
+    other.send_line("/nick Alice");
+    EXPECT_EQ(other.line(), "! name Alice is taken; try another");
+    other.send_line("bob");
+    EXPECT_EQ(other.line(), "* you are bob");
+    other.send_line("/nick aLICE");
+    EXPECT_EQ(other.line(), "! name aLICE is taken; try another");
+    alice.send_line("/nick Alice");  // her own name in another case is hers to take
+    EXPECT_EQ(alice.line(), "* bob joined");
+    EXPECT_EQ(alice.line(), "* you are Alice");
+    EXPECT_EQ(other.line(), "* alice is now Alice");
+    other.send_line("/who");
+    EXPECT_EQ(other.line(), "* here (2): Alice, bob");
+}
+
 TEST(ChatServerTest, InvalidNamesAreRefused) {
     ServerThread server;
     auto client = ChatPeer::connect(server.port());

@@ -47,6 +47,24 @@ TEST(RoomTest, NamesAreUniqueAndValid) {
     EXPECT_EQ(room.size(), 1u);
 }
 
+TEST(RoomTest, NamesAreUniqueWithoutRegardToCase) {
+    Room room;
+    auto a = outbox(), b = outbox();
+    EXPECT_EQ(room.join(1, "alice", a), Result::ok);
+    EXPECT_EQ(room.join(2, "ALICE", b), Result::taken);
+    EXPECT_EQ(room.join(2, "Alice", b), Result::taken);
+    EXPECT_EQ(room.join(2, "bob", b), Result::ok);
+    EXPECT_EQ(room.rename(2, "aLiCe"), Result::taken);
+    drain(*a), drain(*b);
+    // A member may change the case of its own name; the others see it.
+    EXPECT_EQ(room.rename(1, "Alice"), Result::ok);
+    EXPECT_EQ(drain(*a), "* you are Alice\n");
+    EXPECT_EQ(drain(*b), "* alice is now Alice\n");
+    EXPECT_EQ(room.names(), (std::vector<std::string>{"Alice", "bob"}));  // sorted as people read
+    room.leave(1, "quit");
+    EXPECT_EQ(room.join(3, "ALICE", outbox()), Result::ok);  // free again once she has left
+}
+
 TEST(RoomTest, SayGoesToEveryoneButTheSender) {
     Room room;
     auto a = outbox(), b = outbox(), c = outbox();
