@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
     app.add_option("--send-timeout", send_seconds, "seconds a client may accept nothing before it is dropped")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
-    app.add_option("--name-timeout", name_seconds, "seconds a new client has to send its name")
+    app.add_option("--name-timeout", name_seconds, "seconds from connecting to having a name (a deadline)")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
     app.add_option("--idle-timeout", idle_seconds, "seconds of silence before a named client is dropped")

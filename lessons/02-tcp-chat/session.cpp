@@ -46,7 +46,8 @@ Session::Session(MemberId id, asio::ip::tcp::socket socket, Room& room, const Se
       peer_(peer_of(socket_)),
       outbox_(std::make_shared<Outbox>(config.queue_limit,
                                        protocol::error("you are not reading fast enough; disconnecting"))),
-      lines_(config.max_line) {
+      lines_(config.max_line),
+      name_deadline_(std::chrono::steady_clock::now() + config.name_timeout) {
     // Set before any thread starts: from then on both threads only read the socket's flags,
     // so reading on one thread while writing on the other is not a data race.
     socket_.non_blocking(true);
@@ -77,10 +78,21 @@ void Session::read_loop() {
     reply(protocol::notice("welcome! what is your name? (up to " + std::to_string(protocol::max_name) +
                            " letters, digits, '_', '-' or '.')"));
     std::vector<char> buffer(config_.read_size);
+    const auto no_name = [&] {
+        return end_reading("no name", protocol::error("no name after " + seconds(config_.name_timeout) +
+                                                      "; disconnecting"),
+                           false);
+    };
     for (;;) {
-        // Until it has a name, a client gets a short time to pick one (a port scanner, or a
-        // forgotten nc, should not hold a thread for an hour).
-        const auto timeout = name_ ? config_.idle_timeout : config_.name_timeout;
+        // Until it has a name, a client has until name_deadline_ to pick one (a port scanner,
+        // a forgotten nc or a client dripping bytes should not hold two threads for an hour).
+        // Once named, the idle timeout starts again with every read.
+        auto timeout = config_.idle_timeout;
+        if (!name_) {
+            timeout = std::chrono::ceil<std::chrono::milliseconds>(name_deadline_ -
+                                                                   std::chrono::steady_clock::now());
+            if (timeout <= std::chrono::milliseconds::zero()) return no_name();
+        }
         const auto got = course::read_some(socket_, asio::buffer(buffer), server_stop_, timeout);
         switch (got.status) {
         case course::IoStatus::ok: break;
@@ -88,8 +100,8 @@ void Session::read_loop() {
         case course::IoStatus::stopped:
             return end_reading("", protocol::notice("server shutting down"), true);
         case course::IoStatus::timed_out:
-            return end_reading("idle", protocol::error((name_ ? "idle for " : "no name after ") +
-                                                       seconds(timeout) + "; disconnecting"),
+            if (!name_) return no_name();
+            return end_reading("idle", protocol::error("idle for " + seconds(timeout) + "; disconnecting"),
                                false);
         case course::IoStatus::failed:
             log_.verbose("client #", id_, " read failed: ", got.error.message());

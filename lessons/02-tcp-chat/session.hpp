@@ -41,7 +41,7 @@ struct SessionConfig {
     std::size_t read_size = 4096;                                     // bytes per read
     std::size_t max_batch = 64 * 1024;                                // bytes per send
     std::chrono::milliseconds send_timeout{std::chrono::seconds(10)};   // to send anything
-    std::chrono::milliseconds name_timeout{std::chrono::seconds(60)};   // to pick a name
+    std::chrono::milliseconds name_timeout{std::chrono::seconds(60)};   // from accept to a name
     std::chrono::milliseconds idle_timeout{std::chrono::hours(1)};      // of silence, once named
 };
 
@@ -80,6 +80,9 @@ private:
     std::shared_ptr<Outbox> outbox_;       // shared with the Room, which may outlive us
     course::LineSplitter lines_;           // reader thread only
     std::optional<std::string> name_;      // reader thread only: nullopt until named
+    // A deadline, not a timeout per read: a client that drips a byte now and then must not
+    // keep its two threads for ever without ever naming itself.
+    const std::chrono::steady_clock::time_point name_deadline_;
     std::function<void(MemberId)> on_finished_;
     std::thread writer_;
     std::thread reader_;

@@ -239,6 +239,26 @@ TEST(ChatServerTest, ClientWithoutANameIsDroppedAfterTheNameTimeout) {
     EXPECT_TRUE(silent.socket().wait_for_close());
 }
 
+// A client that drips one byte of a name now and then, never a whole line, used to restart the
+// name timeout with every byte: it held its two threads for ever, and a few hundred such
+// connections from one peer filled every slot. The name timeout is a deadline from accept.
+TEST(ChatServerTest, NameTimeoutIsADeadlineFromAcceptNotFromTheLastByte) {
+    ChatServerConfig config;
+    config.session.name_timeout = 1s;
+    ServerThread server(config);
+    auto dripper = ChatPeer::connect(server.port());
+    constexpr int most_drips = 40;  // one byte every 250 ms: 10 s, ten times the name timeout
+    int drips = 0;
+    // silent_for is the pause between two drips, and it ends early when the server speaks.
+    while (drips < most_drips && dripper.socket().silent_for(250ms)) {
+        dripper.send("x");
+        ++drips;
+    }
+    ASSERT_LT(drips, most_drips) << "still connected after dripping a byte every 250 ms for 10 s";
+    EXPECT_EQ(dripper.line(), "! no name after 1 s; disconnecting");
+    EXPECT_TRUE(dripper.socket().wait_for_close());
+}
+
 TEST(ChatServerTest, StopTellsEveryClientAndJoinsEveryThread) {
     ServerThread server;
     auto a = ChatPeer::join(server.port(), "a");
