@@ -29,7 +29,7 @@ Room::NameResult Room::rename(MemberId id, const std::string& name) {
     std::string key = course::name_key(name);
     Recipients others;
     std::string old_name;
-    bool overflowed = false;
+    bool evicted = false;
     {
         const std::lock_guard lock(mutex_);
         const auto member = members_.find(id);
@@ -41,13 +41,12 @@ Room::NameResult Room::rename(MemberId id, const std::string& name) {
         old_name = std::exchange(member->second.name, name);
         ids_.erase(course::name_key(old_name));
         ids_.emplace(std::move(key), id);
-        overflowed =
-            member->second.outbox->push(protocol::notice("you are " + name)) == Outbox::Push::overflow;
+        evicted = member->second.outbox->push(protocol::notice("you are " + name)) == Outbox::Push::evicted;
         others = recipients_locked(id);
     }
     deliver(std::move(others),
             std::make_shared<const std::string>(protocol::notice(old_name + " is now " + name)));
-    if (overflowed) leave(id, "too slow, disconnected");
+    if (evicted) leave(id, "too slow, disconnected");
     return NameResult::ok;
 }
 
@@ -57,7 +56,7 @@ void Room::leave(MemberId id, std::string_view reason, bool tell_others) {
     {
         const std::lock_guard lock(mutex_);
         const auto member = members_.find(id);
-        if (member == members_.end()) return;  // never joined, or already removed (overflow)
+        if (member == members_.end()) return;  // never joined, or already removed (too slow)
         name = std::move(member->second.name);
         ids_.erase(course::name_key(name));
         members_.erase(member);
@@ -121,12 +120,12 @@ Room::Recipients Room::recipients_locked(MemberId except) const {
 }
 
 void Room::deliver(Recipients recipients, SharedLine line) {
-    std::vector<MemberId> overflowed;
+    std::vector<MemberId> evicted;
     for (const auto& [id, outbox] : recipients) {
-        if (outbox->push(line) == Outbox::Push::overflow) overflowed.push_back(id);
+        if (outbox->push(line) == Outbox::Push::evicted) evicted.push_back(id);
     }
-    // Each leave() delivers its own notice, and so handles whoever that overflows in turn.
-    for (const MemberId id : overflowed) leave(id, "too slow, disconnected");
+    // Each leave() delivers its own notice, and so handles whoever that evicts in turn.
+    for (const MemberId id : evicted) leave(id, "too slow, disconnected");
 }
 
 }  // namespace lesson02

@@ -129,21 +129,28 @@ TEST(ChatServerProcessTest, PortInUseIsOneClearLineAndFailure) {
 }
 
 TEST(ChatServerProcessTest, BadArgumentIsOneLineAndFailure) {
-    ChildProcess bad({bin_path("02-chat-server"), "--queue-limit", "10"});
+    ChildProcess bad({bin_path("02-chat-server"), "--queue-hard-limit", "lots"});
     const auto code = bad.wait();
     ASSERT_TRUE(code);
     EXPECT_NE(*code, 0);
     EXPECT_TRUE(bad.wait_for_stderr("\n"));
     const std::string err = bad.stderr_text();
-    EXPECT_NE(err.find("--queue-limit"), std::string::npos) << err;
+    EXPECT_NE(err.find("--queue-hard-limit"), std::string::npos) << err;
     EXPECT_EQ(err.find('\n'), err.size() - 1) << "expected exactly one line: " << err;
 }
 
 TEST(ChatServerProcessTest, QueueLimitMustHoldSeveralLongLines) {
-    ChildProcess bad({bin_path("02-chat-server"), "--max-line", "65536", "--queue-limit", "65536"});
+    ChildProcess bad({bin_path("02-chat-server"), "--max-line", "65536", "--max-queue", "512KiB"});
     EXPECT_EQ(bad.wait(), 1);
-    EXPECT_TRUE(
-        bad.wait_for_stderr("02-chat-server: error: --queue-limit must be at least 4 times --max-line\n"));
+    EXPECT_TRUE(bad.wait_for_stderr(
+        "02-chat-server: error: --queue-hard-limit must be at least 16 times --max-line\n"));
+}
+
+TEST(ChatServerProcessTest, SoftLimitMustNotBeAboveTheHardLimit) {
+    ChildProcess bad({bin_path("02-chat-server"), "--queue-soft-limit", "64MiB"});
+    EXPECT_EQ(bad.wait(), 1);
+    EXPECT_TRUE(bad.wait_for_stderr(
+        "02-chat-server: error: --queue-soft-limit must not be above --queue-hard-limit\n"));
 }
 
 class ChatClientTest : public ::testing::Test {
