@@ -153,6 +153,9 @@ TEST(TerminalTextTest, SequenceLengthAgreesWithAnArithmeticDecoder) {
             << std::hex << +static_cast<std::uint8_t>(bytes[0]) << " " << +static_cast<std::uint8_t>(bytes[1])
             << " " << +static_cast<std::uint8_t>(bytes[2]) << " " << +static_cast<std::uint8_t>(bytes[3]);
     };
+    const auto set = [&](unsigned a, unsigned b, unsigned c, unsigned d) {
+        bytes = {static_cast<char>(a), static_cast<char>(b), static_cast<char>(c), static_cast<char>(d)};
+    };
     for (unsigned a = 0; a < 256; ++a) {  // every 1- and 2-byte input
         bytes[0] = static_cast<char>(a);
         check(1);
@@ -164,7 +167,7 @@ TEST(TerminalTextTest, SequenceLengthAgreesWithAnArithmeticDecoder) {
     for (unsigned a = 0xE0; a <= 0xEF; ++a) {  // every 3-byte input with a 3-byte lead
         for (unsigned b = 0; b < 256; ++b) {
             for (unsigned c = 0; c < 256; ++c) {
-                bytes = {static_cast<char>(a), static_cast<char>(b), static_cast<char>(c), '\0'};
+                set(a, b, c, 0);
                 check(3);
             }
         }
@@ -175,7 +178,7 @@ TEST(TerminalTextTest, SequenceLengthAgreesWithAnArithmeticDecoder) {
         for (const unsigned b : edges) {
             for (const unsigned c : edges) {
                 for (const unsigned d : edges) {
-                    bytes = {static_cast<char>(a), static_cast<char>(b), static_cast<char>(c), static_cast<char>(d)};
+                    set(a, b, c, d);
                     check(4);
                     check(3);  // and cut short
                 }
