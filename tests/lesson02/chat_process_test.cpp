@@ -153,13 +153,13 @@ TEST(ChatServerProcessTest, SoftLimitMustNotBeAboveTheHardLimit) {
         "02-chat-server: error: --queue-soft-limit must not be above --queue-hard-limit\n"));
 }
 
-class ChatClientTest : public ::testing::Test {
+class TcpChatClientTest : public ::testing::Test {
 protected:
     void SetUp() override { server_ = start_server("02-chat-server"); }
     ServerProcess server_;
 };
 
-TEST_F(ChatClientTest, JoinsWithANameShowsOthersAndSendsWhatYouType) {
+TEST_F(TcpChatClientTest, JoinsWithANameShowsOthersAndSendsWhatYouType) {
     ChildProcess client(client_args(server_.port, {"--name", "alice"}));
     EXPECT_EQ(client.read_line().value_or("").rfind("* welcome!", 0), 0u);
     EXPECT_EQ(client.read_line(), "* you are alice");
@@ -171,7 +171,7 @@ TEST_F(ChatClientTest, JoinsWithANameShowsOthersAndSendsWhatYouType) {
     EXPECT_EQ(bob.chat_line(), "alice: hi bob");
 }
 
-TEST_F(ChatClientTest, TheFirstLineTypedIsTheName) {
+TEST_F(TcpChatClientTest, TheFirstLineTypedIsTheName) {
     ChildProcess client(client_args(server_.port));
     EXPECT_EQ(client.read_line().value_or("").rfind("* welcome!", 0), 0u);
     client.write_stdin("carol\n/who\n");
@@ -179,7 +179,7 @@ TEST_F(ChatClientTest, TheFirstLineTypedIsTheName) {
     EXPECT_EQ(client.read_line(), "* here (1): carol");
 }
 
-TEST_F(ChatClientTest, QuitPrintsByeAndExitsZero) {
+TEST_F(TcpChatClientTest, QuitPrintsByeAndExitsZero) {
     auto bob = ChatPeer::join(server_.port, "bob");
     ChildProcess client(client_args(server_.port, {"--name", "alice"}));
     bob.skip_until("* alice joined");
@@ -191,7 +191,7 @@ TEST_F(ChatClientTest, QuitPrintsByeAndExitsZero) {
     EXPECT_EQ(bob.line(), "* alice left (quit)");
 }
 
-TEST_F(ChatClientTest, EndOfInputLeavesCleanly) {
+TEST_F(TcpChatClientTest, EndOfInputLeavesCleanly) {
     auto bob = ChatPeer::join(server_.port, "bob");
     ChildProcess client(client_args(server_.port, {"--name", "alice"}));
     client.write_stdin("last words\n");
@@ -202,7 +202,7 @@ TEST_F(ChatClientTest, EndOfInputLeavesCleanly) {
     EXPECT_EQ(client.wait(), 0);
 }
 
-TEST_F(ChatClientTest, SigintLeavesCleanly) {
+TEST_F(TcpChatClientTest, SigintLeavesCleanly) {
     ChildProcess client(client_args(server_.port, {"--name", "alice"}));
     client.read_line();
     EXPECT_EQ(client.read_line(), "* you are alice");
@@ -210,7 +210,7 @@ TEST_F(ChatClientTest, SigintLeavesCleanly) {
     EXPECT_EQ(client.wait(), 0);
 }
 
-TEST_F(ChatClientTest, ServerGoingAwaySaysSoAndExitsNonZero) {
+TEST_F(TcpChatClientTest, ServerGoingAwaySaysSoAndExitsNonZero) {
     ChildProcess client(client_args(server_.port, {"--name", "alice"}));
     client.read_line();
     EXPECT_EQ(client.read_line(), "* you are alice");
