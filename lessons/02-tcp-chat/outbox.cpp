@@ -42,8 +42,8 @@ Outbox::Batch Outbox::pop(std::size_t max_bytes) {
         queued_bytes_ -= lines_.front()->size() + line_overhead;
         lines_.pop_front();
     } while (!lines_.empty() && batch.bytes.size() + lines_.front()->size() <= max_bytes);
-    // The batch still waits until it is written. What left is only the lines' overhead, which
-    // is not progress: queued() (unlike sent()) leaves the stall clock alone.
+    // The batch still waits until it is written: all that left is the lines' overhead, and
+    // that is not progress, so tell the meter with queued(), which leaves the stall clock alone.
     in_flight_ = batch.bytes.size();
     meter_.queued(waiting_locked(), clock::now());
     return batch;
