@@ -14,6 +14,7 @@
 #include "common/socket_io.hpp"
 #include "common/stdin_lines.hpp"
 #include "common/stop_event.hpp"
+#include "common/terminal_text.hpp"
 #include "protocol.hpp"
 
 #include <asio/connect.hpp>
@@ -73,7 +74,11 @@ course::IoResult print_incoming(tcp::socket& socket, const course::StopEvent& st
         }
         lines.push({buffer, got.bytes});
         while (auto event = lines.pop()) {
-            if (event->kind == course::LineEvent::Kind::line) std::cout << event->text << '\n';
+            // Our server relays only terminal-safe text, but a client does not bet its user's
+            // terminal on that (another server, `nc -l`); safe text passes unchanged.
+            if (event->kind == course::LineEvent::Kind::line) {
+                std::cout << course::terminal_safe(event->text) << '\n';
+            }
         }
         std::cout << std::flush;  // once per read, not per line: fast when lines pour in
     }

@@ -1,28 +1,30 @@
 #include "outbox.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace lesson02 {
 
-Outbox::Outbox(std::size_t limit_bytes, std::string overflow_line)
-    : limit_bytes_(limit_bytes), overflow_line_(std::move(overflow_line)) {}
+Outbox::Outbox(course::BackpressureLimits limits, std::function<std::string(Verdict)> eviction_line)
+    : limits_(limits), eviction_line_(std::move(eviction_line)), meter_(limits) {}
 
-Outbox::Push Outbox::push(SharedLine line) {
+Outbox::Push Outbox::push(SharedLine line, clock::time_point now) {
     {
         const std::lock_guard lock(mutex_);
         if (closed_) return Push::closed;
-        if (bytes_ + line->size() > limit_bytes_) {
-            overflowed_ = true;
-            abort_locked(overflow_line_);
-        } else {
-            bytes_ += line->size();
-            lines_.push_back(std::move(line));
+        queued_bytes_ += line->size() + line_overhead;
+        lines_.push_back(std::move(line));
+        // The hard bound acts at once; the timed rules are checked here too, so a burst into
+        // a client that stopped reading is judged as it arrives.
+        Verdict verdict = meter_.queued(waiting_locked(), now);
+        if (verdict == Verdict::ok) verdict = meter_.check(now);
+        if (!judge_locked(verdict)) {
             changed_.notify_one();
             return Push::queued;
         }
     }
     cancelled_.request();  // outside the lock: it is a system call
-    return Push::overflow;
+    return Push::evicted;
 }
 
 Outbox::Batch Outbox::pop(std::size_t max_bytes) {
@@ -37,10 +39,43 @@ Outbox::Batch Outbox::pop(std::size_t max_bytes) {
     // Many small lines become one write: one system call instead of dozens under load.
     do {
         batch.bytes += *lines_.front();
-        bytes_ -= lines_.front()->size();
+        queued_bytes_ -= lines_.front()->size() + line_overhead;
         lines_.pop_front();
     } while (!lines_.empty() && batch.bytes.size() + lines_.front()->size() <= max_bytes);
+    // The batch still waits until it is written: all that left is the lines' overhead, and
+    // that is not progress, so tell the meter with queued(), which leaves the stall clock alone.
+    in_flight_ = batch.bytes.size();
+    meter_.queued(waiting_locked(), clock::now());
     return batch;
+}
+
+bool Outbox::sent(std::size_t bytes, clock::time_point now) {
+    {
+        const std::lock_guard lock(mutex_);
+        if (aborted_) return false;  // whoever aborted it has requested cancelled_ already
+        in_flight_ -= std::min(bytes, in_flight_);
+        meter_.sent(waiting_locked(), now);
+        if (!judge_locked(meter_.check(now))) return true;
+    }
+    cancelled_.request();
+    return false;
+}
+
+bool Outbox::check(clock::time_point now) {
+    {
+        const std::lock_guard lock(mutex_);
+        if (aborted_) return false;
+        if (!judge_locked(meter_.check(now))) return true;
+    }
+    cancelled_.request();
+    return false;
+}
+
+bool Outbox::judge_locked(Verdict verdict) {
+    if (verdict == Verdict::ok || aborted_) return false;
+    eviction_ = verdict;
+    abort_locked(eviction_line_(verdict));
+    return true;
 }
 
 void Outbox::close(std::optional<std::string> last) {
@@ -48,8 +83,9 @@ void Outbox::close(std::optional<std::string> last) {
     if (closed_) return;
     closed_ = true;
     if (last) {
-        bytes_ += last->size();
+        queued_bytes_ += last->size() + line_overhead;
         lines_.push_back(std::make_shared<const std::string>(std::move(*last)));
+        meter_.queued(waiting_locked(), clock::now());  // past the bounds or not: a goodbye goes
     }
     changed_.notify_one();
 }
@@ -66,7 +102,7 @@ void Outbox::abort(std::optional<std::string> last) {
 void Outbox::abort_locked(std::optional<std::string> last) {
     closed_ = aborted_ = true;
     lines_.clear();  // a slow client's backlog is freed at once, not when it disconnects
-    bytes_ = 0;
+    queued_bytes_ = in_flight_ = 0;
     last_ = std::move(last);
     changed_.notify_one();
 }
@@ -76,14 +112,14 @@ bool Outbox::aborted() const {
     return aborted_;
 }
 
-bool Outbox::overflowed() const {
+std::optional<Outbox::Verdict> Outbox::eviction() const {
     const std::lock_guard lock(mutex_);
-    return overflowed_;
+    return eviction_;
 }
 
-std::size_t Outbox::queued_bytes() const {
+std::size_t Outbox::waiting_bytes() const {
     const std::lock_guard lock(mutex_);
-    return bytes_;
+    return waiting_locked();
 }
 
 }  // namespace lesson02

@@ -1,5 +1,7 @@
 #include "protocol.hpp"
 
+#include "common/terminal_text.hpp"
+
 namespace lesson02::protocol {
 
 namespace {
@@ -35,14 +37,7 @@ bool valid_name(std::string_view name) noexcept {
     return true;
 }
 
-std::string sanitize(std::string_view text) {
-    std::string clean(text);
-    for (char& c : clean) {
-        const auto byte = static_cast<unsigned char>(c);
-        if ((byte < 0x20 && c != '\t') || byte == 0x7f) c = '?';
-    }
-    return clean;
-}
+std::string sanitize(std::string_view text) { return course::terminal_safe(text); }
 
 std::string chat_line(std::string_view name, std::string_view text) {
     std::string line;

@@ -2,8 +2,9 @@
 // Lesson 02: the chat's wire protocol, as pure functions (no sockets, no threads), so every
 // rule is unit-tested on its own and a load generator can reuse the parser.
 //
-// Everything is a line of UTF-8-or-whatever bytes ending in "\n" (a "\r" before it is
-// dropped), at most `max_line` bytes without the terminator.
+// Everything is a line of bytes ending in "\n" (a "\r" before it is dropped), at most
+// `max_line` bytes without the terminator. Clients may send any bytes; what the server relays
+// is valid UTF-8 without control characters (see sanitize).
 //
 // Client to server:
 //   the first line        the client's name, when it has none yet (same as /nick NAME)
@@ -31,8 +32,10 @@ inline constexpr std::size_t max_name = 32;    // bytes per name
 // 1 to max_name bytes of letters, digits, '_', '-' and '.': printable, no spaces, no ':'.
 bool valid_name(std::string_view name) noexcept;
 
-// Control bytes (other than tab) become '?', so one client cannot send terminal escape
-// sequences that clear or recolour everyone else's screen.
+// Chat text as the server relays it: course::terminal_safe (common/terminal_text.hpp). Control
+// characters (C0 but tab, DEL, C1) and bytes that are not valid UTF-8 are written as \xNN,
+// so one client cannot send terminal escape sequences that clear or recolour everyone else's
+// screen. The same function makes lesson 05's terminal client safe.
 std::string sanitize(std::string_view text);
 
 std::string chat_line(std::string_view name, std::string_view text);  // "NAME: TEXT\n"

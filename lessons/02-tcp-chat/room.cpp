@@ -1,5 +1,6 @@
 #include "room.hpp"
 
+#include "common/name_key.hpp"
 #include "protocol.hpp"
 
 #include <algorithm>
@@ -8,12 +9,13 @@ namespace lesson02 {
 
 Room::NameResult Room::join(MemberId id, const std::string& name, std::shared_ptr<Outbox> outbox) {
     if (!protocol::valid_name(name)) return NameResult::invalid;
+    std::string key = course::name_key(name);
     Recipients others;
     {
         const std::lock_guard lock(mutex_);
-        if (ids_.count(name) != 0) return NameResult::taken;
+        if (ids_.count(key) != 0) return NameResult::taken;
         others = recipients_locked(id);
-        ids_.emplace(name, id);
+        ids_.emplace(std::move(key), id);
         members_.insert_or_assign(id, Member{name, outbox});
         // Queued under the lock, so that no line from anyone can reach the newcomer first.
         outbox->push(protocol::notice("you are " + name));
@@ -24,25 +26,27 @@ Room::NameResult Room::join(MemberId id, const std::string& name, std::shared_pt
 
 Room::NameResult Room::rename(MemberId id, const std::string& name) {
     if (!protocol::valid_name(name)) return NameResult::invalid;
+    std::string key = course::name_key(name);
     Recipients others;
     std::string old_name;
-    bool overflowed = false;
+    bool evicted = false;
     {
         const std::lock_guard lock(mutex_);
         const auto member = members_.find(id);
         if (member == members_.end()) return NameResult::invalid;
         if (member->second.name == name) return NameResult::unchanged;
-        if (ids_.count(name) != 0) return NameResult::taken;
+        // Taken by someone else; our own name in another case ("alice" to "Alice") is fine.
+        const auto holder = ids_.find(key);
+        if (holder != ids_.end() && holder->second != id) return NameResult::taken;
         old_name = std::exchange(member->second.name, name);
-        ids_.erase(old_name);
-        ids_.emplace(name, id);
-        overflowed =
-            member->second.outbox->push(protocol::notice("you are " + name)) == Outbox::Push::overflow;
+        ids_.erase(course::name_key(old_name));
+        ids_.emplace(std::move(key), id);
+        evicted = member->second.outbox->push(protocol::notice("you are " + name)) == Outbox::Push::evicted;
         others = recipients_locked(id);
     }
     deliver(std::move(others),
             std::make_shared<const std::string>(protocol::notice(old_name + " is now " + name)));
-    if (overflowed) leave(id, "too slow, disconnected");
+    if (evicted) leave(id, "too slow, disconnected");
     return NameResult::ok;
 }
 
@@ -52,9 +56,9 @@ void Room::leave(MemberId id, std::string_view reason, bool tell_others) {
     {
         const std::lock_guard lock(mutex_);
         const auto member = members_.find(id);
-        if (member == members_.end()) return;  // never joined, or already removed (overflow)
+        if (member == members_.end()) return;  // never joined, or already removed (too slow)
         name = std::move(member->second.name);
-        ids_.erase(name);
+        ids_.erase(course::name_key(name));
         members_.erase(member);
         others = recipients_locked(id);
     }
@@ -91,10 +95,13 @@ std::vector<std::string> Room::names() const {
     std::vector<std::string> names;
     {
         const std::lock_guard lock(mutex_);
-        names.reserve(ids_.size());
-        for (const auto& [name, id] : ids_) names.push_back(name);
+        names.reserve(members_.size());
+        for (const auto& [id, member] : members_) names.push_back(member.name);
     }
-    std::sort(names.begin(), names.end());
+    // As people read a list: "alice, Bob, carol", not "Bob, alice, carol".
+    std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
+        return std::pair(course::name_key(a), a) < std::pair(course::name_key(b), b);
+    });
     return names;
 }
 
@@ -113,12 +120,12 @@ Room::Recipients Room::recipients_locked(MemberId except) const {
 }
 
 void Room::deliver(Recipients recipients, SharedLine line) {
-    std::vector<MemberId> overflowed;
+    std::vector<MemberId> evicted;
     for (const auto& [id, outbox] : recipients) {
-        if (outbox->push(line) == Outbox::Push::overflow) overflowed.push_back(id);
+        if (outbox->push(line) == Outbox::Push::evicted) evicted.push_back(id);
     }
-    // Each leave() delivers its own notice, and so handles whoever that overflows in turn.
-    for (const MemberId id : overflowed) leave(id, "too slow, disconnected");
+    // Each leave() delivers its own notice, and so handles whoever that evicts in turn.
+    for (const MemberId id : evicted) leave(id, "too slow, disconnected");
 }
 
 }  // namespace lesson02

@@ -1,10 +1,12 @@
 #include "session.hpp"
 
 #include "common/endpoint.hpp"
+#include "common/fd_wait.hpp"
 #include "common/hex_dump.hpp"
-#include "common/socket_io.hpp"
 #include "protocol.hpp"
 
+#include <algorithm>
+#include <asio/error.hpp>
 #include <system_error>
 #include <vector>
 
@@ -30,6 +32,11 @@ std::string seconds(std::chrono::milliseconds time) {
     return std::to_string(whole) + (tenths != 0 ? "." + std::to_string(tenths) : "") + " s";
 }
 
+// The last line for a client evicted as too slow (it gets it if its socket takes it at once).
+std::string eviction_line(course::Backpressure verdict, const course::BackpressureLimits& limits) {
+    return protocol::error("too slow: " + course::describe(verdict, limits) + "; disconnecting");
+}
+
 const char* help_text =
     "commands: /nick NAME (change your name), /who (who is here), /quit (leave), /help";
 
@@ -44,9 +51,12 @@ Session::Session(MemberId id, asio::ip::tcp::socket socket, Room& room, const Se
       log_(log),
       server_stop_(server_stop),
       peer_(peer_of(socket_)),
-      outbox_(std::make_shared<Outbox>(config.queue_limit,
-                                       protocol::error("you are not reading fast enough; disconnecting"))),
-      lines_(config.max_line) {
+      outbox_(std::make_shared<Outbox>(config.backpressure,
+                                       [limits = config.backpressure](course::Backpressure verdict) {
+                                           return eviction_line(verdict, limits);
+                                       })),
+      lines_(config.max_line),
+      name_deadline_(std::chrono::steady_clock::now() + config.name_timeout) {
     // Set before any thread starts: from then on both threads only read the socket's flags,
     // so reading on one thread while writing on the other is not a data race.
     socket_.non_blocking(true);
@@ -77,10 +87,21 @@ void Session::read_loop() {
     reply(protocol::notice("welcome! what is your name? (up to " + std::to_string(protocol::max_name) +
                            " letters, digits, '_', '-' or '.')"));
     std::vector<char> buffer(config_.read_size);
+    const auto no_name = [&] {
+        return end_reading("no name", protocol::error("no name after " + seconds(config_.name_timeout) +
+                                                      "; disconnecting"),
+                           false);
+    };
     for (;;) {
-        // Until it has a name, a client gets a short time to pick one (a port scanner, or a
-        // forgotten nc, should not hold a thread for an hour).
-        const auto timeout = name_ ? config_.idle_timeout : config_.name_timeout;
+        // Until it has a name, a client has until name_deadline_ to pick one (a port scanner,
+        // a forgotten nc or a client dripping bytes should not hold two threads for an hour).
+        // Once named, the idle timeout starts again with every read.
+        auto timeout = config_.idle_timeout;
+        if (!name_) {
+            timeout = std::chrono::ceil<std::chrono::milliseconds>(name_deadline_ -
+                                                                   std::chrono::steady_clock::now());
+            if (timeout <= std::chrono::milliseconds::zero()) return no_name();
+        }
         const auto got = course::read_some(socket_, asio::buffer(buffer), server_stop_, timeout);
         switch (got.status) {
         case course::IoStatus::ok: break;
@@ -88,8 +109,8 @@ void Session::read_loop() {
         case course::IoStatus::stopped:
             return end_reading("", protocol::notice("server shutting down"), true);
         case course::IoStatus::timed_out:
-            return end_reading("idle", protocol::error((name_ ? "idle for " : "no name after ") +
-                                                       seconds(timeout) + "; disconnecting"),
+            if (!name_) return no_name();
+            return end_reading("idle", protocol::error("idle for " + seconds(timeout) + "; disconnecting"),
                                false);
         case course::IoStatus::failed:
             log_.verbose("client #", id_, " read failed: ", got.error.message());
@@ -133,8 +154,8 @@ bool Session::on_line(std::string_view line) {
         return true;
     case Kind::say:
         if (!room_.say(id_, protocol::sanitize(command.argument))) {
-            // Only the writer removes us behind our back: our outbox overflowed, or a send
-            // failed. Its shutdown of the socket ends this loop at the next read.
+            // Removed behind our back: our outbox evicted us as too slow, or a send failed.
+            // The writer's shutdown of the socket ends this loop at the next read.
             log_.verbose("client #", id_, " is no longer in the room; line dropped");
         }
         return true;
@@ -162,10 +183,12 @@ void Session::end_reading(std::string_view reason, std::optional<std::string> la
     // When the server stops, everyone leaves at once: no "X left" flood for the others.
     const bool stopping = server_stop_.requested();
     // Our writer shutting the socket down looks like a hang-up from here; say what it was.
-    if (outbox_->overflowed()) reason = "too slow, disconnected";
+    const auto eviction = outbox_->eviction();
+    if (eviction) reason = "too slow, disconnected";
     room_.leave(id_, reason, !stopping);
     log_.info("client #", id_, " ", name_.value_or("(no name)"), " ",
-              stopping ? "closed: server shutting down" : "left: " + std::string(reason));
+              stopping ? "closed: server shutting down" : "left: " + std::string(reason),
+              eviction ? " (" + course::describe(*eviction, config_.backpressure) + ")" : "");
     if (abrupt || stopping) {
         outbox_->abort(std::move(last));
     } else {
@@ -194,28 +217,64 @@ void Session::write_loop() {
             log_.trace("sent last line to #", id_, ": ", batch.bytes.substr(0, batch.bytes.size() - 1));
             break;
         }
-        const auto sent = course::write_all(socket_, asio::buffer(batch.bytes), outbox_->cancelled(),
-                                            config_.send_timeout);
-        if (log_.tracing() && sent.bytes > 0) {
-            log_.trace(course::hex_dump(
-                "send " + std::to_string(sent.bytes) + " bytes to #" + std::to_string(id_) + " " + peer_,
-                std::string_view(batch.bytes).substr(0, sent.bytes)));
-        }
+        const auto sent = send_batch(batch.bytes);
         if (sent.status == course::IoStatus::ok) continue;
         mid_line = sent.bytes > 0 && batch.bytes[sent.bytes - 1] != '\n';
-        if (sent.status == course::IoStatus::stopped) continue;  // aborted: pop() has the last line
-        // A send that timed out means the client's receive window stayed shut for send_timeout:
-        // it is not reading. A failure means it is gone (reset, broken pipe).
-        const bool slow = sent.status == course::IoStatus::timed_out;
-        log_.info("client #", id_, " ", slow ? "accepted nothing for " + seconds(config_.send_timeout) :
-                                                  "send failed: " + sent.error.message());
-        room_.leave(id_, slow ? "too slow, disconnected" : "connection lost");
-        outbox_->abort(slow ? std::optional(protocol::error("you are not reading; disconnecting"))
-                            : std::nullopt);
+        if (sent.status == course::IoStatus::stopped) {
+            // Aborted (pop() has the last line), or evicted: by a push on another thread, which
+            // has removed us from the room already, or by our own check, so leave it here.
+            if (outbox_->eviction()) room_.leave(id_, "too slow, disconnected");
+            continue;
+        }
+        // A failure means the client is gone (reset, broken pipe).
+        log_.info("client #", id_, " send failed: ", sent.error.message());
+        room_.leave(id_, "connection lost");
+        outbox_->abort();
     }
     // Wakes the reader if it is still waiting for the client (and sends our FIN).
     std::error_code ec;
     socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+}
+
+course::IoResult Session::send_batch(std::string_view bytes) {
+    using clock = std::chrono::steady_clock;
+    const auto soft_time = config_.backpressure.soft_time;
+    auto progress_at = clock::now();  // the batch was just taken: the stall clock runs from here
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        std::error_code ec;
+        const std::size_t n = socket_.write_some(asio::buffer(bytes.substr(done)), ec);  // maybe a part
+        if (n > 0) {
+            if (log_.tracing()) {
+                log_.trace(course::hex_dump(
+                    "send " + std::to_string(n) + " bytes to #" + std::to_string(id_) + " " + peer_,
+                    bytes.substr(done, n)));
+            }
+            done += n;
+            progress_at = clock::now();
+            if (!outbox_->sent(n, progress_at)) return {course::IoStatus::stopped, done};
+        }
+        if (!ec) continue;
+        if (ec != asio::error::would_block && ec != asio::error::try_again) {
+            return {course::IoStatus::failed, done, ec};
+        }
+        // The socket buffer is full: the client is not reading as fast as we write. Wait for
+        // room, but only until it has made no progress for the soft time; then the outbox
+        // judges it (stalled, or above the soft bound for too long). No timer runs while the
+        // client keeps up: the writer sleeps on its condition variable with nothing queued.
+        using std::chrono::milliseconds;
+        const auto left = std::chrono::ceil<milliseconds>(progress_at + soft_time - clock::now());
+        const auto wait = course::wait_writable(socket_.native_handle(), outbox_->cancelled(),
+                                                std::max(left, milliseconds::zero()));  // < 0: for ever
+        if (wait == course::WaitResult::stopped) return {course::IoStatus::stopped, done};
+        if (wait == course::WaitResult::timed_out) {
+            if (!outbox_->check()) return {course::IoStatus::stopped, done};
+            // Not judged yet: the meter counts progress no later than we do, so this does not
+            // happen; should it, wait a whole soft time again rather than spin.
+            progress_at = clock::now();
+        }
+    }
+    return {course::IoStatus::ok, done};
 }
 
 }  // namespace lesson02

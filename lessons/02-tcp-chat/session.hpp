@@ -4,7 +4,8 @@
 // The reader thread reads the socket, cuts the bytes into lines (course::LineSplitter), and
 // acts on each: the first becomes the client's name, later ones are commands or chat lines
 // that it broadcasts through the Room (on this very thread: the broadcast only queues).
-// The writer thread takes lines from this client's Outbox and sends them, with a timeout.
+// The writer thread takes lines from this client's Outbox and sends them, reporting every byte
+// that reaches the socket to the outbox, whose slow-consumer policy judges the client.
 //
 // Why two threads and a queue: a send blocks when the client stops reading. If the sender's
 // thread sent to everyone itself, one stuck client would stop every other client's broadcasts
@@ -13,13 +14,16 @@
 // How a session ends, whoever notices first:
 // - the reader (client quit, hung up, went idle, or the server is stopping): leaves the room,
 //   closes or aborts the outbox, waits for the writer, closes the socket;
-// - the writer (a send failed or timed out, or the outbox overflowed): leaves the room, aborts
-//   the outbox, and shuts the socket down, which wakes the reader, which then does the above.
+// - the writer (a send failed, or the outbox evicted the client as too slow): leaves the room,
+//   aborts the outbox, and shuts the socket down, which wakes the reader, which then does the
+//   above.
 // The last thing the reader thread does is call `on_finished`, so the server can join it.
 
-#include "common/logger.hpp"
-#include "common/stop_event.hpp"
+#include "common/backpressure.hpp"
 #include "common/line_splitter.hpp"
+#include "common/logger.hpp"
+#include "common/socket_io.hpp"
+#include "common/stop_event.hpp"
 #include "outbox.hpp"
 #include "room.hpp"
 
@@ -37,11 +41,10 @@ namespace lesson02 {
 
 struct SessionConfig {
     std::size_t max_line = 4096;                                      // bytes per line
-    std::size_t queue_limit = 256 * 1024;                             // bytes queued per client
+    course::BackpressureLimits backpressure;                          // 32 MiB; 1 MiB for 10 s
     std::size_t read_size = 4096;                                     // bytes per read
     std::size_t max_batch = 64 * 1024;                                // bytes per send
-    std::chrono::milliseconds send_timeout{std::chrono::seconds(10)};   // to send anything
-    std::chrono::milliseconds name_timeout{std::chrono::seconds(60)};   // to pick a name
+    std::chrono::milliseconds name_timeout{std::chrono::seconds(60)};   // from accept to a name
     std::chrono::milliseconds idle_timeout{std::chrono::hours(1)};      // of silence, once named
 };
 
@@ -64,6 +67,9 @@ public:
 private:
     void read_loop();
     void write_loop();
+    // Writes one batch, telling the outbox of every byte written; `stopped` once the outbox
+    // is aborted or evicts the client.
+    course::IoResult send_batch(std::string_view bytes);
     // Acts on one line; false when the client asked to quit.
     bool on_line(std::string_view line);
     void take_name(const std::string& name, bool renaming);
@@ -80,6 +86,9 @@ private:
     std::shared_ptr<Outbox> outbox_;       // shared with the Room, which may outlive us
     course::LineSplitter lines_;           // reader thread only
     std::optional<std::string> name_;      // reader thread only: nullopt until named
+    // A deadline, not a timeout per read: a client that drips a byte now and then must not
+    // keep its two threads for ever without ever naming itself.
+    const std::chrono::steady_clock::time_point name_deadline_;
     std::function<void(MemberId)> on_finished_;
     std::thread writer_;
     std::thread reader_;

@@ -1,34 +1,13 @@
 #include "client_view.hpp"
 
+#include "common/terminal_text.hpp"
 #include "json.hpp"
 
 #include <ctime>
 
 namespace lesson05 {
 
-std::string terminal_safe(std::string_view text) {
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        // C1 controls arrive in UTF-8 as C2 80..C2 9F (0x9B alone is a CSI on some terminals).
-        const bool c1 = c == 0xC2 && i + 1 < text.size() && (static_cast<unsigned char>(text[i + 1]) & 0xE0) == 0x80;
-        if ((c >= 0x20 && c != 0x7F && !c1) || c == '\t') {
-            out += static_cast<char>(c);
-            continue;
-        }
-        const unsigned char shown = c1 ? static_cast<unsigned char>(text[++i]) : c;
-        if (shown == '\n') out += "\\n";
-        else if (shown == '\r') out += "\\r";
-        else {
-            out += "\\x";
-            out += hex[shown >> 4];
-            out += hex[shown & 0xF];
-        }
-    }
-    return out;
-}
+using course::terminal_safe;
 
 std::string clock_text(std::int64_t millis) {
     const std::time_t seconds = static_cast<std::time_t>(millis / 1000);

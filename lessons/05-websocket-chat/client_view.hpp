@@ -1,8 +1,9 @@
 #pragma once
 // How 05-chat-client shows what arrives: one readable line per server event, sans-IO so the
-// tests can check it. Text from the network is made safe for a terminal first: control
-// characters (ESC starts the sequences that move the cursor, recolour, even retitle the
-// window) are shown escaped instead of being obeyed.
+// tests can check it. Text from the network is made safe for a terminal first
+// (course::terminal_safe in common/terminal_text.hpp): control characters (ESC starts the
+// sequences that move the cursor, recolour, even retitle the window) are shown escaped
+// instead of being obeyed.
 //
 //   {"type":"message","time":...,"from":"ada","text":"hi"}   ->  "[14:03:07] ada: hi"
 //   {"type":"join","name":"bob",...}                        ->  "* bob joined"
@@ -13,10 +14,6 @@
 #include <string_view>
 
 namespace lesson05 {
-
-// Control characters (C0 except tab, DEL, and the C1 range U+0080..U+009F) written as \n, \r
-// or \xNN; everything else as it is.
-std::string terminal_safe(std::string_view text);
 
 // "HH:MM:SS" in local time for a time in milliseconds since the epoch.
 std::string clock_text(std::int64_t millis);

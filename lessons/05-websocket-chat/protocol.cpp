@@ -1,5 +1,6 @@
 #include "protocol.hpp"
 
+#include "common/name_key.hpp"
 #include "json.hpp"
 #include "ws/frame.hpp"
 
@@ -65,13 +66,7 @@ std::string check_name(std::string_view name) {
     return {};
 }
 
-std::string name_key(std::string_view name) {
-    std::string key(name);
-    for (char& c : key) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return key;
-}
+std::string name_key(std::string_view name) { return course::name_key(name); }
 
 std::int64_t now_millis() {
     using namespace std::chrono;

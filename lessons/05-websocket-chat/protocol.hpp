@@ -43,7 +43,8 @@ inline constexpr std::size_t max_name_size = 24;  // bytes in a chosen name
 // A chosen name is 1..24 of [A-Za-z0-9_.-], and does not start with "guest-" (those are the
 // server's); an empty string if it is acceptable, else why not.
 std::string check_name(std::string_view name);
-// Names are unique without regard to ASCII case: "Ada" and "ada" are the same person.
+// Names are unique without regard to ASCII case: "Ada" and "ada" are the same person
+// (course::name_key, shared with lesson 02).
 std::string name_key(std::string_view name);
 
 // Milliseconds since the Unix epoch, as JavaScript's Date.now() counts.

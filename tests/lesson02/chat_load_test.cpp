@@ -21,17 +21,7 @@ using namespace std::chrono_literals;
 using lesson02::ChatServerConfig;
 using lesson02::testing::ChatPeer;
 using lesson02::testing::ServerThread;
-
-// Runs `body` on a thread; an exception becomes a test failure instead of std::terminate.
-std::thread checked_thread(std::function<void()> body) {
-    return std::thread([body = std::move(body)] {
-        try {
-            body();
-        } catch (const std::exception& error) {
-            ADD_FAILURE() << error.what();
-        }
-    });
-}
+using lesson02::testing::checked_thread;
 
 // The sender keeps at most `window` lines ahead of the *active* readers, as a real chat
 // (people typing) is slower than its readers: then only a client that does not read at all
@@ -42,8 +32,9 @@ TEST(ChatLoadTest, ClientThatNeverReadsIsDroppedWhileTenMegabytesReachEveryoneEl
     constexpr std::size_t line_size = 1000;  // 10 MB of chat in all
     constexpr int chunk = 64, window = 128;  // lines a send, lines the sender may be ahead
     ChatServerConfig config;
-    config.session.queue_limit = 256 * 1024;  // more than the window: active readers never overflow
-    config.session.send_timeout = 60s;        // so it is the queue bound, not the timeout, that acts
+    // A hard bound far above the window (active readers never reach it) and timed rules too
+    // slow to act: it is the hard bound that evicts the client that never reads.
+    config.session.backpressure = {.hard_bytes = 2 << 20, .soft_bytes = 2 << 20, .soft_time = 60s};
     ServerThread server(config);
     auto sender = ChatPeer::join(server.port(), "sender");
     auto r1 = ChatPeer::join(server.port(), "r1");
@@ -68,6 +59,9 @@ TEST(ChatLoadTest, ClientThatNeverReadsIsDroppedWhileTenMegabytesReachEveryoneEl
                 told_slow_left = true;
                 continue;
             }
+            // Joins are announced by each newcomer's own thread, so "* r2 joined" may reach r1
+            // after "* slow joined" (seen under AddressSanitizer): only chat lines are counted.
+            if (line.rfind("* ", 0) == 0) continue;
             ASSERT_EQ(line, "sender: " + text(i)) << "line " << i;
             count = ++i;
             progressed.notify_all();
@@ -102,13 +96,13 @@ TEST(ChatLoadTest, ClientThatNeverReadsIsDroppedWhileTenMegabytesReachEveryoneEl
     r1.skip_until("* here (3): r1, r2, sender");
 }
 
-// With a queue too large to overflow, the writer's send timeout is what catches a client that
-// accepts nothing: once the kernel buffers towards it are full, no send makes progress.
-TEST(ChatLoadTest, ClientThatAcceptsNothingForTheSendTimeoutIsDropped) {
+// With bounds too large to reach, the stall rule is what catches a client that accepts
+// nothing: once the kernel buffers towards it are full, no write makes progress.
+TEST(ChatLoadTest, ClientThatAcceptsNothingForTheSoftTimeIsDropped) {
     constexpr int lines = 6000;  // 6 MB: more than the kernel buffers towards `stuck` hold
     ChatServerConfig config;
-    config.session.queue_limit = 64 << 20;
-    config.session.send_timeout = 1s;  // long enough that the busy reader never hits it
+    // 1 s without progress: long enough that the busy reader never hits it.
+    config.session.backpressure = {.hard_bytes = 64 << 20, .soft_bytes = 64 << 20, .soft_time = 1s};
     ServerThread server(config);
     auto sender = ChatPeer::join(server.port(), "sender");
     auto reader = ChatPeer::join(server.port(), "reader");

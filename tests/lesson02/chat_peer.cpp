@@ -1,11 +1,23 @@
 #include "tests/lesson02/chat_peer.hpp"
 
+#include <gtest/gtest.h>
+
+#include <exception>
 #include <stdexcept>
 
 using namespace std::chrono_literals;
 
 namespace lesson02::testing {
 
+std::thread checked_thread(std::function<void()> body) {
+    return std::thread([body = std::move(body)] {
+        try {
+            body();
+        } catch (const std::exception& error) {
+            ADD_FAILURE() << error.what();
+        }
+    });
+}
 
 ServerThread::ServerThread(ChatServerConfig config)
     : log_(course::LogLevel::quiet),

@@ -8,11 +8,16 @@
 #include <asio/io_context.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <future>
 #include <string>
 #include <string_view>
+#include <thread>
 
 namespace lesson02::testing {
+
+// Runs `body` on a thread; an exception becomes a test failure instead of std::terminate.
+std::thread checked_thread(std::function<void()> body);
 
 // ChatServer on 127.0.0.1, port 0, running on another thread until stop() or destruction.
 class ServerThread {

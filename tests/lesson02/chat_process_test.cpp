@@ -1,7 +1,12 @@
 // The two programs as a student runs them: 02-chat-server and 02-chat-client as processes.
 
+#include "common/fd_wait.hpp"
+#include "common/stop_event.hpp"
 #include "tests/lesson02/chat_peer.hpp"
 #include "tests/support/child_process.hpp"
+
+#include <asio/ip/tcp.hpp>
+#include <asio/write.hpp>
 
 #include <gtest/gtest.h>
 
@@ -152,30 +157,37 @@ TEST(ChatServerProcessTest, PortInUseIsOneClearLineAndFailure) {
 }
 
 TEST(ChatServerProcessTest, BadArgumentIsOneLineAndFailure) {
-    ChildProcess bad({bin_path("02-chat-server"), "--queue-limit", "10"});
+    ChildProcess bad({bin_path("02-chat-server"), "--queue-hard-limit", "lots"});
     const auto code = bad.wait();
     ASSERT_TRUE(code);
     EXPECT_NE(*code, 0);
     EXPECT_TRUE(bad.wait_for_stderr("\n"));
     const std::string err = bad.stderr_text();
-    EXPECT_NE(err.find("--queue-limit"), std::string::npos) << err;
+    EXPECT_NE(err.find("--queue-hard-limit"), std::string::npos) << err;
     EXPECT_EQ(err.find('\n'), err.size() - 1) << "expected exactly one line: " << err;
 }
 
 TEST(ChatServerProcessTest, QueueLimitMustHoldSeveralLongLines) {
-    ChildProcess bad({bin_path("02-chat-server"), "--max-line", "65536", "--queue-limit", "65536"});
+    ChildProcess bad({bin_path("02-chat-server"), "--max-line", "65536", "--max-queue", "512KiB"});
     EXPECT_EQ(bad.wait(), 1);
-    EXPECT_TRUE(
-        bad.wait_for_stderr("02-chat-server: error: --queue-limit must be at least 4 times --max-line\n"));
+    EXPECT_TRUE(bad.wait_for_stderr(
+        "02-chat-server: error: --queue-hard-limit must be at least 16 times --max-line\n"));
 }
 
-class ChatClientTest : public ::testing::Test {
+TEST(ChatServerProcessTest, SoftLimitMustNotBeAboveTheHardLimit) {
+    ChildProcess bad({bin_path("02-chat-server"), "--queue-soft-limit", "64MiB"});
+    EXPECT_EQ(bad.wait(), 1);
+    EXPECT_TRUE(bad.wait_for_stderr(
+        "02-chat-server: error: --queue-soft-limit must not be above --queue-hard-limit\n"));
+}
+
+class TcpChatClientTest : public ::testing::Test {
 protected:
     void SetUp() override { server_ = start_server("02-chat-server"); }
     ServerProcess server_;
 };
 
-TEST_F(ChatClientTest, JoinsWithANameShowsOthersAndSendsWhatYouType) {
+TEST_F(TcpChatClientTest, JoinsWithANameShowsOthersAndSendsWhatYouType) {
     ChildProcess client(client_args(server_.port, {"--name", "alice"}));
     EXPECT_EQ(client.read_line().value_or("").rfind("* welcome!", 0), 0u);
     EXPECT_EQ(client.read_line(), "* you are alice");
@@ -187,7 +199,7 @@ TEST_F(ChatClientTest, JoinsWithANameShowsOthersAndSendsWhatYouType) {
     EXPECT_EQ(bob.chat_line(), "alice: hi bob");
 }
 
-TEST_F(ChatClientTest, TheFirstLineTypedIsTheName) {
+TEST_F(TcpChatClientTest, TheFirstLineTypedIsTheName) {
     ChildProcess client(client_args(server_.port));
     EXPECT_EQ(client.read_line().value_or("").rfind("* welcome!", 0), 0u);
     client.write_stdin("carol\n/who\n");
@@ -195,7 +207,7 @@ TEST_F(ChatClientTest, TheFirstLineTypedIsTheName) {
     EXPECT_EQ(client.read_line(), "* here (1): carol");
 }
 
-TEST_F(ChatClientTest, QuitPrintsByeAndExitsZero) {
+TEST_F(TcpChatClientTest, QuitPrintsByeAndExitsZero) {
     auto bob = ChatPeer::join(server_.port, "bob");
     ChildProcess client(client_args(server_.port, {"--name", "alice"}));
     bob.skip_until("* alice joined");
@@ -207,7 +219,7 @@ TEST_F(ChatClientTest, QuitPrintsByeAndExitsZero) {
     EXPECT_EQ(bob.line(), "* alice left (quit)");
 }
 
-TEST_F(ChatClientTest, EndOfInputLeavesCleanly) {
+TEST_F(TcpChatClientTest, EndOfInputLeavesCleanly) {
     auto bob = ChatPeer::join(server_.port, "bob");
     ChildProcess client(client_args(server_.port, {"--name", "alice"}));
     client.write_stdin("last words\n");
@@ -218,7 +230,7 @@ TEST_F(ChatClientTest, EndOfInputLeavesCleanly) {
     EXPECT_EQ(client.wait(), 0);
 }
 
-TEST_F(ChatClientTest, SigintLeavesCleanly) {
+TEST_F(TcpChatClientTest, SigintLeavesCleanly) {
     ChildProcess client(client_args(server_.port, {"--name", "alice"}));
     client.read_line();
     EXPECT_EQ(client.read_line(), "* you are alice");
@@ -226,7 +238,7 @@ TEST_F(ChatClientTest, SigintLeavesCleanly) {
     EXPECT_EQ(client.wait(), 0);
 }
 
-TEST_F(ChatClientTest, SighupLeavesCleanly) {  // the terminal went away
+TEST_F(TcpChatClientTest, SighupLeavesCleanly) {  // the terminal went away
     ChildProcess client(client_args(server_.port, {"--name", "alice"}));
     client.read_line();
     EXPECT_EQ(client.read_line(), "* you are alice");
@@ -235,7 +247,7 @@ TEST_F(ChatClientTest, SighupLeavesCleanly) {  // the terminal went away
     EXPECT_TRUE(client.wait_for_stderr("received SIGHUP, shutting down"));
 }
 
-TEST_F(ChatClientTest, ServerGoingAwaySaysSoAndExitsNonZero) {
+TEST_F(TcpChatClientTest, ServerGoingAwaySaysSoAndExitsNonZero) {
     ChildProcess client(client_args(server_.port, {"--name", "alice"}));
     client.read_line();
     EXPECT_EQ(client.read_line(), "* you are alice");
@@ -243,6 +255,21 @@ TEST_F(ChatClientTest, ServerGoingAwaySaysSoAndExitsNonZero) {
     EXPECT_EQ(client.read_line(), "* server shutting down");
     EXPECT_EQ(client.wait(), 1);
     EXPECT_TRUE(client.wait_for_stderr("the server closed the connection"));
+}
+
+// The client does not trust the server with its terminal: a server (here a bare socket playing
+// one) that sends escape sequences has them shown, not obeyed.
+TEST(ChatClientSafetyTest, EscapeSequencesFromAServerAreShownNotObeyed) {
+    asio::io_context io;
+    asio::ip::tcp::acceptor listener(io, {asio::ip::make_address("127.0.0.1"), 0});
+    ChildProcess client(client_args(listener.local_endpoint().port(), {"--name", "alice"}));
+    course::StopEvent never;
+    ASSERT_EQ(course::wait_readable(listener.native_handle(), never, 10s), course::WaitResult::ready);
+    asio::ip::tcp::socket server = listener.accept();
+    const std::string hostile = "* you are alice\nmallory: \x1b[2J\xc2\x9b" "31m\x9b\xff gone\n";
+    asio::write(server, asio::buffer(hostile));
+    EXPECT_EQ(client.read_line(), "* you are alice");
+    EXPECT_EQ(client.read_line(), "mallory: \\x1b[2J\\x9b31m\\x9b\\xff gone");
 }
 
 TEST(ChatClientErrorTest, NoServerIsOneLineAndFailure) {

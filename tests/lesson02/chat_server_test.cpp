@@ -69,6 +69,27 @@ TEST(ChatServerTest, NamesAreUnique) {
     EXPECT_EQ(second.line(), "! name alice is taken; try another");
 }
 
+// "Alice" and "ALICE" next to "alice" would look like one person to everyone reading.
+TEST(ChatServerTest, NamesAreUniqueRegardlessOfCase) {
+    ServerThread server;
+    auto alice = ChatPeer::join(server.port(), "alice");
+    auto other = ChatPeer::connect(server.port());
+    other.send_line("ALICE");
+    EXPECT_EQ(other.line(), "! name ALICE is taken; try another");
+    other.send_line("/nick Alice");
+    EXPECT_EQ(other.line(), "! name Alice is taken; try another");
+    other.send_line("bob");
+    EXPECT_EQ(other.line(), "* you are bob");
+    other.send_line("/nick aLICE");
+    EXPECT_EQ(other.line(), "! name aLICE is taken; try another");
+    alice.send_line("/nick Alice");  // her own name in another case is hers to take
+    EXPECT_EQ(alice.line(), "* bob joined");
+    EXPECT_EQ(alice.line(), "* you are Alice");
+    EXPECT_EQ(other.line(), "* alice is now Alice");
+    other.send_line("/who");
+    EXPECT_EQ(other.line(), "* here (2): Alice, bob");
+}
+
 TEST(ChatServerTest, InvalidNamesAreRefused) {
     ServerThread server;
     auto client = ChatPeer::connect(server.port());
@@ -156,7 +177,20 @@ TEST(ChatServerTest, ControlCharactersAreNotRelayed) {
     auto a = ChatPeer::join(server.port(), "a");
     auto b = ChatPeer::join(server.port(), "b");
     a.send_line("clear\x1b[2Jscreen\x07");
-    EXPECT_EQ(b.chat_line(), "a: clear?[2Jscreen?");
+    EXPECT_EQ(b.chat_line(), "a: clear\\x1b[2Jscreen\\x07");
+}
+
+// C1 controls (U+009B is a one-character CSI), the raw byte 0x9B that some terminals obey too,
+// and bytes that are not UTF-8 are never relayed as they are.
+TEST(ChatServerTest, C1ControlsAndInvalidUtf8AreNotRelayed) {
+    ServerThread server;
+    auto a = ChatPeer::join(server.port(), "a");
+    auto b = ChatPeer::join(server.port(), "b");
+    a.send_line("csi \xc2\x9b" "2J raw \x9b" "2J bad \xff\xc0\x80 surrogate \xed\xa0\x80 caf\xc3\xa9");
+    EXPECT_EQ(b.chat_line(),
+              "a: csi \\x9b2J raw \\x9b2J bad \\xff\\xc0\\x80 surrogate \\xed\\xa0\\x80 caf\xc3\xa9");
+    a.send_line("/\x9b\x1b");
+    EXPECT_EQ(a.chat_line(), "! unknown command /\\x9b\\x1b; try /help");
 }
 
 TEST(ChatServerTest, ClientResetInTheMiddleOfABroadcastHurtsNobodyElse) {
@@ -203,6 +237,26 @@ TEST(ChatServerTest, ClientWithoutANameIsDroppedAfterTheNameTimeout) {
     auto silent = ChatPeer::connect(server.port());
     EXPECT_EQ(silent.line(), "! no name after 0.2 s; disconnecting");
     EXPECT_TRUE(silent.socket().wait_for_close());
+}
+
+// A client that drips one byte of a name now and then, never a whole line, used to restart the
+// name timeout with every byte: it held its two threads for ever, and a few hundred such
+// connections from one peer filled every slot. The name timeout is a deadline from accept.
+TEST(ChatServerTest, NameTimeoutIsADeadlineFromAcceptNotFromTheLastByte) {
+    ChatServerConfig config;
+    config.session.name_timeout = 1s;
+    ServerThread server(config);
+    auto dripper = ChatPeer::connect(server.port());
+    constexpr int most_drips = 40;  // one byte every 250 ms: 10 s, ten times the name timeout
+    int drips = 0;
+    // silent_for is the pause between two drips, and it ends early when the server speaks.
+    while (drips < most_drips && dripper.socket().silent_for(250ms)) {
+        dripper.send("x");
+        ++drips;
+    }
+    ASSERT_LT(drips, most_drips) << "still connected after dripping a byte every 250 ms for 10 s";
+    EXPECT_EQ(dripper.line(), "! no name after 1 s; disconnecting");
+    EXPECT_TRUE(dripper.socket().wait_for_close());
 }
 
 TEST(ChatServerTest, StopTellsEveryClientAndJoinsEveryThread) {

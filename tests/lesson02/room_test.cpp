@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -16,14 +17,20 @@ using lesson02::Outbox;
 using lesson02::Room;
 using Result = Room::NameResult;
 
-std::shared_ptr<Outbox> outbox(std::size_t limit = 1 << 20) {
-    return std::make_shared<Outbox>(limit, "! too slow\n");
+// An outbox with only a hard bound that matters (the timed rules would need an hour).
+std::shared_ptr<Outbox> outbox(std::size_t hard_bytes = 1 << 20) {
+    const course::BackpressureLimits limits{
+        .hard_bytes = hard_bytes, .soft_bytes = hard_bytes, .soft_time = std::chrono::hours(1)};
+    return std::make_shared<Outbox>(limits, [](course::Backpressure) { return "! too slow\n"; });
 }
 
-// Everything queued so far, without waiting (pop() would wait for more).
+// Everything queued so far, without waiting (pop() would wait for more), as a writer takes
+// and writes it.
 std::string drain(Outbox& box) {
-    if (box.queued_bytes() == 0) return {};
-    return box.pop(1 << 30).bytes;
+    if (box.waiting_bytes() == 0) return {};
+    std::string bytes = box.pop(1 << 30).bytes;
+    box.sent(bytes.size());
+    return bytes;
 }
 
 TEST(RoomTest, JoinTellsTheNewcomerItsNameAndTheOthersItJoined) {
@@ -45,6 +52,24 @@ TEST(RoomTest, NamesAreUniqueAndValid) {
     EXPECT_EQ(room.join(2, "al ice", b), Result::invalid);
     EXPECT_EQ(drain(*b), "");
     EXPECT_EQ(room.size(), 1u);
+}
+
+TEST(RoomTest, NamesAreUniqueWithoutRegardToCase) {
+    Room room;
+    auto a = outbox(), b = outbox();
+    EXPECT_EQ(room.join(1, "alice", a), Result::ok);
+    EXPECT_EQ(room.join(2, "ALICE", b), Result::taken);
+    EXPECT_EQ(room.join(2, "Alice", b), Result::taken);
+    EXPECT_EQ(room.join(2, "bob", b), Result::ok);
+    EXPECT_EQ(room.rename(2, "aLiCe"), Result::taken);
+    drain(*a), drain(*b);
+    // A member may change the case of its own name; the others see it.
+    EXPECT_EQ(room.rename(1, "Alice"), Result::ok);
+    EXPECT_EQ(drain(*a), "* you are Alice\n");
+    EXPECT_EQ(drain(*b), "* alice is now Alice\n");
+    EXPECT_EQ(room.names(), (std::vector<std::string>{"Alice", "bob"}));  // sorted as people read
+    room.leave(1, "quit");
+    EXPECT_EQ(room.join(3, "ALICE", outbox()), Result::ok);  // free again once she has left
 }
 
 TEST(RoomTest, SayGoesToEveryoneButTheSender) {
@@ -125,15 +150,16 @@ TEST(RoomTest, AnnounceReachesEveryone) {
     EXPECT_EQ(drain(*b), "* server shutting down\n");
 }
 
-TEST(RoomTest, MemberWhoseOutboxOverflowsIsRemovedAndTheOthersAreTold) {
+TEST(RoomTest, MemberWhoseOutboxEvictsItIsRemovedAndTheOthersAreTold) {
     Room room;
-    auto a = outbox(), b = outbox(), slow = outbox(64);
+    // Room for "* you are slow\n" and one chat line with their overhead, not for two.
+    auto a = outbox(), b = outbox(), slow = outbox(200);
     room.join(1, "alice", a);
     room.join(2, "bob", b);
     room.join(3, "slow", slow);
     drain(*a), drain(*b);
     for (int i = 0; i < 10; ++i) room.say(1, "line " + std::to_string(i));  // slow never drains
-    EXPECT_TRUE(slow->overflowed());
+    EXPECT_EQ(slow->eviction(), course::Backpressure::over_hard_bound);
     EXPECT_EQ(room.names(), (std::vector<std::string>{"alice", "bob"}));
     const std::string to_bob = drain(*b);
     EXPECT_NE(to_bob.find("* slow left (too slow, disconnected)\n"), std::string::npos) << to_bob;
