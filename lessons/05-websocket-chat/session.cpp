@@ -28,7 +28,7 @@ constexpr std::size_t max_drain_bytes = 1024 * 1024;  // read and dropped while 
 }  // namespace
 
 Session::Session(tcp::socket socket, std::shared_ptr<ChatServer::State> server, std::uint64_t id)
-    : socket_(std::move(socket)), server_(std::move(server)), id_(id) {}
+    : socket_(std::move(socket)), server_(std::move(server)), id_(id), meter_(server_->config.backpressure) {}
 
 std::string Session::label() const { return "connection " + std::to_string(id_) + (name().empty() ? "" : " (" + name() + ")"); }
 

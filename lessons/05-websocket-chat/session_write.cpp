@@ -1,4 +1,4 @@
-// The session's write queue (gathered writes of shared frames, the bound, eviction) and its
+// The session's write queue (gathered writes of shared frames, the bounds, eviction) and its
 // part in the sweep and in shutdown: plain callbacks, no coroutines. The reading side is in
 // session.cpp.
 #include "session.hpp"
@@ -30,25 +30,26 @@ void Session::push(FramePtr frame) {
 
 bool Session::enqueue(const FramePtr& frame, bool exempt) {
     if (!accepting_ || dead_) return false;
-    if (!exempt && queued_bytes_ + frame->size() > server_->config.max_queue) {
-        evict();
-        return false;
-    }
     const bool was_idle = head_ == queue_.size() && !write_waiting_;
     queued_bytes_ += frame->size();
     queue_.push_back(frame);  // a copy of the pointer: the bytes are shared
     if (server_->log.tracing()) server_->log.trace(label(), ": ", course::hex_dump("frame out", *frame, 64));
+    if (meter_.queued(queued_bytes_, clock::now()) == course::Backpressure::over_hard_bound && !exempt) {
+        evict(course::Backpressure::over_hard_bound);
+        return false;
+    }
     return was_idle;
 }
 
-void Session::evict() {
-    // Too slow: drop what it has not started to receive, keep the frame being sent (cutting it
+void Session::evict(course::Backpressure why) {
+    const std::string reason = "too slow: " + course::describe(why, server_->config.backpressure);
+    server_->log.info(label(), ": ", reason, ": closing with 1008");
+    // Drop what the client has not started to receive, keep the frame being sent (cutting it
     // would corrupt the stream), and close with 1008 after it.
-    server_->log.info(label(), ": more than ", server_->config.max_queue, " bytes waiting: too slow, closing with 1008");
     const std::size_t keep = head_ + (head_offset_ > 0 ? 1 : 0);
     for (std::size_t i = keep; i < queue_.size(); ++i) queued_bytes_ -= queue_[i]->size();
     queue_.resize(keep);
-    close_with(ws::close_code::policy_violation, "too slow: send queue full");
+    close_with(ws::close_code::policy_violation, reason);
     phase_ = Phase::closing;
     deadline_ = clock::now() + server_->config.close_timeout;
     std::error_code ec;
@@ -91,6 +92,7 @@ void Session::flush() {
             queue_[head_++].reset();
             head_offset_ = 0;
         }
+        meter_.sent(queued_bytes_, clock::now());
         if (head_ >= compact_after && head_ < queue_.size()) {
             queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(head_));
             head_ = 0;
@@ -137,14 +139,18 @@ void Session::on_tick(clock::time_point now) {
     case Phase::closing:
         if (now >= deadline_) abort("the peer did not finish closing in time");
         break;
-    case Phase::open:
-        if (now - last_input_ >= config.idle_timeout) {
+    case Phase::open: {
+        const course::Backpressure verdict = meter_.check(now);
+        if (verdict != course::Backpressure::ok) {
+            evict(verdict);  // above the soft bound, or nothing written, for the soft time
+        } else if (now - last_input_ >= config.idle_timeout) {
             abort("silent for longer than the idle timeout (dead peer?)");
         } else if (!ping_sent_ && now - last_input_ >= config.ping_interval) {
             ping_sent_ = true;  // a live client answers with a pong, which counts as input
             if (enqueue(server_->ping_frame)) flush();
         }
         break;
+    }
     }
 }
 
