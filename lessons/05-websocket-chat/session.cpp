@@ -114,7 +114,7 @@ awaitable<std::optional<std::string>> Session::serve_http() {
         if (result == ws::HttpParser::Result::incomplete) continue;
         if (result == ws::HttpParser::Result::error) {
             log.info(label(), ": bad request: ", parser.error_status(), " ", parser.error_reason());
-            push(std::make_shared<const std::string>(ws::http_error_response(parser.error_status(), parser.error_reason())));
+            push(std::make_shared<const std::string>(ws::http_error_response(parser.error_status(), parser.error_reason())), true);
             break;
         }
         const ws::HttpHead& request = parser.head();
@@ -129,23 +129,23 @@ awaitable<std::optional<std::string>> Session::serve_http() {
             }
             if (!hs.accepted()) {
                 log.info(label(), ": handshake refused: ", hs.status, " ", hs.reason);
-                push(std::make_shared<const std::string>(hs.response));
+                push(std::make_shared<const std::string>(hs.response), true);
                 break;
             }
-            push(std::make_shared<const std::string>(hs.response));
+            push(std::make_shared<const std::string>(hs.response), true);
             co_return std::string(in);  // bytes after the head belong to the first frame
         }
         if (path == "/" || path == "/index.html") {
             if (request.method != "GET") {
                 log.info(label(), ": ", request.method, " ", request.target, " -> 405");
-                push(std::make_shared<const std::string>(ws::http_error_response(405, "only GET here", "Allow: GET\r\n")));
+                push(std::make_shared<const std::string>(ws::http_error_response(405, "only GET here", "Allow: GET\r\n")), true);
             } else {
                 log.verbose(label(), ": GET ", request.target, " -> 200 page");
-                push(server_->page_response);
+                push(server_->page_response, true);
             }
         } else {
             log.info(label(), ": ", request.method, " ", request.target, " -> 404");
-            push(std::make_shared<const std::string>(ws::http_error_response(404, "no such page: try / or /ws")));
+            push(std::make_shared<const std::string>(ws::http_error_response(404, "no such page: try / or /ws")), true);
         }
         break;
     }
@@ -261,7 +261,7 @@ void Session::close_with(std::uint16_t code, std::string_view reason) {
 
 void Session::take_connection_output() {
     if (!conn_ || !conn_->has_output()) return;
-    push(std::make_shared<const std::string>(conn_->pending_output()));
+    push(std::make_shared<const std::string>(conn_->pending_output()), false);
     conn_->consume_output(conn_->pending_output().size());
     if (conn_->state() != ws::Connection::State::open) accepting_ = false;
 }

@@ -11,10 +11,12 @@
 // the socket to become writable only when the kernel's buffer is full.
 //
 // Backpressure (common/backpressure.hpp, the policy Redis has for pub/sub clients): the bytes
-// waiting for the client are measured. Past the hard bound it is closed at once with 1008;
-// above the soft bound for the soft time, or with nothing written for that long, the sweep
-// closes it. Its unsent frames are dropped, so a slow reader costs neither memory nor the
-// others' time, while a client that reads through a burst is never closed for it.
+// waiting for the client are measured. Past the hard bound it is
+// closed at once with 1008; above the soft bound for the soft time, or with nothing written
+// for that long, the sweep closes it. Its unsent frames are dropped, so a slow reader costs
+// neither memory nor the others' time, while a client that reads through a burst is never
+// closed for it. A newcomer's greeting (101, hello, history, its own join) is exempt: never
+// counted, never dropped.
 //
 // Timeouts: the server's sweep calls on_tick() for every session; a session has no timer.
 
@@ -70,7 +72,10 @@ private:
     void close_with(std::uint16_t code, std::string_view reason);
     // Closes a client that is too slow with 1008, dropping what it has not started to receive.
     void evict(course::Backpressure why);
-    void push(FramePtr frame);
+    void push(FramePtr frame, bool exempt);
+    // The bytes the backpressure bounds apply to: the queue without the unsent part of the
+    // greeting.
+    std::size_t counted_bytes() const noexcept;
     void wait_writable();
     void abort(const char* why);
     std::string label() const;
@@ -84,6 +89,8 @@ private:
     std::size_t head_ = 0;
     std::size_t head_offset_ = 0;   // bytes of queue_[head_] already sent
     std::size_t queued_bytes_ = 0;  // bytes in queue_ not yet sent
+    std::uint64_t sent_bytes_ = 0;    // bytes of the queue written to the socket so far
+    std::uint64_t greeting_end_ = 0;  // the first greeting_end_ bytes of the queue are exempt
     course::BackpressureMeter meter_;
 
     Phase phase_ = Phase::http;

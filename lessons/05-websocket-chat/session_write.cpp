@@ -23,18 +23,24 @@ constexpr std::size_t compact_after = 1024;  // sent entries kept before the que
 
 // ---- the write queue --------------------------------------------------------------------
 
-void Session::push(FramePtr frame) {
+void Session::push(FramePtr frame, bool exempt) {
     queued_bytes_ += frame->size();
-    queue_.push_back(std::move(frame));
+    queue_.push_back(std::move(frame));  // the pointer: the bytes are shared
+    // The greeting is queued before anything else, so "exempt" is a prefix of the stream.
+    if (exempt) greeting_end_ = sent_bytes_ + queued_bytes_;
+}
+
+std::size_t Session::counted_bytes() const noexcept {
+    const std::uint64_t greeting_left = greeting_end_ > sent_bytes_ ? greeting_end_ - sent_bytes_ : 0;
+    return queued_bytes_ - static_cast<std::size_t>(greeting_left);
 }
 
 bool Session::enqueue(const FramePtr& frame, bool exempt) {
     if (!accepting_ || dead_) return false;
     const bool was_idle = head_ == queue_.size() && !write_waiting_;
-    queued_bytes_ += frame->size();
-    queue_.push_back(frame);  // a copy of the pointer: the bytes are shared
+    push(frame, exempt);
     if (server_->log.tracing()) server_->log.trace(label(), ": ", course::hex_dump("frame out", *frame, 64));
-    if (meter_.queued(queued_bytes_, clock::now()) == course::Backpressure::over_hard_bound && !exempt) {
+    if (meter_.queued(counted_bytes(), clock::now()) == course::Backpressure::over_hard_bound) {
         evict(course::Backpressure::over_hard_bound);
         return false;
     }
@@ -44,9 +50,12 @@ bool Session::enqueue(const FramePtr& frame, bool exempt) {
 void Session::evict(course::Backpressure why) {
     const std::string reason = "too slow: " + course::describe(why, server_->config.backpressure);
     server_->log.info(label(), ": ", reason, ": closing with 1008");
-    // Drop what the client has not started to receive, keep the frame being sent (cutting it
-    // would corrupt the stream), and close with 1008 after it.
-    const std::size_t keep = head_ + (head_offset_ > 0 ? 1 : 0);
+    // Drop what the client has not started to receive, but keep the frame being sent (cutting it
+    // would corrupt the stream) and the greeting: without its 101 a newcomer would get a bare
+    // close frame instead of a handshake answer, and a browser would retry in a loop.
+    std::uint64_t at = sent_bytes_ - head_offset_;  // where queue_[head_] starts in the stream
+    std::size_t keep = head_;
+    while (keep < queue_.size() && (at < greeting_end_ || (keep == head_ && head_offset_ > 0))) at += queue_[keep++]->size();
     for (std::size_t i = keep; i < queue_.size(); ++i) queued_bytes_ -= queue_[i]->size();
     queue_.resize(keep);
     close_with(ws::close_code::policy_violation, reason);
@@ -82,6 +91,7 @@ void Session::flush() {
         }
         std::size_t left = static_cast<std::size_t>(sent);
         queued_bytes_ -= left;
+        sent_bytes_ += left;
         while (left > 0) {  // release each frame as soon as it is sent
             const std::size_t rest = queue_[head_]->size() - head_offset_;
             if (left < rest) {
@@ -92,7 +102,7 @@ void Session::flush() {
             queue_[head_++].reset();
             head_offset_ = 0;
         }
-        meter_.sent(queued_bytes_, clock::now());
+        meter_.sent(counted_bytes(), clock::now());
         if (head_ >= compact_after && head_ < queue_.size()) {
             queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(head_));
             head_ = 0;

@@ -1,6 +1,6 @@
-// 05-chat-server's backpressure policy over real sockets: clients that read get every message
-// of a burst, and a client that never reads is closed within the soft time or at the hard
-// bound, with the server's memory bounded all along.
+// 05-chat-server's backpressure policy over real sockets: a newcomer's greeting is exempt from
+// the bounds, clients that read get every message of a burst, and a client that never reads is
+// closed within the soft time or at the hard bound, with the server's memory bounded all along.
 #include "chat_test_client.hpp"
 #include "load_client.hpp"
 #include "proc_memory.hpp"
@@ -20,11 +20,44 @@ using course::testing::ServerProcess;
 using course::testing::start_server;
 using lesson05::testing::ChatTestClient;
 using lesson05::testing::join;
+using lesson05::testing::num;
 using lesson05::testing::peak_rss_bytes;
 using lesson05::testing::str;
 using lesson05::testing::type_of;
 
 constexpr std::size_t MiB = 1024 * 1024;
+
+TEST(ChatBackpressureTest, NewcomerGetsItsHandshakeAndAFullHistoryOfTheLargestMessages) {
+    // 50 messages of 65,536 control characters: each is escaped to 393 KB of JSON ("\u0001"),
+    // 19.7 MB of history, nineteen times the 1 MiB a client may owe here. None of it counts.
+    ServerProcess server = start_server("05-chat-server", {"--max-queue", "1048576", "--max-message", "65536"});
+    auto sender = ChatTestClient::connect(server.port);
+    join(sender);
+    const std::string text(65'536, '\x01');
+    for (int i = 0; i < 50; ++i) {
+        sender.send_text(text);
+        ASSERT_TRUE(str(sender.next_of_type("message"), "text") == text) << "message " << i;
+    }
+    // The newcomer reads its 101 and then nothing, while a live message is queued after its
+    // greeting: that one counts, the 19.7 MB before it do not.
+    auto newcomer = ChatTestClient::connect(server.port);  // throws if the 101 was dropped
+    sender.send_text("live");
+    for (;;) {  // the sender hears the newcomer join, then its own message: both were queued
+        const auto event = sender.next_json();
+        if (type_of(event) == "message") break;
+    }
+    const auto hello = newcomer.next_of_type("hello");
+    EXPECT_EQ(num(hello, "history"), 50);
+    for (int i = 0; i < 50; ++i) {
+        const auto m = newcomer.next_json(10s);
+        ASSERT_EQ(type_of(m), "message") << "history message " << i;
+        ASSERT_TRUE(str(m, "text") == text) << "history message " << i;
+    }
+    const auto own_join = newcomer.next_json();
+    EXPECT_EQ(type_of(own_join), "join");
+    EXPECT_EQ(str(own_join, "name"), str(hello, "name"));
+    EXPECT_EQ(str(newcomer.next_json(), "text"), "live") << "the newcomer stays, and gets what follows";
+}
 
 TEST(ChatBackpressureTest, ClientThatNeverReadsIsClosedWithinTheSoftTimeOrAtTheHardBound) {
     struct Case {
