@@ -32,7 +32,7 @@ void Session::push(FramePtr frame, bool exempt) {
 
 std::size_t Session::counted_bytes() const noexcept {
     const std::uint64_t greeting_left = greeting_end_ > sent_bytes_ ? greeting_end_ - sent_bytes_ : 0;
-    return queued_bytes_ - static_cast<std::size_t>(greeting_left);
+    return queued_bytes_ - static_cast<std::size_t>(greeting_left) + (conn_ ? conn_->pending_output().size() : 0);
 }
 
 bool Session::enqueue(const FramePtr& frame, bool exempt) {
@@ -66,10 +66,17 @@ void Session::evict(course::Backpressure why) {
     flush();
 }
 
+bool Session::take_connection_output() {
+    if (!conn_ || !conn_->has_output()) return false;
+    push(std::make_shared<const std::string>(conn_->pending_output()), false);
+    conn_->consume_output(conn_->pending_output().size());
+    return true;
+}
+
 void Session::flush() {
     if (write_waiting_ || dead_) return;
     const int fd = socket_.native_handle();
-    while (head_ < queue_.size()) {
+    while (head_ < queue_.size() || take_connection_output()) {
         // One sendmsg() for up to max_iov frames: a gathered write straight from the shared bytes.
         std::array<iovec, max_iov> iov;
         std::size_t count = 0;
@@ -153,7 +160,12 @@ void Session::on_tick(clock::time_point now) {
         const course::Backpressure verdict = meter_.check(now);
         if (verdict != course::Backpressure::ok) {
             evict(verdict);  // above the soft bound, or nothing written, for the soft time
-        } else if (now - last_input_ >= config.idle_timeout) {
+            break;
+        }
+        // A client whose socket is full is not read from (serve_websocket), so its silence
+        // means nothing: the stall rule watches it instead.
+        if (write_waiting_) break;
+        if (now - last_input_ >= config.idle_timeout) {
             abort("silent for longer than the idle timeout (dead peer?)");
         } else if (!ping_sent_ && now - last_input_ >= config.ping_interval) {
             ping_sent_ = true;  // a live client answers with a pong, which counts as input

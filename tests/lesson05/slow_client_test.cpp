@@ -1,16 +1,24 @@
 // 05-chat-server's backpressure policy over real sockets: a newcomer's greeting is exempt from
-// the bounds, clients that read get every message of a burst, and a client that never reads is
-// closed within the soft time or at the hard bound, with the server's memory bounded all along.
+// the bounds, a ping flood that reads nothing costs no memory, clients that read get every
+// message of a burst, and a client that never reads is closed within the soft time or at the
+// hard bound, with the server's memory bounded all along.
 #include "chat_test_client.hpp"
 #include "load_client.hpp"
 #include "proc_memory.hpp"
+
+#include "ws/frame.hpp"
 
 #include "tests/support/child_process.hpp"
 #include "tests/support/test_socket.hpp"
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <iostream>
+#include <stdexcept>
+#include <thread>
+#include <poll.h>
+#include <sys/socket.h>
 
 namespace {
 
@@ -18,14 +26,49 @@ using namespace std::chrono_literals;
 using course::testing::ChildProcess;
 using course::testing::ServerProcess;
 using course::testing::start_server;
+using course::testing::TestSocket;
 using lesson05::testing::ChatTestClient;
 using lesson05::testing::join;
 using lesson05::testing::num;
 using lesson05::testing::peak_rss_bytes;
+using lesson05::testing::rss_bytes;
 using lesson05::testing::str;
 using lesson05::testing::type_of;
 
 constexpr std::size_t MiB = 1024 * 1024;
+
+// The next event; throws if the connection ended instead, so that no loop waits for ever.
+lesson05::json::Object next_event(ChatTestClient& client, std::chrono::milliseconds timeout = 5s) {
+    lesson05::json::Object event = client.next_json(timeout);
+    if (event.members.empty()) throw std::runtime_error("the connection ended");
+    return event;
+}
+
+std::string masked(ws::Opcode opcode, std::string_view payload) {
+    std::string out;
+    const ws::MaskKey key{9, 8, 7, 6};
+    ws::append_frame(out, opcode, payload, true, &key);
+    return out;
+}
+
+// Sends `bytes` as fast as the peer takes them, without ever reading; gives up once the peer
+// has taken nothing for `patience` (it stopped reading from us) or the connection fails.
+// Returns how many bytes were sent.
+std::size_t send_without_reading(TestSocket& socket, std::string_view bytes, std::chrono::milliseconds patience) {
+    std::size_t sent = 0;
+    while (sent < bytes.size()) {
+        const ssize_t n = ::send(socket.fd(), bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) {
+            sent += static_cast<std::size_t>(n);
+        } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            pollfd p{socket.fd(), POLLOUT, 0};
+            if (::poll(&p, 1, static_cast<int>(patience.count())) == 0) break;
+        } else if (!(n < 0 && errno == EINTR)) {
+            break;  // closed by the server
+        }
+    }
+    return sent;
+}
 
 TEST(ChatBackpressureTest, NewcomerGetsItsHandshakeAndAFullHistoryOfTheLargestMessages) {
     // 50 messages of 65,536 control characters: each is escaped to 393 KB of JSON ("\u0001"),
@@ -43,7 +86,7 @@ TEST(ChatBackpressureTest, NewcomerGetsItsHandshakeAndAFullHistoryOfTheLargestMe
     auto newcomer = ChatTestClient::connect(server.port);  // throws if the 101 was dropped
     sender.send_text("live");
     for (;;) {  // the sender hears the newcomer join, then its own message: both were queued
-        const auto event = sender.next_json();
+        const auto event = next_event(sender);
         if (type_of(event) == "message") break;
     }
     const auto hello = newcomer.next_of_type("hello");
@@ -57,6 +100,78 @@ TEST(ChatBackpressureTest, NewcomerGetsItsHandshakeAndAFullHistoryOfTheLargestMe
     EXPECT_EQ(type_of(own_join), "join");
     EXPECT_EQ(str(own_join, "name"), str(hello, "name"));
     EXPECT_EQ(str(newcomer.next_json(), "text"), "live") << "the newcomer stays, and gets what follows";
+}
+
+TEST(ChatBackpressureTest, PingFloodFromAClientThatReadsNothingKeepsMemoryFlat) {
+    ServerProcess server = start_server("05-chat-server");
+    auto witness = ChatTestClient::connect(server.port);
+    join(witness);
+    auto flooder = ChatTestClient::connect(server.port);
+    const std::string flooder_name = join(flooder);
+    witness.next_of_type("join");
+    const std::size_t before = rss_bytes(server.process->pid());
+
+    // 1,000,000 pings of 125 bytes (131 MB with their headers), as fast as the server takes
+    // them; the flooder never reads a pong. Without coalescing, each pong would be queued.
+    std::string batch;
+    for (int i = 0; i < 1000; ++i) batch += masked(ws::Opcode::ping, std::string(125, 'p'));
+    std::size_t pings = 0;
+    for (int round = 0; round < 1000; ++round) {
+        const std::size_t sent = send_without_reading(flooder.socket(), batch, 10s);
+        pings += sent / (batch.size() / 1000);
+        if (sent < batch.size()) break;  // the server stopped reading from us, or closed
+    }
+    // Then a message: once the witness has it, the server has handled every ping before it.
+    // (If the server stopped reading from the flooder, it closes it within the soft time.)
+    send_without_reading(flooder.socket(), masked(ws::Opcode::text, "flood over"), 10s);
+    for (;;) {
+        const auto event = next_event(witness, 60s);
+        if (type_of(event) == "message" && str(event, "text") == "flood over") break;
+        if (type_of(event) == "leave" && str(event, "name") == flooder_name) break;
+    }
+    const std::size_t after = rss_bytes(server.process->pid());
+    const std::size_t peak = peak_rss_bytes(server.process->pid());
+    std::cerr << pings << " pings: server RSS " << before / 1024 << " KiB before, " << after / 1024 << " KiB after, peak "
+              << peak / 1024 << " KiB\n";
+    EXPECT_EQ(pings, 1'000'000u) << "the server read every ping";
+    EXPECT_LT(peak, before + 32 * MiB) << "pongs nobody reads must not pile up";
+    witness.send_text("still here");
+    EXPECT_EQ(str(witness.next_of_type("message"), "text"), "still here");
+}
+
+TEST(ChatBackpressureTest, ClientThatSendsButNeverReadsIsNoLongerReadFrom) {
+    // 40 MB of chat messages from a client that reads nothing, not even its own messages. Once
+    // its socket buffer is full the server stops reading from it (the kernel may still accept
+    // what it sends): it cannot push the room further, its queue stays small, and the stall
+    // rule closes it, not the 32 MiB hard bound.
+    ServerProcess server = start_server("05-chat-server", {"--queue-soft-time", "2", "--history", "0"});
+    auto witness = ChatTestClient::connect(server.port);
+    join(witness);
+    auto flooder = ChatTestClient::connect(server.port);
+    const std::string flooder_name = join(flooder);
+    witness.next_of_type("join");
+    const std::size_t before = peak_rss_bytes(server.process->pid());
+    std::string flood;
+    for (int i = 0; i < 10'000; ++i) flood += masked(ws::Opcode::text, std::to_string(i) + " " + std::string(4000, 'f'));
+    // The flood ends when the server closes the connection (or, if it never does, after 30 s
+    // of refusal); meanwhile the witness reads, as a chat client does.
+    std::size_t sent = 0;
+    std::jthread flooding([&] { sent = send_without_reading(flooder.socket(), flood, 30s); });
+    std::size_t relayed = 0;
+    for (;;) {
+        const auto event = next_event(witness, 30s);
+        if (type_of(event) == "message") ++relayed;
+        if (type_of(event) == "leave" && str(event, "name") == flooder_name) break;
+    }
+    flooding.join();
+    const std::size_t peak = peak_rss_bytes(server.process->pid());
+    std::cerr << "the flooder sent " << sent / 1024 << " KiB; " << relayed << " of its 10,000 messages reached the room; server peak RSS "
+              << before / 1024 << " KiB before, " << peak / 1024 << " KiB after\n";
+    EXPECT_TRUE(server.process->wait_for_stderr("too slow: nothing read for 2 s"));
+    EXPECT_EQ(server.process->stderr_text().find("33554432 bytes waiting"), std::string::npos);
+    EXPECT_LT(peak, before + 16 * MiB);
+    witness.send_text("still here");
+    EXPECT_EQ(str(witness.next_of_type("message"), "text"), "still here");
 }
 
 TEST(ChatBackpressureTest, ClientThatNeverReadsIsClosedWithinTheSoftTimeOrAtTheHardBound) {
@@ -88,13 +203,13 @@ TEST(ChatBackpressureTest, ClientThatNeverReadsIsClosedWithinTheSoftTimeOrAtTheH
         for (int i = 0; i < 4000 && !closed; ++i) {
             sender.send_text(std::to_string(i) + " " + filler);
             for (;;) {
-                const auto event = sender.next_json();
+                const auto event = next_event(sender);
                 if (type_of(event) == "leave" && str(event, "name") == idle_name) closed = true;
                 if (type_of(event) == "message") break;
             }
         }
         while (!closed) {  // the sweep decides within the soft time (and a quarter of it)
-            const auto event = sender.next_json(30s);
+            const auto event = next_event(sender, 30s);
             closed = type_of(event) == "leave" && str(event, "name") == idle_name;
         }
         // It finally reads: what the kernel held, then the close (its queue was dropped).
