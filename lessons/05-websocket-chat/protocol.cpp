@@ -7,11 +7,26 @@
 
 namespace lesson05 {
 
+namespace {
+
+constexpr std::size_t max_echoed_type = 32;  // bytes of an unknown "type" quoted in the error
+
+}  // namespace
+
 FramePtr make_text_frame(std::string_view payload) {
     std::string frame;
     frame.reserve(ws::frame_header_size(payload.size(), false) + payload.size());
     ws::append_frame(frame, ws::Opcode::text, payload, true, nullptr);
     return std::make_shared<const std::string>(std::move(frame));
+}
+
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) noexcept {
+    if (text.size() <= max_bytes) return text;
+    std::size_t end = max_bytes;
+    // text[end] is the first byte left out: while it continues a character (10xxxxxx), that
+    // character began before `end` and is left out whole.
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    return text.substr(0, end);
 }
 
 ClientCommand parse_client_message(std::string_view payload) {
@@ -48,7 +63,7 @@ ClientCommand parse_client_message(std::string_view payload) {
     } else if (*type == "who") {
         command.kind = ClientCommand::Kind::who;
     } else {
-        command.text = "unknown type \"" + std::string(type->substr(0, 32)) + "\" (try message, nick, who)";
+        command.text = "unknown type \"" + std::string(utf8_prefix(*type, max_echoed_type)) + "\" (try message, nick, who)";
     }
     return command;
 }

@@ -39,6 +39,11 @@ struct ClientCommand {
 
 ClientCommand parse_client_message(std::string_view payload);
 
+// The longest prefix of `text` (valid UTF-8) of at most `max_bytes` bytes that ends between two
+// characters. Whatever the server quotes back must be cut this way: a text frame holds only
+// valid UTF-8, and a browser closes the connection with 1007 otherwise (RFC 6455 8.1).
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) noexcept;
+
 inline constexpr std::size_t max_name_size = 24;  // bytes in a chosen name
 // A chosen name is 1..24 of [A-Za-z0-9_.-], and does not start with "guest-" (those are the
 // server's); an empty string if it is acceptable, else why not.

@@ -1,6 +1,7 @@
 // The chat's JSON escaper and parser, and the client message decoding (RFC 8259).
 #include "json.hpp"
 #include "protocol.hpp"
+#include "ws/utf8.hpp"
 
 #include <gtest/gtest.h>
 
@@ -133,6 +134,32 @@ TEST(ProtocolTest, PlainTextAndNonJsonAreChatMessages) {
     EXPECT_EQ(lesson05::parse_client_message(R"({"type":"message","text":5})").kind, K::invalid);
     EXPECT_EQ(lesson05::parse_client_message(R"({"text":"no type"})").kind, K::invalid);
     EXPECT_EQ(lesson05::parse_client_message(R"({"type":"dance"})").kind, K::invalid);
+}
+
+TEST(ProtocolTest, Utf8PrefixEndsBetweenCharacters) {  // RFC 6455 8.1: a text frame is UTF-8
+    using lesson05::utf8_prefix;
+    EXPECT_EQ(utf8_prefix("abc", 5), "abc");
+    EXPECT_EQ(utf8_prefix("abc", 2), "ab");
+    EXPECT_EQ(utf8_prefix("a\xC3\xA9", 2), "a") << "2-byte character cut after its first byte";
+    EXPECT_EQ(utf8_prefix("a\xC3\xA9", 3), "a\xC3\xA9");
+    EXPECT_EQ(utf8_prefix("a\xE2\x82\xAC", 3), "a") << "3-byte character cut after its second byte";
+    EXPECT_EQ(utf8_prefix("\xF0\x9F\x98\x80" "b", 3), "");
+    EXPECT_EQ(utf8_prefix("\xF0\x9F\x98\x80" "b", 4), "\xF0\x9F\x98\x80");
+    EXPECT_EQ(utf8_prefix("\xF0\x9F\x98\x80", 0), "");
+}
+
+TEST(ProtocolTest, UnknownTypeIsQuotedWithoutSplittingACharacter) {
+    // Every cut position through 1-, 2-, 3- and 4-byte characters: the error text stays UTF-8.
+    for (const std::string character : {"x", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80"}) {
+        for (std::size_t lead = 0; lead <= 40; ++lead) {
+            std::string type(lead, 'a');
+            for (int i = 0; i < 12; ++i) type += character;
+            const auto command = lesson05::parse_client_message(R"({"type":")" + type + "\"}");
+            ASSERT_EQ(command.kind, lesson05::ClientCommand::Kind::invalid);
+            EXPECT_TRUE(ws::is_valid_utf8(command.text)) << lead << " + " << character;
+            EXPECT_NE(command.text.find(type.substr(0, std::min<std::size_t>(lead, 32))), std::string::npos);
+        }
+    }
 }
 
 TEST(ProtocolTest, NamesAreCheckedAndCaseInsensitive) {
