@@ -3,6 +3,8 @@
 #include "json.hpp"
 #include "ws/frame.hpp"
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 
 namespace lesson05 {
@@ -10,6 +12,12 @@ namespace lesson05 {
 namespace {
 
 constexpr std::size_t max_echoed_type = 32;  // bytes of an unknown "type" quoted in the error
+
+// Names that would let a user pass for the server, its staff or everyone at once.
+constexpr std::array<std::string_view, 19> role_names = {
+    "admin", "administrator", "bot",   "chat",    "everyone", "guest", "here",   "host",    "mod",   "moderator",
+    "nobody", "official",     "operator", "owner", "root",    "server", "staff", "support", "system",
+};
 
 }  // namespace
 
@@ -77,7 +85,19 @@ std::string check_name(std::string_view name) {
         if (!ok) return "a name may hold only letters, digits, '_', '-' and '.'";
     }
     if (name_key(name).starts_with("guest-")) return "names starting with guest- are given by the server";
+    if (is_role_name(name)) return "the name " + std::string(name) + " could pass for the server or its staff";
     return {};
+}
+
+bool is_role_name(std::string_view name) {
+    // Compared without case, separators and trailing digits, so that "Admin", "ad.min",
+    // "SYSTEM_2" and "guest7" (a look-alike of the server's guest-7) are caught too.
+    std::string bare;
+    for (const char c : name_key(name)) {
+        if (c != '_' && c != '-' && c != '.') bare += c;
+    }
+    while (!bare.empty() && bare.back() >= '0' && bare.back() <= '9') bare.pop_back();
+    return std::find(role_names.begin(), role_names.end(), bare) != role_names.end();
 }
 
 std::string name_key(std::string_view name) {

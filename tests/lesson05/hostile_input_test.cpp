@@ -1,5 +1,5 @@
 // 05-chat-server against hostile input, over real sockets: every text frame it sends is valid
-// UTF-8 whatever it is sent.
+// UTF-8 whatever it is sent, and names that could pass for the server or its staff are refused.
 #include "chat_test_client.hpp"
 
 #include "ws/utf8.hpp"
@@ -19,6 +19,7 @@ using course::testing::start_server;
 using lesson05::testing::ChatTestClient;
 using lesson05::testing::join;
 using lesson05::testing::Received;
+using lesson05::testing::str;
 
 // Every frame a client gets until the message `marker` comes back: each must be a text frame
 // of valid UTF-8 (ws::Connection would report anything else as an error event with 1007).
@@ -54,6 +55,7 @@ std::vector<std::string> hostile_messages() {
     out.push_back(R"({"type":")" + std::string(20'000, 'x') + "\xC3\xA9\"}");  // a very long type
     out.push_back(R"({"type":"message","text":"\ud800"})");  // a lone surrogate: not strict JSON, sent as it stands
     out.push_back(R"({"type":"message","text":"x","type":"who"})");  // a duplicate key
+    out.push_back(R"({"type":"nick","name":"admin"})");
     out.push_back(R"({"type":"who"})");
     out.push_back(R"({"type":"message","text":""})");
     return out;
@@ -76,6 +78,26 @@ TEST(ChatHostileInputTest, EveryTextFrameTheServerSendsIsValidUtf8) {  // RFC 64
     }
     std::cerr << messages.size() << " hostile messages: " << attacker_frames << " frames to the sender, " << witness_frames
               << " to a witness, all valid UTF-8\n";
+}
+
+TEST(ChatHostileInputTest, NamesThatCouldPassForTheServerOrItsStaffAreRefused) {
+    ServerProcess server = start_server("05-chat-server");
+    auto witness = ChatTestClient::connect(server.port);
+    join(witness);
+    auto mallory = ChatTestClient::connect(server.port);
+    const std::string name = join(mallory);
+    for (const char* role : {"server", "Server", "ADMIN", "System", "sys.tem", "Admin_2", "root", "moderator", "guest7"}) {
+        mallory.send_text(std::string(R"({"type":"nick","name":")") + role + "\"}");
+        const auto error = mallory.next_of_type("error");
+        EXPECT_NE(str(error, "text").find("could pass for the server"), std::string::npos) << role << ": " << str(error, "text");
+    }
+    mallory.send_text(R"({"type":"who"})");
+    const auto who = mallory.next_of_type("users");
+    ASSERT_NE(who.find("users"), nullptr);
+    EXPECT_EQ(who.find("users")->items.size(), 2u);
+    for (const auto& user : who.find("users")->items) EXPECT_TRUE(user == name || user.starts_with("guest-")) << user;
+    mallory.send_text(R"({"type":"nick","name":"mallory"})");
+    EXPECT_EQ(str(witness.next_of_type("rename"), "to"), "mallory") << "an ordinary name still works";
 }
 
 }  // namespace

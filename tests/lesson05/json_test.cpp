@@ -173,6 +173,20 @@ TEST(ProtocolTest, NamesAreCheckedAndCaseInsensitive) {
     EXPECT_EQ(lesson05::name_key("AdA"), "ada");
 }
 
+TEST(ProtocolTest, RoleLikeNamesAreRefusedWhateverTheirSpelling) {
+    for (const char* name : {"admin", "Admin", "ADMIN", "server", "Server", "system", "SyStEm", "ad.min", "ad-min",
+                             "sys_tem", "admin2", "System_2", "root", "moderator", "mod", "everyone", "guest", "guest7",
+                             "Guest_7", "support", "staff", "owner", "bot"}) {
+        EXPECT_TRUE(lesson05::is_role_name(name)) << name;
+        EXPECT_NE(lesson05::check_name(name), "") << name;
+    }
+    for (const char* name : {"ada", "admiral", "modest", "serverless", "systems_ada", "rooted", "a2dmin", "bob"}) {
+        EXPECT_FALSE(lesson05::is_role_name(name)) << name;
+        EXPECT_EQ(lesson05::check_name(name), "") << name;
+    }
+    EXPECT_NE(lesson05::check_name("Admin").find("could pass for the server"), std::string::npos);
+}
+
 TEST(ProtocolTest, EncodesEventsAsDocumented) {
     EXPECT_EQ(lesson05::encode_message(7, 1700000000123, "ada", "hi \"you\""),
               R"({"type":"message","id":7,"time":1700000000123,"from":"ada","text":"hi \"you\""})");
