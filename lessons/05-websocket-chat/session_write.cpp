@@ -18,6 +18,7 @@ namespace {
 
 constexpr std::size_t max_iov = 256;         // frames per sendmsg() call
 constexpr std::size_t compact_after = 1024;  // sent entries kept before the queue is compacted
+constexpr std::size_t idle_queue_capacity = 16;  // frame pointers an emptied queue keeps (256 bytes)
 
 }  // namespace
 
@@ -115,8 +116,9 @@ void Session::flush() {
             head_ = 0;
         }
     }
-    // All sent. A queue that grew large during a burst gives its memory back.
-    if (queue_.capacity() > compact_after) std::vector<FramePtr>().swap(queue_);
+    // All sent. A queue that grew during a burst gives its memory back: a connection that sits
+    // idle after a burst costs what an idle one costs.
+    if (queue_.capacity() > idle_queue_capacity) std::vector<FramePtr>().swap(queue_);
     else queue_.clear();
     head_ = 0;
     if (shutdown_when_flushed_) {

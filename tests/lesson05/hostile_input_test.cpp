@@ -1,6 +1,8 @@
 // 05-chat-server against hostile input, over real sockets: every text frame it sends is valid
-// UTF-8 whatever it is sent, and names that could pass for the server or its staff are refused.
+// UTF-8 whatever it is sent, names that could pass for the server or its staff are refused,
+// and connections give back the memory of a large message once it is handled.
 #include "chat_test_client.hpp"
+#include "proc_memory.hpp"
 
 #include "ws/utf8.hpp"
 
@@ -19,6 +21,8 @@ using course::testing::start_server;
 using lesson05::testing::ChatTestClient;
 using lesson05::testing::join;
 using lesson05::testing::Received;
+using lesson05::testing::rss_bytes;
+using lesson05::testing::start_measured_server;
 using lesson05::testing::str;
 
 // Every frame a client gets until the message `marker` comes back: each must be a text frame
@@ -98,6 +102,31 @@ TEST(ChatHostileInputTest, NamesThatCouldPassForTheServerOrItsStaffAreRefused) {
     for (const auto& user : who.find("users")->items) EXPECT_TRUE(user == name || user.starts_with("guest-")) << user;
     mallory.send_text(R"({"type":"nick","name":"mallory"})");
     EXPECT_EQ(str(witness.next_of_type("rename"), "to"), "mallory") << "an ordinary name still works";
+}
+
+TEST(ChatHostileInputTest, IdleConnectionsGiveBackTheMemoryOfALargeMessage) {
+    // 200 connections send one message of 64 KB each, one after the other (an unknown type,
+    // padded, so only the sender gets an answer), and then sit idle. Each message's buffer is
+    // freed once the message is handled and the next one reuses the memory: the server grows
+    // by about an idle connection each (3.5 KiB), not by a 64 KiB buffer each.
+    constexpr std::size_t connections = 200;
+    ServerProcess server = start_measured_server("05-chat-server", {"--history", "0", "--presence-limit", "0"});
+    std::vector<ChatTestClient> clients;
+    for (std::size_t i = 0; i < connections; ++i) {
+        clients.push_back(ChatTestClient::connect(server.port));
+        join(clients.back());
+    }
+    const std::size_t idle = rss_bytes(server.process->pid());
+    const std::string big = R"({"type":"x","pad":")" + std::string(65'000, 'a') + "\"}";
+    for (auto& client : clients) {
+        client.send_text(big);
+        client.next_of_type("error");  // handled
+    }
+    const std::size_t after = rss_bytes(server.process->pid());
+    const double per_connection = (static_cast<double>(after) - static_cast<double>(idle)) / connections;
+    std::cerr << connections << " connections: server RSS " << idle / 1024 << " KiB idle, " << after / 1024
+              << " KiB after a 64 KB message each: " << per_connection << " bytes more per connection\n";
+    EXPECT_LT(per_connection, 16.0 * 1024);
 }
 
 }  // namespace

@@ -32,6 +32,7 @@ using lesson05::testing::join;
 using lesson05::testing::num;
 using lesson05::testing::peak_rss_bytes;
 using lesson05::testing::rss_bytes;
+using lesson05::testing::start_measured_server;
 using lesson05::testing::str;
 using lesson05::testing::type_of;
 
@@ -103,7 +104,7 @@ TEST(ChatBackpressureTest, NewcomerGetsItsHandshakeAndAFullHistoryOfTheLargestMe
 }
 
 TEST(ChatBackpressureTest, PingFloodFromAClientThatReadsNothingKeepsMemoryFlat) {
-    ServerProcess server = start_server("05-chat-server");
+    ServerProcess server = start_measured_server("05-chat-server");
     auto witness = ChatTestClient::connect(server.port);
     join(witness);
     auto flooder = ChatTestClient::connect(server.port);
@@ -144,7 +145,7 @@ TEST(ChatBackpressureTest, ClientThatSendsButNeverReadsIsNoLongerReadFrom) {
     // its socket buffer is full the server stops reading from it (the kernel may still accept
     // what it sends): it cannot push the room further, its queue stays small, and the stall
     // rule closes it, not the 32 MiB hard bound.
-    ServerProcess server = start_server("05-chat-server", {"--queue-soft-time", "2", "--history", "0"});
+    ServerProcess server = start_measured_server("05-chat-server", {"--queue-soft-time", "2", "--history", "0"});
     auto witness = ChatTestClient::connect(server.port);
     join(witness);
     auto flooder = ChatTestClient::connect(server.port);
@@ -240,7 +241,7 @@ TEST(ChatBackpressureTest, ReadingClientsGetEveryMessageOfABurstAndMemoryStaysBo
     // Five clients each send 1,500 messages of 4,000 bytes as fast as they can: 30 MB for
     // every receiver. They read as fast as they can, a 05-chat-client prints every line, and
     // one more client reads nothing at all. The default bounds: 32 MiB, and 1 MiB for 10 s.
-    ServerProcess server = start_server("05-chat-server");
+    ServerProcess server = start_measured_server("05-chat-server");
     auto idle = ChatTestClient::connect(server.port);
     join(idle);
     ChildProcess terminal({course::testing::bin_path("05-chat-client"), "--port", std::to_string(server.port), "--no-time"});
