@@ -1,7 +1,8 @@
 // 05-chat-server's backpressure policy over real sockets: a newcomer's greeting is exempt from
-// the bounds, a ping flood that reads nothing costs no memory, clients that read get every
-// message of a burst, and a client that never reads is closed within the soft time or at the
-// hard bound, with the server's memory bounded all along.
+// the bounds (and reading it slowly is reading), a ping flood that reads nothing costs no
+// memory, a client that sends but never reads is no longer read from, a client that never reads
+// is closed within the soft time or at the hard bound, and clients that read get every message
+// of a burst, with the server's memory bounded all along.
 #include "chat_test_client.hpp"
 #include "load_client.hpp"
 #include "proc_memory.hpp"
