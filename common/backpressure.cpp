@@ -29,7 +29,9 @@ Backpressure BackpressureMeter::queued(std::size_t waiting, clock::time_point no
 }
 
 void BackpressureMeter::sent(std::size_t waiting, clock::time_point now) {
-    if (waiting < waiting_) progress_at_ = now;
+    // Progress even if `waiting` did not shrink: the bytes written may be ones the bounds do not
+    // count (lesson 05 sends a newcomer's greeting ahead of what is counted).
+    progress_at_ = now;
     waiting_ = waiting;
     track_soft_bound(now);
 }

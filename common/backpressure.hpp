@@ -50,7 +50,8 @@ public:
     // Bytes were queued: `waiting` is the new total. Over the hard bound is the only verdict
     // that can come at once; the timed ones come from check().
     Backpressure queued(std::size_t waiting, clock::time_point now);
-    // Bytes reached the socket: `waiting` is what is left.
+    // Bytes reached the socket, counted or not (either way the client reads, so the stall clock
+    // restarts): `waiting` is what is left.
     void sent(std::size_t waiting, clock::time_point now);
     // The timed rules, for a sweep: over the soft bound too long, or stalled.
     Backpressure check(clock::time_point now) const;

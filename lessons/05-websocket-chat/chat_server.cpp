@@ -31,9 +31,11 @@ constexpr auto max_tick = std::chrono::milliseconds(1000);
 constexpr std::string_view busy_response =
     "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 5\r\n\r\n";
 
-// How often the sweep runs: a quarter of the shortest timeout, within [20 ms, 1 s].
+// How often the sweep runs: a quarter of the shortest timeout (the time a client may stay
+// behind counts as one), within [20 ms, 1 s]. A timeout then fires at most a quarter late.
 std::chrono::milliseconds tick_period(const ChatServerConfig& c) {
-    const auto shortest = std::min({c.handshake_timeout, c.ping_interval, c.idle_timeout, c.close_timeout});
+    const auto shortest = std::min({c.handshake_timeout, c.ping_interval, c.idle_timeout, c.close_timeout,
+                                    c.backpressure.soft_time});
     return std::clamp(shortest / 4, min_tick, max_tick);
 }
 

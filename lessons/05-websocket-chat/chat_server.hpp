@@ -13,6 +13,7 @@
 
 #include "room.hpp"
 
+#include "common/backpressure.hpp"
 #include "common/logger.hpp"
 
 #include <asio/io_context.hpp>
@@ -28,7 +29,7 @@ namespace lesson05 {
 struct ChatServerConfig {
     std::size_t max_message = 64 * 1024;        // bytes per client message (1009 past it)
     std::size_t max_connections = 10'000;       // at once; more get HTTP 503
-    std::size_t max_queue = 1024 * 1024;        // bytes waiting for one client (1008 past it)
+    course::BackpressureLimits backpressure;    // when a client too slow to read is closed (1008)
     std::vector<std::string> allowed_origins;   // empty: any Origin (see README: CSWSH)
     std::chrono::milliseconds handshake_timeout{10'000};  // to send the whole HTTP request
     std::chrono::milliseconds ping_interval{30'000};      // silence before we ping

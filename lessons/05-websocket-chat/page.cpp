@@ -13,8 +13,10 @@
 //   #online   the number of users online
 //
 // Text from the network is inserted with textContent, never as HTML: a message
-// "<img src=x onerror=alert(1)>" shows up literally. Reconnection backs off exponentially
-// (250 ms doubling to 8 s, with jitter) and starts over after a successful open.
+// "<img src=x onerror=alert(1)>" shows up literally. A message of several lines stays inside
+// its sender's entry (a grid column right of the name), so it cannot draw a line that looks like
+// another user's message. Reconnection backs off exponentially (250 ms doubling to 8 s, with
+// jitter) and starts over after a successful open.
 #include "page.hpp"
 
 namespace lesson05 {
@@ -38,7 +40,13 @@ constexpr std::string_view page = R"PAGE(<!doctype html>
   #status[data-state="reconnecting"] { background: #c0392b; }
   main { display: grid; grid-template-columns: 1fr 12em; min-height: 0; }
   #log { list-style: none; margin: 0; padding: .5em 1em; overflow-y: auto; }
-  #log li { padding: .15em 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+  /* An entry is a grid: time | sender | text. Every line of a text, newlines kept, stays in the
+     third column, right of its sender and behind a rule, so that no line of a message can pass
+     for an entry of its own ("12:00:00 admin: ..."): entries begin at the left edge, and
+     nothing of a message is ever drawn there. */
+  #log li { padding: .15em 0; display: grid; grid-template-columns: auto auto minmax(0, 1fr); align-items: baseline; }
+  #log li .text { grid-column: 3; white-space: pre-wrap; overflow-wrap: anywhere; }
+  #log li.message .text { border-left: 2px solid #d0d3dc; padding-left: .4em; }
   .time { color: #888; font-size: .8em; margin-right: .5em; font-variant-numeric: tabular-nums; }
   .from { font-weight: 600; margin-right: .4em; }
   .from::after { content: ":"; }

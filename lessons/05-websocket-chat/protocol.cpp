@@ -4,15 +4,38 @@
 #include "json.hpp"
 #include "ws/frame.hpp"
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 
 namespace lesson05 {
+
+namespace {
+
+constexpr std::size_t max_echoed_type = 32;  // bytes of an unknown "type" quoted in the error
+
+// Names that would let a user pass for the server, its staff or everyone at once.
+constexpr std::array<std::string_view, 19> role_names = {
+    "admin", "administrator", "bot",   "chat",    "everyone", "guest", "here",   "host",    "mod",   "moderator",
+    "nobody", "official",     "operator", "owner", "root",    "server", "staff", "support", "system",
+};
+
+}  // namespace
 
 FramePtr make_text_frame(std::string_view payload) {
     std::string frame;
     frame.reserve(ws::frame_header_size(payload.size(), false) + payload.size());
     ws::append_frame(frame, ws::Opcode::text, payload, true, nullptr);
     return std::make_shared<const std::string>(std::move(frame));
+}
+
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) noexcept {
+    if (text.size() <= max_bytes) return text;
+    std::size_t end = max_bytes;
+    // text[end] is the first byte left out: while it continues a character (10xxxxxx), that
+    // character began before `end` and is left out whole.
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    return text.substr(0, end);
 }
 
 ClientCommand parse_client_message(std::string_view payload) {
@@ -49,7 +72,7 @@ ClientCommand parse_client_message(std::string_view payload) {
     } else if (*type == "who") {
         command.kind = ClientCommand::Kind::who;
     } else {
-        command.text = "unknown type \"" + std::string(type->substr(0, 32)) + "\" (try message, nick, who)";
+        command.text = "unknown type \"" + std::string(utf8_prefix(*type, max_echoed_type)) + "\" (try message, nick, who)";
     }
     return command;
 }
@@ -63,7 +86,19 @@ std::string check_name(std::string_view name) {
         if (!ok) return "a name may hold only letters, digits, '_', '-' and '.'";
     }
     if (name_key(name).starts_with("guest-")) return "names starting with guest- are given by the server";
+    if (is_role_name(name)) return "the name " + std::string(name) + " could pass for the server or its staff";
     return {};
+}
+
+bool is_role_name(std::string_view name) {
+    // Compared without case, separators and trailing digits, so that "Admin", "ad.min",
+    // "SYSTEM_2" and "guest7" (a look-alike of the server's guest-7) are caught too.
+    std::string bare;
+    for (const char c : name_key(name)) {
+        if (c != '_' && c != '-' && c != '.') bare += c;
+    }
+    while (!bare.empty() && bare.back() >= '0' && bare.back() <= '9') bare.pop_back();
+    return std::find(role_names.begin(), role_names.end(), bare) != role_names.end();
 }
 
 std::string name_key(std::string_view name) { return course::name_key(name); }

@@ -39,10 +39,18 @@ struct ClientCommand {
 
 ClientCommand parse_client_message(std::string_view payload);
 
+// The longest prefix of `text` (valid UTF-8) of at most `max_bytes` bytes that ends between two
+// characters. Whatever the server quotes back must be cut this way: a text frame holds only
+// valid UTF-8, and a browser closes the connection with 1007 otherwise (RFC 6455 8.1).
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) noexcept;
+
 inline constexpr std::size_t max_name_size = 24;  // bytes in a chosen name
-// A chosen name is 1..24 of [A-Za-z0-9_.-], and does not start with "guest-" (those are the
-// server's); an empty string if it is acceptable, else why not.
+// A chosen name is 1..24 of [A-Za-z0-9_.-], does not start with "guest-" (those are the
+// server's) and is not a role (is_role_name); an empty string if it is acceptable, else why not.
 std::string check_name(std::string_view name);
+// True for names a reader could take for the server or its staff: admin, server, system, mod,
+// root... and guest, compared without case, '_', '-', '.' and trailing digits ("Sys.Tem_2").
+bool is_role_name(std::string_view name);
 // Names are unique without regard to ASCII case: "Ada" and "ada" are the same person
 // (course::name_key, shared with lesson 02).
 std::string name_key(std::string_view name);

@@ -45,11 +45,18 @@ void Room::join(Member& member) {
     members_.push_back(&member);
     by_key_.emplace(name_key(member.name_), &member);
 
+    // The greeting: hello, the history, and the newcomer's own join, exempt from its bounds (a
+    // full history of large messages is more than a slow client may owe, and the newcomer did
+    // not ask for it). Everyone else hears of the newcomer as usual.
     send(member, make_text_frame(encode_hello(member.name_, members_.size(), names(config_.hello_names), history_.size())), true);
     for (const FramePtr& frame : history_) send(member, frame, true);
     const FramePtr notice = make_text_frame(encode_join(now_millis(), member.name_));
-    if (presence()) broadcast(notice);
-    else send(member, notice);  // the newcomer still learns its name was announced to itself
+    if (presence()) {
+        for (Member* other : members_) {
+            if (other != &member) send(*other, notice);
+        }
+    }
+    send(member, notice, true);  // last: the newcomer learns that what follows is live
 }
 
 void Room::leave(Member& member, bool quietly) {

@@ -33,8 +33,9 @@ class Member {
 public:
     virtual ~Member() = default;
     // Queues a frame; returns true if the queue was empty before (the member then needs a flush).
-    // A member may refuse (closing) or be closed for being too far behind; `exempt` frames (a
-    // newcomer's hello and history) are queued whatever the member's bound.
+    // A member may refuse (closing) or be closed for being too far behind. `exempt` frames are
+    // a newcomer's greeting (hello, the history, its own join), queued before anything else: they
+    // are queued whatever the member's bounds, do not count toward them, and are never dropped.
     virtual bool enqueue(const FramePtr& frame, bool exempt = false) = 0;
     // Starts writing what is queued.
     virtual void flush() = 0;
@@ -61,7 +62,8 @@ class Room {
 public:
     explicit Room(RoomConfig config = {}) : config_(config) {}
 
-    // Names the member guest-N, sends it hello and the history, and announces it to everyone.
+    // Names the member guest-N, sends it hello, the history and its own join (exempt frames),
+    // and announces it to everyone else.
     void join(Member& member);
     // Takes the member out; announces it unless `quietly` (server shutdown).
     void leave(Member& member, bool quietly = false);

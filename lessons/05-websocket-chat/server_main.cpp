@@ -33,10 +33,7 @@ int main(int argc, char** argv) {
     app.add_option("--max-connections", max_connections,
                    "connections at once, more get HTTP 503 (default: what the open-file limit allows)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
-    app.add_option("--max-queue", config.max_queue,
-                   "bytes that may wait for one client; a slower client is closed with 1008")
-        ->capture_default_str()
-        ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
+    course::add_backpressure_options(app, config.backpressure);  // a client closed with 1008 past them
     app.add_option("--allowed-origin", config.allowed_origins,
                    "accept only handshakes with this Origin, e.g. http://localhost:7005 (repeat; default: any)");
     app.add_option("--history", config.room.history, "chat messages replayed to a newcomer")

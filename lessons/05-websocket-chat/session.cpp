@@ -28,7 +28,7 @@ constexpr std::size_t max_drain_bytes = 1024 * 1024;  // read and dropped while 
 }  // namespace
 
 Session::Session(tcp::socket socket, std::shared_ptr<ChatServer::State> server, std::uint64_t id)
-    : socket_(std::move(socket)), server_(std::move(server)), id_(id) {}
+    : socket_(std::move(socket)), server_(std::move(server)), id_(id), meter_(server_->config.backpressure) {}
 
 std::string Session::label() const { return "connection " + std::to_string(id_) + (name().empty() ? "" : " (" + name() + ")"); }
 
@@ -114,7 +114,7 @@ awaitable<std::optional<std::string>> Session::serve_http() {
         if (result == ws::HttpParser::Result::incomplete) continue;
         if (result == ws::HttpParser::Result::error) {
             log.info(label(), ": bad request: ", parser.error_status(), " ", parser.error_reason());
-            push(std::make_shared<const std::string>(ws::http_error_response(parser.error_status(), parser.error_reason())));
+            push(std::make_shared<const std::string>(ws::http_error_response(parser.error_status(), parser.error_reason())), true);
             break;
         }
         const ws::HttpHead& request = parser.head();
@@ -129,23 +129,23 @@ awaitable<std::optional<std::string>> Session::serve_http() {
             }
             if (!hs.accepted()) {
                 log.info(label(), ": handshake refused: ", hs.status, " ", hs.reason);
-                push(std::make_shared<const std::string>(hs.response));
+                push(std::make_shared<const std::string>(hs.response), true);
                 break;
             }
-            push(std::make_shared<const std::string>(hs.response));
+            push(std::make_shared<const std::string>(hs.response), true);
             co_return std::string(in);  // bytes after the head belong to the first frame
         }
         if (path == "/" || path == "/index.html") {
             if (request.method != "GET") {
                 log.info(label(), ": ", request.method, " ", request.target, " -> 405");
-                push(std::make_shared<const std::string>(ws::http_error_response(405, "only GET here", "Allow: GET\r\n")));
+                push(std::make_shared<const std::string>(ws::http_error_response(405, "only GET here", "Allow: GET\r\n")), true);
             } else {
                 log.verbose(label(), ": GET ", request.target, " -> 200 page");
-                push(server_->page_response);
+                push(server_->page_response, true);
             }
         } else {
             log.info(label(), ": ", request.method, " ", request.target, " -> 404");
-            push(std::make_shared<const std::string>(ws::http_error_response(404, "no such page: try / or /ws")));
+            push(std::make_shared<const std::string>(ws::http_error_response(404, "no such page: try / or /ws")), true);
         }
         break;
     }
@@ -171,23 +171,31 @@ awaitable<void> Session::serve_websocket(std::string leftover) {
     std::string_view in = leftover;
     for (;;) {
         while (const ws::Event event = conn_->receive(in)) handle(event);
-        take_connection_output();
+        // A pong or a close that ws::Connection queued counts toward the bounds too.
+        if (conn_->has_output() && meter_.queued(counted_bytes(), clock::now()) == course::Backpressure::over_hard_bound) {
+            evict(course::Backpressure::over_hard_bound);
+        }
         if (!accepting_ && in_room()) server_->room.leave(*this, server_->stopping);
         server_->room.flush();
         flush();
         if (conn_->should_close_tcp()) break;  // the closing handshake is done, or failed
         std::error_code ec;
-        const std::size_t n = co_await read_some(ec);
-        if (ec == asio::error::operation_aborted && !dead_) {  // woken on purpose (evicted)
-            if (!accepting_ && in_room()) server_->room.leave(*this, server_->stopping);
-            server_->room.flush();
-            continue;
+        std::size_t n = 0;
+        if (write_waiting_) {
+            // Backpressure: the client's socket buffer is full, so it is not reading what we
+            // send. Read nothing more from it until it drains (lesson 04 does the same): it can
+            // neither flood the room nor make us answer pings it will never read.
+            co_await socket_.async_wait(tcp::socket::wait_write, asio::redirect_error(asio::use_awaitable, ec));
+        } else {
+            n = co_await read_some(ec);
         }
+        if (ec == asio::error::operation_aborted && !dead_) continue;  // woken on purpose (evicted)
         if (ec) {
             // 1006: the TCP connection ended without a closing handshake (RFC 6455 7.1.5).
             if (!dead_) log.verbose(label(), ": connection lost without a close (1006): ", ec.message());
             co_return;
         }
+        if (n == 0) continue;  // the socket drained: flush() and try again
         last_input_ = clock::now();
         ping_sent_ = false;
         in = std::string_view(server_->read_buffer.data(), n);
@@ -254,16 +262,8 @@ void Session::handle_text(std::string_view text) {
 }
 
 void Session::close_with(std::uint16_t code, std::string_view reason) {
-    if (!conn_ || !conn_->close(code, reason)) return;
-    accepting_ = false;
-    take_connection_output();
-}
-
-void Session::take_connection_output() {
-    if (!conn_ || !conn_->has_output()) return;
-    push(std::make_shared<const std::string>(conn_->pending_output()));
-    conn_->consume_output(conn_->pending_output().size());
-    if (conn_->state() != ws::Connection::State::open) accepting_ = false;
+    // The close frame waits in ws::Connection until everything queued before it is sent.
+    if (conn_ && conn_->close(code, reason)) accepting_ = false;
 }
 
 }  // namespace lesson05

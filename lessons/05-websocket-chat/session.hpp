@@ -8,9 +8,19 @@
 //
 // Writing: the queue holds shared, already-encoded frames (FramePtr). flush() sends as much as
 // the kernel takes with one sendmsg() of up to 256 pieces (a gathered write), and waits for
-// the socket to become writable only when the kernel's buffer is full. The queue is bounded in
-// bytes: a client that falls max_queue bytes behind is closed with 1008, its unsent frames
-// dropped, so a slow reader costs neither memory nor the others' time.
+// the socket to become writable only when the kernel's buffer is full. The connection's own
+// frames (pongs, our close) wait in ws::Connection until everything queued before them is sent;
+// there a newer ping's pong replaces an unsent one, so a ping flood costs one pong.
+//
+// Backpressure (common/backpressure.hpp, the policy Redis has for pub/sub clients): the bytes
+// waiting for the client, its own frames included, are measured. Past the hard bound it is
+// closed at once with 1008; above the soft bound for the soft time, or with nothing written
+// for that long, the sweep closes it. Its unsent frames are dropped, so a slow reader costs
+// neither memory nor the others' time, while a client that reads through a burst is never
+// closed for it. While its socket buffer is full the session does not read from it either
+// (as lesson 04 does): a client that does not read can neither flood the room nor pile up
+// answers. A newcomer's greeting (101, hello, history, its own join) is exempt: never counted,
+// never dropped.
 //
 // Timeouts: the server's sweep calls on_tick() for every session; a session has no timer.
 
@@ -38,7 +48,7 @@ public:
 
     // Starts the coroutine; the session keeps itself alive until it ends.
     void start();
-    // Called by the sweep: timeouts and keepalive pings.
+    // Called by the sweep: timeouts, keepalive pings, and the timed rules of the backpressure policy.
     void on_tick(clock::time_point now);
     // Server shutdown: a WebSocket is closed with 1001 after what is queued, the rest dropped.
     void stop();
@@ -61,11 +71,16 @@ private:
     asio::awaitable<std::size_t> read_some(std::error_code& ec);
     void handle(const ws::Event& event);
     void handle_text(std::string_view text);
-    // Moves what ws::Connection queued (pongs, closes) into the write queue, past the bound.
-    void take_connection_output();
+    // Moves what ws::Connection queued (pongs, our close) into the write queue once everything
+    // before it is sent; false if there was nothing.
+    bool take_connection_output();
     void close_with(std::uint16_t code, std::string_view reason);
-    void evict();
-    void push(FramePtr frame);
+    // Closes a client that is too slow with 1008, dropping what it has not started to receive.
+    void evict(course::Backpressure why);
+    void push(FramePtr frame, bool exempt);
+    // The bytes the backpressure bounds apply to: the queue without the unsent part of the
+    // greeting, plus ws::Connection's own output.
+    std::size_t counted_bytes() const noexcept;
     void wait_writable();
     void abort(const char* why);
     std::string label() const;
@@ -79,6 +94,9 @@ private:
     std::size_t head_ = 0;
     std::size_t head_offset_ = 0;   // bytes of queue_[head_] already sent
     std::size_t queued_bytes_ = 0;  // bytes in queue_ not yet sent
+    std::uint64_t sent_bytes_ = 0;    // bytes of the queue written to the socket so far
+    std::uint64_t greeting_end_ = 0;  // the first greeting_end_ bytes of the queue are exempt
+    course::BackpressureMeter meter_;
 
     Phase phase_ = Phase::http;
     clock::time_point deadline_;    // http and closing phases: when we give up

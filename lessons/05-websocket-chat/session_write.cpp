@@ -1,4 +1,4 @@
-// The session's write queue (gathered writes of shared frames, the bound, eviction) and its
+// The session's write queue (gathered writes of shared frames, the bounds, eviction) and its
 // part in the sweep and in shutdown: plain callbacks, no coroutines. The reading side is in
 // session.cpp.
 #include "session.hpp"
@@ -18,37 +18,48 @@ namespace {
 
 constexpr std::size_t max_iov = 256;         // frames per sendmsg() call
 constexpr std::size_t compact_after = 1024;  // sent entries kept before the queue is compacted
+constexpr std::size_t idle_queue_capacity = 16;  // frame pointers an emptied queue keeps (256 bytes)
 
 }  // namespace
 
 // ---- the write queue --------------------------------------------------------------------
 
-void Session::push(FramePtr frame) {
+void Session::push(FramePtr frame, bool exempt) {
     queued_bytes_ += frame->size();
-    queue_.push_back(std::move(frame));
+    queue_.push_back(std::move(frame));  // the pointer: the bytes are shared
+    // The greeting is queued before anything else, so "exempt" is a prefix of the stream.
+    if (exempt) greeting_end_ = sent_bytes_ + queued_bytes_;
+}
+
+std::size_t Session::counted_bytes() const noexcept {
+    const std::uint64_t greeting_left = greeting_end_ > sent_bytes_ ? greeting_end_ - sent_bytes_ : 0;
+    return queued_bytes_ - static_cast<std::size_t>(greeting_left) + (conn_ ? conn_->pending_output().size() : 0);
 }
 
 bool Session::enqueue(const FramePtr& frame, bool exempt) {
     if (!accepting_ || dead_) return false;
-    if (!exempt && queued_bytes_ + frame->size() > server_->config.max_queue) {
-        evict();
+    const bool was_idle = head_ == queue_.size() && !write_waiting_;
+    push(frame, exempt);
+    if (server_->log.tracing()) server_->log.trace(label(), ": ", course::hex_dump("frame out", *frame, 64));
+    if (meter_.queued(counted_bytes(), clock::now()) == course::Backpressure::over_hard_bound) {
+        evict(course::Backpressure::over_hard_bound);
         return false;
     }
-    const bool was_idle = head_ == queue_.size() && !write_waiting_;
-    queued_bytes_ += frame->size();
-    queue_.push_back(frame);  // a copy of the pointer: the bytes are shared
-    if (server_->log.tracing()) server_->log.trace(label(), ": ", course::hex_dump("frame out", *frame, 64));
     return was_idle;
 }
 
-void Session::evict() {
-    // Too slow: drop what it has not started to receive, keep the frame being sent (cutting it
-    // would corrupt the stream), and close with 1008 after it.
-    server_->log.info(label(), ": more than ", server_->config.max_queue, " bytes waiting: too slow, closing with 1008");
-    const std::size_t keep = head_ + (head_offset_ > 0 ? 1 : 0);
+void Session::evict(course::Backpressure why) {
+    const std::string reason = "too slow: " + course::describe(why, server_->config.backpressure);
+    server_->log.info(label(), ": ", reason, ": closing with 1008");
+    // Drop what the client has not started to receive, but keep the frame being sent (cutting it
+    // would corrupt the stream) and the greeting: without its 101 a newcomer would get a bare
+    // close frame instead of a handshake answer, and a browser would retry in a loop.
+    std::uint64_t at = sent_bytes_ - head_offset_;  // where queue_[head_] starts in the stream
+    std::size_t keep = head_;
+    while (keep < queue_.size() && (at < greeting_end_ || (keep == head_ && head_offset_ > 0))) at += queue_[keep++]->size();
     for (std::size_t i = keep; i < queue_.size(); ++i) queued_bytes_ -= queue_[i]->size();
     queue_.resize(keep);
-    close_with(ws::close_code::policy_violation, "too slow: send queue full");
+    close_with(ws::close_code::policy_violation, reason);
     phase_ = Phase::closing;
     deadline_ = clock::now() + server_->config.close_timeout;
     std::error_code ec;
@@ -56,10 +67,17 @@ void Session::evict() {
     flush();
 }
 
+bool Session::take_connection_output() {
+    if (!conn_ || !conn_->has_output()) return false;
+    push(std::make_shared<const std::string>(conn_->pending_output()), false);
+    conn_->consume_output(conn_->pending_output().size());
+    return true;
+}
+
 void Session::flush() {
     if (write_waiting_ || dead_) return;
     const int fd = socket_.native_handle();
-    while (head_ < queue_.size()) {
+    while (head_ < queue_.size() || take_connection_output()) {
         // One sendmsg() for up to max_iov frames: a gathered write straight from the shared bytes.
         std::array<iovec, max_iov> iov;
         std::size_t count = 0;
@@ -81,6 +99,7 @@ void Session::flush() {
         }
         std::size_t left = static_cast<std::size_t>(sent);
         queued_bytes_ -= left;
+        sent_bytes_ += left;
         while (left > 0) {  // release each frame as soon as it is sent
             const std::size_t rest = queue_[head_]->size() - head_offset_;
             if (left < rest) {
@@ -91,13 +110,15 @@ void Session::flush() {
             queue_[head_++].reset();
             head_offset_ = 0;
         }
+        meter_.sent(counted_bytes(), clock::now());
         if (head_ >= compact_after && head_ < queue_.size()) {
             queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(head_));
             head_ = 0;
         }
     }
-    // All sent. A queue that grew large during a burst gives its memory back.
-    if (queue_.capacity() > compact_after) std::vector<FramePtr>().swap(queue_);
+    // All sent. A queue that grew during a burst gives its memory back: a connection that sits
+    // idle after a burst costs what an idle one costs.
+    if (queue_.capacity() > idle_queue_capacity) std::vector<FramePtr>().swap(queue_);
     else queue_.clear();
     head_ = 0;
     if (shutdown_when_flushed_) {
@@ -137,7 +158,15 @@ void Session::on_tick(clock::time_point now) {
     case Phase::closing:
         if (now >= deadline_) abort("the peer did not finish closing in time");
         break;
-    case Phase::open:
+    case Phase::open: {
+        const course::Backpressure verdict = meter_.check(now);
+        if (verdict != course::Backpressure::ok) {
+            evict(verdict);  // above the soft bound, or nothing written, for the soft time
+            break;
+        }
+        // A client whose socket is full is not read from (serve_websocket), so its silence
+        // means nothing: the stall rule watches it instead.
+        if (write_waiting_) break;
         if (now - last_input_ >= config.idle_timeout) {
             abort("silent for longer than the idle timeout (dead peer?)");
         } else if (!ping_sent_ && now - last_input_ >= config.ping_interval) {
@@ -145,6 +174,7 @@ void Session::on_tick(clock::time_point now) {
             if (enqueue(server_->ping_frame)) flush();
         }
         break;
+    }
     }
 }
 

@@ -75,6 +75,16 @@ TEST(BackpressureMeterTest, EveryWriteRestartsTheStallClock) {
     EXPECT_EQ(meter.check(t0 + milliseconds(19'000)), Backpressure::stalled);
 }
 
+TEST(BackpressureMeterTest, WritingBytesTheBoundsDoNotCountIsProgressToo) {
+    // Exempt bytes (lesson 05: a newcomer's greeting) are written ahead of the counted ones,
+    // which do not shrink meanwhile; the client is reading all the same.
+    BackpressureMeter meter(limits);
+    meter.queued(10, t0);
+    meter.sent(10, t0 + milliseconds(9'000));
+    EXPECT_EQ(meter.check(t0 + milliseconds(18'999)), Backpressure::ok);
+    EXPECT_EQ(meter.check(t0 + milliseconds(19'000)), Backpressure::stalled);
+}
+
 TEST(BackpressureMeterTest, AnIdleClientNeverStalls) {
     BackpressureMeter meter(limits);
     EXPECT_EQ(meter.check(t0 + milliseconds(3'600'000)), Backpressure::ok);

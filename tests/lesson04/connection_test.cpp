@@ -69,6 +69,32 @@ TEST(ConnectionTest, PingIsAnsweredWithAPongCarryingTheSamePayload) {  // 5.5.2,
     EXPECT_EQ(take_output(conn), "\x8a\x0e" "are you there?"s);
 }
 
+TEST(ConnectionTest, UnsentPongIsReplacedByTheAnswerToANewerPing) {  // RFC 6455 5.5.3
+    auto conn = server();
+    EXPECT_EQ(feed(conn, frame(Opcode::ping, "1") + frame(Opcode::ping, "2") + frame(Opcode::ping, "3")),
+              (Strings{"ping:1", "ping:2", "ping:3"}));
+    EXPECT_EQ(take_output(conn), "\x8a\x01" "3"s) << "only the latest ping is answered";
+
+    // A flood of pings that nobody reads the answers to: the outbox holds one pong.
+    std::string flood;
+    for (int i = 0; i < 10'000; ++i) flood += frame(Opcode::ping, std::string(125, static_cast<char>('a' + i % 26)));
+    feed(conn, flood);
+    EXPECT_EQ(take_output(conn), "\x8a\x7d" + std::string(125, static_cast<char>('a' + 9'999 % 26)));
+
+    // A pong partly taken from the outbox is sent whole; the next ping gets a pong of its own.
+    feed(conn, frame(Opcode::ping, "ab"));
+    conn.consume_output(1);
+    feed(conn, frame(Opcode::ping, "cd"));
+    EXPECT_EQ(take_output(conn), "\x02" "ab" "\x8a\x02" "cd"s);
+
+    // A pong with another frame queued after it is no longer replaced: the order stays.
+    feed(conn, frame(Opcode::ping, "x"));
+    EXPECT_TRUE(conn.send_text("t"));
+    feed(conn, frame(Opcode::ping, "y"));
+    feed(conn, frame(Opcode::ping, "z"));
+    EXPECT_EQ(take_output(conn), "\x8a\x01" "x" "\x81\x01" "t" "\x8a\x01" "z"s);
+}
+
 TEST(ConnectionTest, UnsolicitedPongNeedsNoAnswer) {  // 5.5.3
     auto conn = server();
     EXPECT_EQ(feed(conn, frame(Opcode::pong, "heartbeat")), Strings{"pong:heartbeat"});

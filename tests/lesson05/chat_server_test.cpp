@@ -19,27 +19,10 @@ using course::testing::ServerProcess;
 using course::testing::start_server;
 using course::testing::TestSocket;
 using lesson05::testing::ChatTestClient;
+using lesson05::testing::join;
+using lesson05::testing::num;
+using lesson05::testing::str;
 using lesson05::testing::type_of;
-
-std::string str(const lesson05::json::Object& o, std::string_view key) {
-    const auto v = o.string(key);
-    return v ? std::string(*v) : std::string("<missing " + std::string(key) + ">");
-}
-
-std::int64_t num(const lesson05::json::Object& o, std::string_view key) {
-    const auto* v = o.find(key);
-    return v && v->kind == lesson05::json::Value::Kind::integer ? v->integer : -1;
-}
-
-// Connects and reads the greeting (hello, the history, our own join); returns our name.
-std::string join(ChatTestClient& client) {
-    const auto hello = client.next_of_type("hello");
-    const std::string name = str(hello, "name");
-    for (;;) {
-        const auto event = client.next_of_type("join");
-        if (str(event, "name") == name) return name;
-    }
-}
 
 std::string masked_frame(ws::Opcode opcode, std::string_view payload) {
     std::string out;

@@ -124,20 +124,36 @@ json::Object ChatTestClient::next_of_type(std::string_view type, std::chrono::mi
     }
 }
 
-std::uint16_t ChatTestClient::wait_for_close(std::chrono::milliseconds timeout) {
+Received ChatTestClient::read_until_close(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left <= 0ms) throw std::runtime_error("no close within the timeout");
-        const Received r = next(left);
-        if (r.kind == ws::Event::Kind::close) return r.code;
-        if (r.kind == ws::Event::Kind::none) return 0;  // TCP closed, no close frame
+        Received r = next(left);
+        if (r.kind == ws::Event::Kind::close || r.kind == ws::Event::Kind::none) return r;  // none: TCP closed, no close frame
     }
 }
 
 std::string type_of(const json::Object& object) {
     const auto type = object.string("type");
     return type ? std::string(*type) : std::string();
+}
+
+std::string str(const json::Object& object, std::string_view key) {
+    const auto value = object.string(key);
+    return value ? std::string(*value) : std::string("<missing " + std::string(key) + ">");
+}
+
+std::int64_t num(const json::Object& object, std::string_view key) {
+    const auto* value = object.find(key);
+    return value && value->kind == json::Value::Kind::integer ? value->integer : -1;
+}
+
+std::string join(ChatTestClient& client) {
+    const std::string name = str(client.next_of_type("hello"), "name");
+    for (;;) {
+        if (str(client.next_of_type("join"), "name") == name) return name;
+    }
 }
 
 }  // namespace lesson05::testing

@@ -43,7 +43,11 @@ public:
     // Reads events until one of this "type" arrives (others are skipped) and returns it.
     json::Object next_of_type(std::string_view type, std::chrono::milliseconds timeout = std::chrono::seconds(5));
     // Reads until the server's close frame; its code (0 if TCP closed without one).
-    std::uint16_t wait_for_close(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    std::uint16_t wait_for_close(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+        return read_until_close(timeout).code;
+    }
+    // The same, with the close's reason in `data` (kind none if TCP closed without a close).
+    Received read_until_close(std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
     course::testing::TestSocket& socket() { return socket_; }
     bool answer_pings = true;
@@ -59,5 +63,11 @@ private:
 };
 
 std::string type_of(const json::Object& object);
+// The string member `key` of an event ("<missing key>" if there is none).
+std::string str(const json::Object& object, std::string_view key);
+// The integer member `key` of an event (-1 if there is none).
+std::int64_t num(const json::Object& object, std::string_view key);
+// Reads a newcomer's greeting (hello, the history, its own join); returns its name.
+std::string join(ChatTestClient& client);
 
 }  // namespace lesson05::testing

@@ -1,6 +1,7 @@
 // The chat's JSON escaper and parser, and the client message decoding (RFC 8259).
 #include "json.hpp"
 #include "protocol.hpp"
+#include "ws/utf8.hpp"
 
 #include <gtest/gtest.h>
 
@@ -135,6 +136,32 @@ TEST(ProtocolTest, PlainTextAndNonJsonAreChatMessages) {
     EXPECT_EQ(lesson05::parse_client_message(R"({"type":"dance"})").kind, K::invalid);
 }
 
+TEST(ProtocolTest, Utf8PrefixEndsBetweenCharacters) {  // RFC 6455 8.1: a text frame is UTF-8
+    using lesson05::utf8_prefix;
+    EXPECT_EQ(utf8_prefix("abc", 5), "abc");
+    EXPECT_EQ(utf8_prefix("abc", 2), "ab");
+    EXPECT_EQ(utf8_prefix("a\xC3\xA9", 2), "a") << "2-byte character cut after its first byte";
+    EXPECT_EQ(utf8_prefix("a\xC3\xA9", 3), "a\xC3\xA9");
+    EXPECT_EQ(utf8_prefix("a\xE2\x82\xAC", 3), "a") << "3-byte character cut after its second byte";
+    EXPECT_EQ(utf8_prefix("\xF0\x9F\x98\x80" "b", 3), "");
+    EXPECT_EQ(utf8_prefix("\xF0\x9F\x98\x80" "b", 4), "\xF0\x9F\x98\x80");
+    EXPECT_EQ(utf8_prefix("\xF0\x9F\x98\x80", 0), "");
+}
+
+TEST(ProtocolTest, UnknownTypeIsQuotedWithoutSplittingACharacter) {
+    // Every cut position through 1-, 2-, 3- and 4-byte characters: the error text stays UTF-8.
+    for (const std::string character : {"x", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80"}) {
+        for (std::size_t lead = 0; lead <= 40; ++lead) {
+            std::string type(lead, 'a');
+            for (int i = 0; i < 12; ++i) type += character;
+            const auto command = lesson05::parse_client_message(R"({"type":")" + type + "\"}");
+            ASSERT_EQ(command.kind, lesson05::ClientCommand::Kind::invalid);
+            EXPECT_TRUE(ws::is_valid_utf8(command.text)) << lead << " + " << character;
+            EXPECT_NE(command.text.find(type.substr(0, std::min<std::size_t>(lead, 32))), std::string::npos);
+        }
+    }
+}
+
 TEST(ProtocolTest, NamesAreCheckedAndCaseInsensitive) {
     EXPECT_EQ(lesson05::check_name("Ada_L.1-x"), "");
     EXPECT_NE(lesson05::check_name(""), "");
@@ -144,6 +171,20 @@ TEST(ProtocolTest, NamesAreCheckedAndCaseInsensitive) {
     EXPECT_NE(lesson05::check_name("<b>"), "");
     EXPECT_NE(lesson05::check_name("Guest-7"), "");
     EXPECT_EQ(lesson05::name_key("AdA"), "ada");
+}
+
+TEST(ProtocolTest, RoleLikeNamesAreRefusedWhateverTheirSpelling) {
+    for (const char* name : {"admin", "Admin", "ADMIN", "server", "Server", "system", "SyStEm", "ad.min", "ad-min",
+                             "sys_tem", "admin2", "System_2", "root", "moderator", "mod", "everyone", "guest", "guest7",
+                             "Guest_7", "support", "staff", "owner", "bot"}) {
+        EXPECT_TRUE(lesson05::is_role_name(name)) << name;
+        EXPECT_NE(lesson05::check_name(name), "") << name;
+    }
+    for (const char* name : {"ada", "admiral", "modest", "serverless", "systems_ada", "rooted", "a2dmin", "bob"}) {
+        EXPECT_FALSE(lesson05::is_role_name(name)) << name;
+        EXPECT_EQ(lesson05::check_name(name), "") << name;
+    }
+    EXPECT_NE(lesson05::check_name("Admin").find("could pass for the server"), std::string::npos);
 }
 
 TEST(ProtocolTest, EncodesEventsAsDocumented) {

@@ -1,6 +1,7 @@
 // 05-chat-server with real third-party peers: Python's websockets and Node's ws chat with each
 // other through it; two headless Chromium pages and a 05-chat-client talk to each other, the page
-// renders an XSS payload as text, and the pages reconnect after a server restart.
+// renders an XSS payload as text, and the pages reconnect after a server restart; a message of
+// several lines cannot pass for another user's entry on the page.
 // The peers come from tests/peers (scripts/setup lesson05 installs them; a missing one fails).
 #include "tests/peers/peers.hpp"
 #include "tests/support/child_process.hpp"
@@ -73,6 +74,15 @@ TEST(ChatBrowserTest, TwoPagesAndATerminalChatAndThePagesReconnect) {
     EXPECT_TRUE(line_with(*browser, "PASS chat-browser:", 60s));
     EXPECT_EQ(browser->wait(15s), 0);
     EXPECT_TRUE(std::filesystem::exists(screenshot));
+}
+
+TEST(ChatBrowserTest, MultiLineMessageStaysInsideItsSendersEntryAndRoleNamesAreRefused) {
+    ASSERT_TRUE(course::peers::available(Peer::chromium));
+    auto server = course::testing::start_server("05-chat-server");
+    const std::string screenshot = course::peers::output_dir() + "/lesson05-layout.png";
+    const auto run = course::peers::run_node(lesson_peer("chat_layout.mjs"),
+                                             {course::peers::http_url(server), "--screenshot", screenshot, "--timeout", "60"}, 70s);
+    EXPECT_TRUE(course::peers::passed(run, "chat-layout"));
 }
 
 }  // namespace

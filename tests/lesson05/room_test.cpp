@@ -129,6 +129,22 @@ TEST(RoomTest, PresenceNoticesStopPastTheLimit) {
     EXPECT_NE(c.payload(0).find("\"online\":3"), std::string::npos);
 }
 
+TEST(RoomTest, NewcomersWholeGreetingIsExemptFromItsBounds) {
+    // A newcomer that refuses everything not exempt (as a session far behind would) still gets
+    // all of its greeting: hello, the history, and its own join, in that order.
+    Room room;
+    FakeMember a, newcomer;
+    room.join(a);
+    room.say(a, "one");
+    room.say(a, "two");
+    room.flush();
+    newcomer.refuse = true;
+    room.join(newcomer);
+    room.flush();
+    EXPECT_EQ(newcomer.types(), (std::vector<std::string>{"hello", "message", "message", "join"}));
+    EXPECT_EQ(a.types().back(), "join") << "the others hear of it as usual";
+}
+
 TEST(RoomTest, RefusingMemberDoesNotStopOthers) {
     Room room;
     FakeMember a, slow, c;

@@ -133,7 +133,14 @@ Event Connection::on_frame_end() {
 Event Connection::on_control_frame() {
     switch (static_cast<Opcode>(decoder_.header().opcode)) {
     case Opcode::ping:
-        if (state_ == State::open) queue_frame(Opcode::pong, control_, true);  // same payload (5.5.2)
+        if (state_ == State::open) {
+            // The same payload (5.5.2). A pong still waiting whole in the outbox is dropped: only
+            // the latest ping needs an answer (5.5.3), so a peer that floods us with pings and
+            // reads nothing cannot make the outbox grow.
+            if (unsent_pong_at_ != npos) out_.resize(unsent_pong_at_);
+            queue_frame(Opcode::pong, control_, true);
+            unsent_pong_at_ = out_.size() - frame_header_size(control_.size(), role_ == Role::client) - control_.size();
+        }
         return {Event::Kind::ping, control_};
     case Opcode::pong: return {Event::Kind::pong, control_};
     case Opcode::close: break;
@@ -170,6 +177,7 @@ void Connection::queue_frame(Opcode opcode, std::string_view payload, bool fin) 
         out_.clear();
         out_sent_ = 0;
     }
+    unsent_pong_at_ = npos;  // a pong before this frame is no longer the last one
     const std::size_t start = out_.size();
     if (role_ == Role::client) {  // a client masks every frame with a fresh key (RFC 6455 5.3)
         if (!mask_keys_ && !random_) random_ = std::make_unique<RandomSource>();
@@ -226,6 +234,7 @@ bool Connection::close(std::uint16_t code, std::string_view reason) {
 
 void Connection::consume_output(std::size_t n) noexcept {
     out_sent_ += n;
+    if (unsent_pong_at_ != npos && out_sent_ > unsent_pong_at_) unsent_pong_at_ = npos;  // taken: it stays
     if (out_sent_ >= out_.size()) {
         clear_and_trim(out_);
         out_sent_ = 0;

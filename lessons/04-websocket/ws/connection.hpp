@@ -9,7 +9,9 @@
 //
 // It assembles fragmented messages (control frames may come between fragments), validates
 // text as UTF-8 as the bytes arrive, answers pings with pongs and closes with closes by
-// itself, and ends the connection with the close code RFC 6455 assigns to each violation:
+// itself (a pong not yet taken from the outbox is replaced by the answer to a newer ping, as
+// RFC 6455 5.5.3 allows, so a flood of pings costs one pong), and ends the connection with the
+// close code RFC 6455 assigns to each violation:
 // 1002 protocol error, 1007 invalid UTF-8, 1009 message too big. The data of an event (a
 // message, a ping's payload, a close reason) is a view that stays valid until the next call
 // to receive(). Payload bytes are copied once, into a buffer reused from message to message;
@@ -47,7 +49,7 @@ struct Event {
         none,    // all input consumed, nothing (more) to report
         text,    // a whole text message (valid UTF-8) in `data`
         binary,  // a whole binary message in `data`
-        ping,    // `data` is its payload; the pong is already queued
+        ping,    // `data` is its payload; the pong is already queued (replacing an unsent one)
         pong,    // `data` is its payload (unsolicited pongs arrive here too, and need nothing)
         close,   // the peer closed: `code` (1005 if it gave none) and `data` (the reason);
                  // our answering close is queued if we had not sent one
@@ -94,7 +96,10 @@ public:
     // Starts the closing handshake; reason at most 123 bytes of UTF-8. code 1005 sends no body.
     bool close(std::uint16_t code = close_code::normal, std::string_view reason = {});
     // Bytes queued exactly as given (the client's deliberate protocol violations use this).
-    void send_raw(std::string_view bytes) { out_.append(bytes); }
+    void send_raw(std::string_view bytes) {
+        out_.append(bytes);
+        unsent_pong_at_ = npos;
+    }
 
     std::string_view pending_output() const noexcept { return std::string_view(out_).substr(out_sent_); }
     bool has_output() const noexcept { return out_sent_ < out_.size(); }
@@ -141,6 +146,10 @@ private:
 
     std::string out_;
     std::size_t out_sent_ = 0;
+    static constexpr std::size_t npos = std::string::npos;
+    // Where our answer to the last ping starts in out_, while it is the last frame there and
+    // none of it has been taken: a newer ping's answer replaces it (RFC 6455 5.5.3).
+    std::size_t unsent_pong_at_ = npos;
     std::uint16_t sent_close_code_ = 0;
     std::uint16_t received_close_code_ = 0;
 
