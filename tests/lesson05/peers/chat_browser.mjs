@@ -48,6 +48,26 @@ async function waitForStatus(page, status, who) {
   }
 }
 
+// Records every text #status takes from now on, so a state held only for a moment (the
+// "reconnecting" between a server's restart and the page's next attempt) is seen for sure.
+async function recordStatuses(page) {
+  await page.evaluate(() => {
+    window.seenStatuses = [];
+    const status = document.querySelector('#status');
+    new MutationObserver(() => window.seenStatuses.push(status.textContent))
+      .observe(status, { childList: true, characterData: true, subtree: true });
+  });
+}
+
+async function waitForStatusSeen(page, status, who) {
+  try {
+    await page.waitForFunction((s) => window.seenStatuses.includes(s), status, { timeout: 15000 });
+  } catch {
+    const seen = await page.evaluate(() => window.seenStatuses.join(' → '));
+    throw new Failure(`${who}: #status never went "${status}" (it went: ${seen || 'nowhere'})`);
+  }
+}
+
 async function main() {
   await withBrowser(async (browser) => {
     const context = await browser.newContext();
@@ -78,8 +98,9 @@ async function main() {
     }
     if (screenshot) await alice.screenshot({ path: screenshot });
 
+    for (const page of [alice, bob]) await recordStatuses(page);
     console.log('WAITING restart');
-    for (const [page, who] of [[alice, 'alice'], [bob, 'bob']]) await waitForStatus(page, 'reconnecting', who);
+    for (const [page, who] of [[alice, 'alice'], [bob, 'bob']]) await waitForStatusSeen(page, 'reconnecting', who);
     for (const [page, who] of [[alice, 'alice'], [bob, 'bob']]) {
       await waitForStatus(page, 'open', who);
       await page.waitForFunction(() => document.querySelector('#me').textContent.startsWith('guest-'), null, { timeout: 15000 });
