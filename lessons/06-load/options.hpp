@@ -4,6 +4,7 @@
 #include "target.hpp"
 
 #include "common/logger.hpp"
+#include "common/stop_event.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -38,6 +39,9 @@ struct LoadOptions {
     std::uint32_t run_id = 0;      // in every token and name of this run
     bool json = false;
     course::Logger* log = nullptr;  // progress on stderr (info), each lost connection (verbose)
+    // Set: once it is requested (Ctrl-C, SIGTERM, SIGHUP) the run ends early and reports what it
+    // measured by then, as at a timeout.
+    const course::StopEvent* stop = nullptr;
 };
 
 // Counters the worker threads update and the coordinating thread watches. Workers call

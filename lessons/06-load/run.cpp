@@ -41,13 +41,17 @@ struct ServerWatch {
     }
 };
 
-// Waits until `done` holds or the deadline passes, sampling the server meanwhile. True if done.
+bool stop_requested(const LoadOptions& options) { return options.stop && options.stop->requested(); }
+
+// Waits until `done` holds, the deadline passes or a stop is requested (seen within one
+// poll_interval), sampling the server meanwhile. True if done.
 template <class Done>
-bool wait_until(SharedProgress& progress, Clock::time_point deadline, ServerWatch& watch, Done done) {
+bool wait_until(const LoadOptions& options, SharedProgress& progress, Clock::time_point deadline, ServerWatch& watch,
+                Done done) {
     std::unique_lock lock(progress.mutex);
     while (!done()) {
         const auto now = Clock::now();
-        if (now >= deadline) return false;
+        if (now >= deadline || stop_requested(options)) return false;
         progress.changed.wait_until(lock, std::min(deadline, now + poll_interval));
         lock.unlock();
         watch.sample();
@@ -106,7 +110,7 @@ RunResult run_load(const LoadOptions& options) {
     }
 
     // Phase 1: every connection open (or failed), and for broadcast every member in the room.
-    const bool all_settled = wait_until(progress, deadline, watch, [&] {
+    const bool all_settled = wait_until(options, progress, deadline, watch, [&] {
         const std::size_t settled = progress.opened + progress.failed;
         if (settled < total) return false;
         if (options.mode == Mode::broadcast && progress.failed == 0) return progress.ready + progress.lost >= total;
@@ -126,8 +130,8 @@ RunResult run_load(const LoadOptions& options) {
     Clock::time_point go_at = options.mode == Mode::idle ? start : connected_at;
     if (all_settled && progress.failed == 0) {
         if (options.mode == Mode::idle) {
-            wait_until(progress, std::min(deadline, connected_at + options.hold), watch, [] { return false; });
-            complete = Clock::now() < deadline && progress.lost == 0;
+            wait_until(options, progress, std::min(deadline, connected_at + options.hold), watch, [] { return false; });
+            complete = Clock::now() < deadline && !stop_requested(options) && progress.lost == 0;
         } else {
             if (options.log) options.log->info("all ", total, " connections ready; sending");
             go_at = Clock::now();
@@ -139,13 +143,13 @@ RunResult run_load(const LoadOptions& options) {
             const auto linger_nanos = std::chrono::nanoseconds(options.linger).count();
             for (auto& worker : workers) worker->go();
             if (options.mode == Mode::echo) {
-                complete = wait_until(progress, deadline, watch,
+                complete = wait_until(options, progress, deadline, watch,
                                       [&] { return progress.finished + progress.lost >= options.connections; });
                 complete = complete && progress.lost == 0;
             } else {
                 // Done when every receiver has every token, or when all is sent and nothing more
                 // has arrived for --linger (some deliveries are lost: wait no longer).
-                complete = wait_until(progress, deadline, watch, [&] {
+                complete = wait_until(options, progress, deadline, watch, [&] {
                     if (progress.finished >= options.connections) return true;
                     if (progress.senders_done < options.senders) return false;
                     const auto last = std::max(progress.last_receipt_ns.load(std::memory_order_relaxed), go_nanos);
@@ -156,8 +160,13 @@ RunResult run_load(const LoadOptions& options) {
         }
     }
     const auto end = Clock::now();
+    const bool stopped = !complete && stop_requested(options);
     if (options.log) {
-        options.log->info(complete ? "done" : end >= deadline ? "timed out" : "incomplete", " after ",
+        options.log->info(complete      ? "done"
+                          : stopped     ? "stopped"
+                          : end >= deadline ? "timed out"
+                                        : "incomplete",
+                          " after ",
                           std::chrono::duration_cast<std::chrono::milliseconds>(end - start).count(), " ms");
     }
     watch.sample();
@@ -245,6 +254,8 @@ RunResult run_load(const LoadOptions& options) {
     }
     r.add("stage", stage);  // how far the run got: connecting, joining, traffic, holding, done
     r.add("timed_out", static_cast<std::uint64_t>(timed_out ? 1 : 0));
+    r.add("stopped", static_cast<std::uint64_t>(stopped ? 1 : 0));  // by a signal, before the end
+    result.stopped = stopped;
     r.add("ok", static_cast<std::uint64_t>(result.ok ? 1 : 0));
     {
         std::lock_guard lock(progress.mutex);

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
+#include <csignal>
 #include <map>
 #include <netinet/in.h>
 #include <sstream>
@@ -156,6 +157,29 @@ struct RefusingPort {
     }
     ~RefusingPort() { close(fd); }
 };
+
+// Ctrl-C, SIGTERM or a closed terminal (SIGHUP) end a run early: the report of what was
+// measured so far, stopped=1, exit code 0.
+class LoadgenSignalTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(LoadgenSignalTest, EndsTheRunWithItsReportAndExitsZero) {
+    const auto server = start_server("05-chat-server");
+    ChildProcess loadgen({course::testing::bin_path("06-loadgen"), "idle", url("ws", server, "/ws"), "-c", "5",
+                          "--hold", "120", "--timeout", "150"});
+    ASSERT_TRUE(loadgen.wait_for_stderr("opening 5 connections", std::chrono::seconds(10)));
+    loadgen.send_signal(GetParam());
+    EXPECT_EQ(loadgen.wait(std::chrono::seconds(10)), 0) << loadgen.stderr_text();
+    const auto text = loadgen.read_all_stdout(std::chrono::seconds(5));
+    ASSERT_TRUE(text);
+    EXPECT_NE(text->find("stopped=1"), std::string::npos) << *text;
+    EXPECT_NE(text->find("timed_out=0"), std::string::npos) << *text;
+    EXPECT_TRUE(loadgen.wait_for_stderr("shutting down"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, LoadgenSignalTest, ::testing::Values(SIGINT, SIGTERM, SIGHUP),
+                         [](const auto& signal) {
+                             return signal.param == SIGINT ? "Sigint" : signal.param == SIGTERM ? "Sigterm" : "Sighup";
+                         });
 
 TEST(LoadgenTest, RefusedConnectionIsReported) {
     RefusingPort refusing;
