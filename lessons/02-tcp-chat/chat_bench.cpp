@@ -10,6 +10,7 @@
 // what is measured is the server's delivery rate, not its slow-client policy.
 
 #include "common/cli.hpp"
+#include "common/stop_event.hpp"
 #include "protocol.hpp"
 
 #include <algorithm>
@@ -92,20 +93,25 @@ void pump_out(Client& client) {
     client.outbox.erase(0, static_cast<std::size_t>(n));
 }
 
-// One round of poll() over every client; throws if one was closed or time ran out.
-void poll_all(std::vector<Client>& clients, steady_clock::time_point deadline) {
+// One round of poll() over every client; false once a stop was requested (Ctrl-C, SIGTERM,
+// SIGHUP: the stop event wakes the poll at once). Throws if one was closed or time ran out.
+bool poll_all(std::vector<Client>& clients, steady_clock::time_point deadline, const course::StopEvent& stop) {
+    if (stop.requested()) return false;
     if (steady_clock::now() > deadline) throw std::runtime_error("timed out");
     std::vector<pollfd> fds;
-    fds.reserve(clients.size());
+    fds.reserve(clients.size() + 1);
     for (const auto& c : clients)
         fds.push_back({c.fd, static_cast<short>(POLLIN | (c.outbox.empty() ? 0 : POLLOUT)), 0});
+    fds.push_back({stop.fd(), POLLIN, 0});
     if (::poll(fds.data(), fds.size(), 1000) < 0 && errno != EINTR) fail("poll");
+    if (stop.requested()) return false;
     for (std::size_t i = 0; i < clients.size(); ++i) {
         if (fds[i].revents & POLLOUT) pump_out(clients[i]);
         if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) && !pump_in(clients[i])) {
             throw std::runtime_error(clients[i].name + ": the server closed the connection");
         }
     }
+    return true;
 }
 
 // Threads and memory from /proc/PID/status; context switches summed over /proc/PID/task/*.
@@ -173,6 +179,9 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
 
     return course::guarded_main(app, [&] {
+        course::Logger log(options.log_level());
+        course::StopEvent stop;
+        course::SignalStopper stopper(stop, log);
         senders = std::min(senders, clients_wanted);
         const auto deadline = steady_clock::now() + milliseconds(static_cast<long>(timeout_seconds * 1000));
         std::vector<Client> clients(static_cast<std::size_t>(clients_wanted));
@@ -183,11 +192,17 @@ int main(int argc, char** argv) {
             c.fd = connect_to(options.host, options.port);
             c.outbox = c.name + "\n";  // the first line is the name
         }
+        // Stopped before the end: the clients leave and the program exits 0, as you asked.
+        const auto stopped = [&] {
+            for (auto& c : clients) ::close(c.fd);
+            std::cout << "stopped before the end\n";
+            return EXIT_SUCCESS;
+        };
         while (!std::all_of(clients.begin(), clients.end(), [](const Client& c) { return c.joined; })) {
-            poll_all(clients, deadline);
+            if (!poll_all(clients, deadline, stop)) return stopped();
         }
         std::cout << clients_wanted << " clients joined in "
-                  << duration_cast<milliseconds>(steady_clock::now() - join_start).count() << " ms\n";
+                  << duration_cast<milliseconds>(steady_clock::now() - join_start).count() << " ms" << std::endl;
         ServerStatus before;
         if (server_pid > 0) print_server_status(before = server_status(server_pid));
 
@@ -215,7 +230,7 @@ int main(int argc, char** argv) {
                         ++count;
                     }
                 }
-                poll_all(clients, deadline);
+                if (!poll_all(clients, deadline, stop)) return stopped();
             }
             const double seconds = duration<double>(steady_clock::now() - start).count();
             const double delivered = static_cast<double>(senders) * lines * (clients_wanted - 1);

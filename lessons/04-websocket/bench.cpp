@@ -12,6 +12,7 @@
 #include "ws/random.hpp"
 
 #include "common/cli.hpp"
+#include "common/stop_event.hpp"
 
 #include <asio/awaitable.hpp>
 #include <asio/co_spawn.hpp>
@@ -40,13 +41,13 @@ using Clock = std::chrono::steady_clock;
 
 // GB/s of `mask` over a buffer of `size` bytes, running for about `seconds`.
 template <class Mask>
-double mask_throughput(Mask mask, std::size_t size, double seconds) {
+double mask_throughput(Mask mask, std::size_t size, double seconds, const course::StopEvent& stop) {
     std::vector<std::uint8_t> buffer(size, 0x5a);
     const ws::MaskKey key{0x37, 0xfa, 0x21, 0x3d};
     std::size_t bytes = 0;
     const auto start = Clock::now();
     const auto end = start + std::chrono::duration<double>(seconds);
-    while (Clock::now() < end) {
+    while (Clock::now() < end && !stop.requested()) {
         for (int i = 0; i < 8; ++i) mask(buffer.data() + 1, size - 1, key, 0);  // +1: unaligned on purpose
         bytes += 8 * (size - 1);
     }
@@ -61,7 +62,8 @@ struct EchoStats {
 };
 
 // One connection: handshake, then send a text message and wait for its echo until `end`.
-awaitable<void> echo_client(tcp::endpoint server, std::size_t size, Clock::time_point end, EchoStats& stats) {
+awaitable<void> echo_client(tcp::endpoint server, std::size_t size, Clock::time_point end, EchoStats& stats,
+                            const course::StopEvent& stop) {
     auto executor = co_await asio::this_coro::executor;
     tcp::socket socket(executor);
     co_await socket.async_connect(server, asio::use_awaitable);
@@ -75,7 +77,7 @@ awaitable<void> echo_client(tcp::endpoint server, std::size_t size, Clock::time_
     std::string_view leftover = std::string_view(head).substr(head_size);
     const std::string message(size, 'm');
     std::vector<char> buffer(64 * 1024);
-    while (Clock::now() < end) {
+    while (Clock::now() < end && !stop.requested()) {
         conn.send_text(message);
         co_await asio::async_write(socket, asio::buffer(conn.pending_output()), asio::use_awaitable);
         conn.consume_output(conn.pending_output().size());
@@ -95,14 +97,14 @@ awaitable<void> echo_client(tcp::endpoint server, std::size_t size, Clock::time_
     co_await asio::async_write(socket, asio::buffer(conn.pending_output()), asio::use_awaitable);
 }
 
-double echo_rate(tcp::endpoint server, int connections, std::size_t size, double seconds) {
+double echo_rate(tcp::endpoint server, int connections, std::size_t size, double seconds, const course::StopEvent& stop) {
     asio::io_context io(1);
     EchoStats stats;
     const auto start = Clock::now();
     const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
     std::exception_ptr failure;
     for (int i = 0; i < connections; ++i) {
-        asio::co_spawn(io, echo_client(server, size, end, stats), [&](std::exception_ptr e) {
+        asio::co_spawn(io, echo_client(server, size, end, stats, stop), [&](std::exception_ptr e) {
             if (e && !failure) failure = e;
         });
     }
@@ -125,28 +127,35 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
 
     return course::guarded_main(app, [&] {
+        // Ctrl-C, SIGTERM or SIGHUP: each measurement ends early, nothing more starts, exit 0.
+        course::Logger log(options.log_level());
+        course::StopEvent stop;
+        course::SignalStopper stopper(stop, log);
         std::cout << std::fixed << std::setprecision(2);
         for (const std::size_t buffer : {std::size_t{64} * 1024, std::size_t{16} * 1024 * 1024}) {
-            const double word = mask_throughput(ws::apply_mask, buffer, seconds / 2);
-            const double byte = mask_throughput(ws::apply_mask_bytewise, buffer, seconds / 2);
+            if (stop.requested()) break;
+            const double word = mask_throughput(ws::apply_mask, buffer, seconds / 2, stop);
+            const double byte = mask_throughput(ws::apply_mask_bytewise, buffer, seconds / 2, stop);
             std::cout << "unmask " << buffer / 1024 << " KiB: word at a time " << word << " GB/s, byte at a time "
                       << byte << " GB/s (" << word / byte << "x)" << std::endl;
         }
 
-        course::Logger log(course::LogLevel::quiet);
+        course::Logger server_log(course::LogLevel::quiet);
         asio::io_context server_io(1);
-        lesson04::EchoServer server(server_io, tcp::endpoint(asio::ip::make_address(options.host), 0), {}, log);
+        lesson04::EchoServer server(server_io, tcp::endpoint(asio::ip::make_address(options.host), 0), {}, server_log);
         server.start();
         std::thread server_thread([&] { server_io.run(); });
         const tcp::endpoint endpoint = server.local_endpoint();
         for (const int connections : {1, 100}) {
-            const double rate = echo_rate(endpoint, connections, size, seconds);
+            if (stop.requested()) break;
+            const double rate = echo_rate(endpoint, connections, size, seconds, stop);
             std::cout << "echo " << size << "-byte text, " << connections << " connection" << (connections > 1 ? "s" : "")
                       << ": " << std::setprecision(0) << rate << " round trips/s (" << std::setprecision(1)
                       << 1e6 * connections / rate << " us each)" << std::setprecision(2) << std::endl;
         }
         asio::post(server_io, [&] { server.shutdown(); });
         server_thread.join();
+        if (stop.requested()) std::cout << "stopped before the end" << std::endl;
         return EXIT_SUCCESS;
     });
 }

@@ -143,6 +143,20 @@ TEST(ChatServerProcessTest, RunningOutOfDescriptorsKeepsServingAndRecovers) {
     b.skip_until("* c joined");
 }
 
+// 02-chat-bench in the middle of a long run: a closed terminal (SIGHUP) ends it cleanly.
+TEST(ChatBenchProcessTest, SighupEndsTheBenchmarkCleanly) {
+    const auto server = start_server("02-chat-server");
+    ChildProcess bench({bin_path("02-chat-bench"), "--port", std::to_string(server.port), "--clients", "5",
+                        "--senders", "1", "--lines", "1000000"});
+    const auto joined = bench.read_line(10s);
+    ASSERT_TRUE(joined);
+    EXPECT_NE(joined->find("5 clients joined"), std::string::npos) << *joined;
+    bench.send_signal(SIGHUP);
+    EXPECT_EQ(bench.wait(10s), 0);
+    EXPECT_TRUE(bench.wait_for_stderr("received SIGHUP, shutting down"));
+    EXPECT_NE(bench.read_all_stdout(5s).value_or("").find("stopped before the end"), std::string::npos);
+}
+
 TEST(ChatServerProcessTest, PortInUseIsOneClearLineAndFailure) {
     const auto first = start_server("02-chat-server");
     ChildProcess second({bin_path("02-chat-server"), "--port", std::to_string(first.port)});

@@ -483,6 +483,16 @@ TEST_F(WsServerTest, SighupClosesWith1001AndExitsZero) {  // the terminal went a
     EXPECT_TRUE(server_.process->wait_for_stderr("received SIGHUP, shutting down"));
 }
 
+// 04-ws-bench measures for up to a minute; a closed terminal (SIGHUP) ends it cleanly.
+TEST(WsBenchTest, SighupEndsTheBenchmarkCleanly) {
+    ChildProcess bench({bin_path("04-ws-bench"), "--seconds", "60"});
+    ASSERT_TRUE(bench.wait_until_catching(SIGHUP));
+    bench.send_signal(SIGHUP);
+    EXPECT_EQ(bench.wait(15s), 0);
+    EXPECT_TRUE(bench.wait_for_stderr("received SIGHUP, shutting down"));
+    EXPECT_NE(bench.read_all_stdout(5s).value_or("").find("stopped before the end"), std::string::npos);
+}
+
 TEST_F(WsServerTest, TraceShowsTheHandshakeChecksTheAcceptAndEachFrame) {
     start({"--trace"});
     auto peer = open();

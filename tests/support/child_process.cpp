@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <fstream>
 #include <iostream>
 #include <poll.h>
 #include <sys/prctl.h>
@@ -160,6 +161,21 @@ std::string ChildProcess::stderr_text() const {
 
 void ChildProcess::send_signal(int signal) {
     if (!exit_code_) ::kill(pid_, signal);
+}
+
+bool ChildProcess::wait_until_catching(int signal, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const std::string status_path = "/proc/" + std::to_string(pid_) + "/status";
+    for (;;) {
+        std::ifstream status(status_path);
+        for (std::string line; std::getline(status, line);) {
+            if (line.rfind("SigCgt:", 0) != 0) continue;
+            const unsigned long long caught = std::stoull(line.substr(7), nullptr, 16);
+            if (caught & (1ULL << (signal - 1))) return true;
+        }
+        if (exit_code_ || std::chrono::steady_clock::now() >= deadline) return false;
+        ::usleep(5'000);  // ok-sleep: polling /proc for the handler, bounded
+    }
 }
 
 std::optional<int> ChildProcess::wait(std::chrono::milliseconds timeout) {

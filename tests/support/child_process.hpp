@@ -44,6 +44,9 @@ public:
     std::string stderr_text() const;
 
     void send_signal(int signal);
+    // True once the child has a handler for `signal` (SigCgt in /proc/PID/status): from then on
+    // the signal is the program's to handle, not a kill. A bounded poll of /proc.
+    bool wait_until_catching(int signal, std::chrono::milliseconds timeout = std::chrono::seconds(5));
     // The exit code (128 + N if killed by signal N), or nullopt if still running at the timeout.
     std::optional<int> wait(std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
