@@ -29,8 +29,4 @@ std::optional<ProcSample> sample_process(pid_t pid);
 // CPU seconds this process has used so far (getrusage: every thread).
 double own_cpu_seconds();
 
-// Raises the soft limit on open files to the hard limit and returns the new soft limit: 10,000
-// connections need 10,000 descriptors, and the usual soft limit is 1,024.
-std::uint64_t raise_open_file_limit();
-
 }  // namespace lesson06

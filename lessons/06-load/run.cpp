@@ -3,6 +3,8 @@
 #include "proc_stats.hpp"
 #include "worker.hpp"
 
+#include "common/open_files.hpp"
+
 #include <asio/ip/tcp.hpp>
 #include <memory>
 #include <optional>
@@ -74,7 +76,7 @@ const char* mode_name(Mode mode) noexcept {
 }
 
 RunResult run_load(const LoadOptions& options) {
-    const std::uint64_t file_limit = raise_open_file_limit();
+    const std::uint64_t file_limit = course::raise_open_file_limit();
     const std::size_t total = options.connections + (options.mode == Mode::broadcast ? options.senders : 0);
     if (total + 16 > file_limit) {
         throw std::runtime_error(std::to_string(total) + " connections need more than the open-file limit of " +

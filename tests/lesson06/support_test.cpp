@@ -3,6 +3,8 @@
 #include "report.hpp"
 #include "target.hpp"
 
+#include "common/open_files.hpp"
+
 #include <gtest/gtest.h>
 #include <stdexcept>
 #include <unistd.h>
@@ -31,7 +33,7 @@ TEST(ProcStatsTest, OwnProcessCanBeSampled) {
 }
 
 TEST(ProcStatsTest, OpenFileLimitIsRaisedToTheHardLimit) {
-    EXPECT_GE(raise_open_file_limit(), 64u);
+    EXPECT_GE(course::raise_open_file_limit(), 64u);
 }
 
 TEST(ReportTest, ThreeForms) {
