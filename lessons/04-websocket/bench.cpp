@@ -8,7 +8,7 @@
 
 #include "echo_server.hpp"
 #include "ws/connection.hpp"
-#include "ws/handshake.hpp"
+#include "ws_connect.hpp"
 #include "ws/random.hpp"
 
 #include "common/cli.hpp"
@@ -19,7 +19,7 @@
 #include <asio/connect.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
-#include <asio/read_until.hpp>
+#include "common/endpoint.hpp"
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
@@ -64,17 +64,13 @@ struct EchoStats {
 // One connection: handshake, then send a text message and wait for its echo until `end`.
 awaitable<void> echo_client(tcp::endpoint server, std::size_t size, Clock::time_point end, EchoStats& stats,
                             const course::StopEvent& stop) {
-    auto executor = co_await asio::this_coro::executor;
-    tcp::socket socket(executor);
-    co_await socket.async_connect(server, asio::use_awaitable);
-    socket.set_option(tcp::no_delay(true));
-    ws::RandomSource random;
-    const auto hs = ws::make_client_handshake("127.0.0.1", "/ws", random.bytes(16));
-    co_await asio::async_write(socket, asio::buffer(hs.request), asio::use_awaitable);
-    std::string head;
-    const std::size_t head_size = co_await asio::async_read_until(socket, asio::dynamic_buffer(head), "\r\n\r\n", asio::use_awaitable);
+    tcp::socket socket(co_await asio::this_coro::executor);
+    lesson04::WebSocketConnector connector(socket);
+    const ws::WsUrl url = ws::parse_ws_url("ws://" + course::format_endpoint(server) + "/ws");
+    const lesson04::ConnectOptions options;  // named: see WebSocketConnector::connect
+    const lesson04::Connected connected = co_await connector.connect(url, options);
     ws::Connection conn(ws::Role::client);
-    std::string_view leftover = std::string_view(head).substr(head_size);
+    std::string_view leftover = connected.leftover;
     const std::string message(size, 'm');
     std::vector<char> buffer(64 * 1024);
     while (Clock::now() < end && !stop.requested()) {

@@ -37,9 +37,8 @@ void Link::on_connected(const std::error_code& ec) {
         handler_.on_open(*this);
     } else {
         state_ = State::handshake;
-        handshake_ = ws::make_client_handshake(target_.host_header, target_.path, random_.bytes(16));
-        http_.emplace(ws::HttpParser::Kind::response);
-        out_ += handshake_->request;
+        handshake_.emplace(target_.ws, random_.bytes(16));
+        out_ += handshake_->request();
         flush();
     }
     if (state_ != State::finished) wait_readable();
@@ -78,13 +77,12 @@ void Link::on_readable() {
 }
 
 void Link::deliver_handshake(std::string_view bytes) {
-    const auto result = http_->push(bytes);
-    if (result == ws::HttpParser::Result::incomplete) return;
-    if (result == ws::HttpParser::Result::error) return fail("handshake: bad HTTP response: " + http_->error_reason());
-    const auto check = ws::check_server_response(http_->head(), *handshake_);
-    if (!check.ok) return fail("handshake: " + check.reason);
+    switch (handshake_->receive(bytes)) {
+    case ws::ClientHandshaker::State::waiting: return;
+    case ws::ClientHandshaker::State::refused: return fail("handshake: " + handshake_->reason());
+    case ws::ClientHandshaker::State::accepted: break;
+    }
     if (trace_) trace_->trace("link ", index_, ": handshake accepted (101, Sec-WebSocket-Accept matches)");
-    http_.reset();
     handshake_.reset();
     ws_.emplace(ws::Role::client, ws::ConnectionOptions{max_ws_message});
     state_ = State::open;

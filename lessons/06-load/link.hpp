@@ -25,8 +25,7 @@
 #include "common/line_splitter.hpp"
 #include "common/logger.hpp"
 #include "ws/connection.hpp"
-#include "ws/handshake.hpp"
-#include "ws/http.hpp"
+#include "ws/client_handshake.hpp"
 #include "ws/random.hpp"
 
 #include <asio/io_context.hpp>
@@ -94,8 +93,7 @@ private:
 
     std::optional<course::LineSplitter> lines_;   // tcp://
     std::optional<ws::Connection> ws_;            // ws://, once open
-    std::optional<ws::HttpParser> http_;          // ws://, during the handshake
-    std::optional<ws::ClientHandshake> handshake_;
+    std::optional<ws::ClientHandshaker> handshake_;  // ws://, until the server's 101
     ws::RandomSource random_;
 };
 

@@ -1,7 +1,5 @@
 #include "target.hpp"
 
-#include "ws/handshake.hpp"
-
 #include <charconv>
 #include <stdexcept>
 
@@ -11,12 +9,10 @@ Target parse_target(std::string_view url) {
     Target target;
     target.url = std::string(url);
     if (url.starts_with("ws://")) {
-        const ws::WsUrl parsed = ws::parse_ws_url(url);
+        target.ws = ws::parse_ws_url(url);
         target.scheme = Target::Scheme::ws;
-        target.host = parsed.host;
-        target.port = parsed.port;
-        target.path = parsed.target;
-        target.host_header = parsed.host_header;
+        target.host = target.ws.host;
+        target.port = target.ws.port;
         return target;
     }
     if (!url.starts_with("tcp://")) {

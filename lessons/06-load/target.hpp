@@ -2,6 +2,8 @@
 // What the load generator connects to: tcp://HOST:PORT (newline-terminated lines) or
 // ws://HOST:PORT/PATH (WebSocket text messages).
 
+#include "ws/url.hpp"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -13,8 +15,7 @@ struct Target {
     Scheme scheme = Scheme::tcp;
     std::string host;         // without brackets
     std::uint16_t port = 0;
-    std::string path = "/";   // ws:// only
-    std::string host_header;  // ws:// only: what goes in Host
+    ws::WsUrl ws;             // ws:// only: the path and the Host header for the handshake
     std::string url;          // as given
 };
 

@@ -5,6 +5,7 @@
 #include "ws_test_helpers.hpp"
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/test_socket.hpp"
 #include "ws/handshake.hpp"
 
 #include <gtest/gtest.h>
@@ -169,6 +170,34 @@ TEST(WsClientProcessTest, RefusedConnectionIsOneLineAndFailure) {
     ASSERT_TRUE(code);
     EXPECT_NE(*code, 0);
     EXPECT_TRUE(c.wait_for_stderr("cannot connect")) << c.stderr_text();
+}
+
+TEST(WsClientProcessTest, HostNamesResolve) {  // --host localhost once failed with "Invalid argument"
+    const auto server = start_server("04-ws-server");
+    ChildProcess c({bin_path("04-ws-client"), "--host", "localhost", "--port", std::to_string(server.port)});
+    c.write_stdin("over localhost\n");
+    EXPECT_EQ(c.read_line(), "over localhost") << c.stderr_text();
+    c.close_stdin();
+    EXPECT_EQ(c.wait(), 0);
+}
+
+TEST(WsClientProcessTest, CtrlCWhileTheServerHasNotAnsweredExitsZeroAtOnce) {
+    course::testing::TestListener silent;  // accepts (in the kernel's backlog) and never answers
+    ChildProcess c({bin_path("04-ws-client"), "--verbose", "--port", std::to_string(silent.port())});
+    ASSERT_TRUE(c.wait_for_stderr("connected to 127.0.0.1:")) << c.stderr_text();
+    ASSERT_TRUE(c.wait_until_catching(SIGINT));
+    c.send_signal(SIGINT);
+    EXPECT_EQ(c.wait(2s), 0) << "Ctrl-C ends the handshake wait, not the 10 s timeout" << c.stderr_text();
+    EXPECT_TRUE(c.wait_for_stderr("received SIGINT, shutting down"));
+}
+
+TEST(WsClientProcessTest, ASilentServerFailsAfterTheConnectTimeout) {
+    course::testing::TestListener silent;
+    ChildProcess c({bin_path("04-ws-client"), "--connect-timeout", "0.3", "--port", std::to_string(silent.port())});
+    EXPECT_EQ(c.wait(5s), 1);
+    EXPECT_TRUE(c.wait_for_stderr("no WebSocket connection within 0.3 s (waiting for the server's answer)"))
+        << c.stderr_text();
+    EXPECT_EQ(c.read_all_stdout(), "");
 }
 
 TEST(WsClientProcessTest, BadUrlIsOneLineAndFailure) {

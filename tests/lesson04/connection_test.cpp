@@ -281,6 +281,43 @@ TEST(ConnectionTest, SendingRejectsOversizedControlPayloads) {
     EXPECT_TRUE(conn.send_ping(std::string(125, 'p')));
 }
 
+// ---- end of stream: clean, or 1006
+
+TEST(ConnectionEofTest, AfterTheClosingHandshakeEndOfStreamIsClean) {
+    auto conn = server();
+    EXPECT_EQ(feed(conn, frame(Opcode::close, close_body(1000))), Strings{"close 1000:"});
+    EXPECT_TRUE(conn.closed_cleanly());
+    EXPECT_EQ(conn.receive_eof().kind, ws::Event::Kind::none);
+    EXPECT_TRUE(conn.should_close_tcp());
+}
+
+TEST(ConnectionEofTest, WhileOpenEndOfStreamIsAbnormalClosure1006) {
+    auto conn = server();
+    EXPECT_EQ(feed(conn, client_text("half") .substr(0, 4)), Strings{});
+    const ws::Event end = conn.receive_eof();
+    EXPECT_EQ(end.kind, ws::Event::Kind::close);
+    EXPECT_EQ(end.code, ws::close_code::abnormal);
+    EXPECT_EQ(end.data, "the connection ended without a closing handshake");
+    EXPECT_TRUE(conn.should_close_tcp());
+    EXPECT_FALSE(conn.closed_cleanly());
+    EXPECT_FALSE(conn.send_text("too late")) << "nothing is sent on a connection that ended";
+}
+
+TEST(ConnectionEofTest, AfterOurCloseWithoutTheAnswerIs1006) {
+    auto conn = server();
+    ASSERT_TRUE(conn.close(1001, "going away"));
+    const ws::Event end = conn.receive_eof();
+    EXPECT_EQ(end.code, ws::close_code::abnormal);
+    EXPECT_EQ(end.data, "the connection ended before the peer answered our close");
+}
+
+TEST(ConnectionEofTest, AfterAProtocolErrorIs1006EvenThoughWeSentAClose) {
+    auto conn = server();
+    EXPECT_EQ(feed(conn, frame(Opcode::text, "x", true, false)).size(), 1u);  // unmasked: 1002
+    EXPECT_EQ(conn.sent_close_code(), 1002);
+    EXPECT_EQ(conn.receive_eof().code, ws::close_code::abnormal);
+}
+
 // ---- client role
 
 TEST(ClientConnectionTest, MasksEveryFrameWithAFreshKey) {

@@ -1,6 +1,7 @@
 // The opening handshake, server side (each refusal with its status) and client side (each
 // check of the server's answer), on RFC 6455's own example.
 
+#include "ws/client_handshake.hpp"
 #include "ws/handshake.hpp"
 
 #include <gtest/gtest.h>
@@ -188,6 +189,119 @@ TEST(ClientHandshakeTest, AcceptsTheServersAnswerOnlyIfEveryCheckPasses) {
     EXPECT_FALSE(refused("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                          "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"
                          "Sec-WebSocket-Protocol: chat\r\n\r\n").ok);  // we offered none
+}
+
+// ---- the client's handshake as a state machine: bytes in, a verdict out
+
+constexpr std::string_view good_answer =
+    "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
+constexpr std::string_view first_frame = "\x81\x02hi";  // the server may speak at once
+
+ws::ClientHandshaker sample_handshaker(ws::ClientHandshakeOptions options = {}) {
+    return ws::ClientHandshaker(ws::parse_ws_url("ws://localhost:7004/ws"), "the sample nonce", std::move(options));
+}
+
+TEST(ClientHandshakerTest, RequestIsTheOneMakeClientHandshakeBuilds) {
+    const auto hs = sample_handshaker();
+    EXPECT_EQ(hs.key(), sample_key);
+    EXPECT_EQ(hs.request(), ws::make_client_handshake("localhost:7004", "/ws", "the sample nonce").request);
+    EXPECT_EQ(hs.state(), ws::ClientHandshaker::State::waiting);
+}
+
+TEST(ClientHandshakerTest, AcceptsAnAnswerFedOneByteAtATimeAndLeavesTheFirstFrame) {
+    const std::string bytes = std::string(good_answer) + std::string(first_frame);
+    auto hs = sample_handshaker();
+    std::size_t fed = 0;
+    while (hs.state() == ws::ClientHandshaker::State::waiting && fed < bytes.size()) {
+        std::string_view one = std::string_view(bytes).substr(fed++, 1);
+        hs.receive(one);
+        ASSERT_TRUE(one.empty()) << "every byte of the head is consumed";
+    }
+    ASSERT_EQ(hs.state(), ws::ClientHandshaker::State::accepted) << hs.reason();
+    EXPECT_EQ(std::string_view(bytes).substr(fed), first_frame) << "the first frame is not touched";
+    EXPECT_EQ(hs.answer_bytes(), good_answer);
+    EXPECT_EQ(hs.steps().size(), 5u);
+}
+
+TEST(ClientHandshakerTest, AcceptsAnAnswerInOnePieceAndLeavesTheFrameInTheInput) {
+    const std::string bytes = std::string(good_answer) + std::string(first_frame);
+    auto hs = sample_handshaker();
+    std::string_view in = bytes;
+    EXPECT_EQ(hs.receive(in), ws::ClientHandshaker::State::accepted);
+    EXPECT_EQ(in, first_frame);
+    std::string_view more = "ignored";
+    EXPECT_EQ(hs.receive(more), ws::ClientHandshaker::State::accepted) << "nothing changes after the verdict";
+    EXPECT_EQ(more, "ignored");
+}
+
+TEST(ClientHandshakerTest, RefusesAnHttpErrorWithItsStatus) {
+    auto hs = sample_handshaker();
+    std::string_view in = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
+    EXPECT_EQ(hs.receive(in), ws::ClientHandshaker::State::refused);
+    EXPECT_EQ(hs.reason(), "HTTP 404 Not Found");
+}
+
+TEST(ClientHandshakerTest, RefusesAWrongAccept) {
+    auto hs = sample_handshaker();
+    std::string answer(good_answer);
+    answer.replace(answer.find("s3pP"), 4, "AAAA");
+    std::string_view in = answer;
+    EXPECT_EQ(hs.receive(in), ws::ClientHandshaker::State::refused);
+    EXPECT_EQ(hs.reason(), "wrong or missing Sec-WebSocket-Accept");
+}
+
+TEST(ClientHandshakerTest, RefusesAMalformedAnswer) {
+    auto hs = sample_handshaker();
+    std::string_view in = "SSH-2.0-OpenSSH_9.2\r\n\r\n";
+    EXPECT_EQ(hs.receive(in), ws::ClientHandshaker::State::refused);
+    EXPECT_TRUE(hs.reason().starts_with("malformed HTTP answer: ")) << hs.reason();
+}
+
+TEST(ClientHandshakerTest, RefusesAnAnswerLongerThanTheHeadLimit) {
+    ws::ClientHandshakeOptions options;
+    options.limits.max_head_size = 256;
+    auto hs = sample_handshaker(options);
+    const std::string flood = "HTTP/1.1 101 Switching Protocols\r\n" + std::string(300, 'X');
+    std::string_view in = flood;
+    EXPECT_EQ(hs.receive(in), ws::ClientHandshaker::State::refused) << "a bounded read, whatever the server sends";
+}
+
+TEST(ClientHandshakerTest, EndOfStreamBeforeOrDuringTheAnswerIsARefusal) {
+    auto silent = sample_handshaker();
+    EXPECT_EQ(silent.receive_eof(), ws::ClientHandshaker::State::refused);
+    EXPECT_EQ(silent.reason(), "the server closed the connection without answering");
+    auto cut = sample_handshaker();
+    std::string_view half = good_answer.substr(0, 20);
+    EXPECT_EQ(cut.receive(half), ws::ClientHandshaker::State::waiting);
+    EXPECT_EQ(cut.receive_eof(), ws::ClientHandshaker::State::refused);
+    EXPECT_EQ(cut.reason(), "the server closed the connection in the middle of its answer");
+    auto done = sample_handshaker();
+    std::string_view whole = good_answer;
+    done.receive(whole);
+    EXPECT_EQ(done.receive_eof(), ws::ClientHandshaker::State::accepted) << "end of stream after the verdict changes nothing";
+}
+
+TEST(ClientHandshakerTest, SubprotocolAndOriginAreOfferedAndTheChoiceChecked) {
+    ws::ClientHandshakeOptions options;
+    options.subprotocols = {"chat", "superchat"};
+    options.origin = "http://localhost:7004";
+    auto hs = sample_handshaker(options);
+    EXPECT_NE(hs.request().find("Sec-WebSocket-Protocol: chat, superchat\r\n"), std::string::npos);
+    EXPECT_NE(hs.request().find("Origin: http://localhost:7004\r\n"), std::string::npos);
+    std::string answer(good_answer);
+    answer.insert(answer.size() - 2, "Sec-WebSocket-Protocol: superchat\r\n");
+    std::string_view in = answer;
+    EXPECT_EQ(hs.receive(in), ws::ClientHandshaker::State::accepted) << hs.reason();
+    EXPECT_EQ(hs.subprotocol(), "superchat");
+}
+
+TEST(WsUrlTest, MakesAUrlFromWhatAUserTypesAfterHost) {
+    EXPECT_EQ(ws::make_ws_url("localhost", 7004), "ws://localhost:7004/ws");
+    EXPECT_EQ(ws::make_ws_url("127.0.0.1", 7005), "ws://127.0.0.1:7005/ws");
+    EXPECT_EQ(ws::make_ws_url("::1", 7004), "ws://[::1]:7004/ws");
+    EXPECT_EQ(ws::parse_ws_url(ws::make_ws_url("::1", 7004)).host, "::1");
+    EXPECT_EQ(ws::make_ws_url("example.com", 80, "/chat"), "ws://example.com:80/chat");
 }
 
 TEST(WsUrlTest, ParsesHostPortAndPath) {

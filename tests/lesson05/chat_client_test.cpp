@@ -2,6 +2,7 @@
 #include "chat_test_client.hpp"
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/test_socket.hpp"
 
 #include <gtest/gtest.h>
 
@@ -27,9 +28,10 @@ std::string str(const lesson05::json::Object& o, std::string_view key) { return 
     return ::testing::AssertionFailure() << "no line with '" << needle << "'; got:\n" << seen;
 }
 
-std::unique_ptr<ChildProcess> start_client(std::uint16_t port) {
-    return std::make_unique<ChildProcess>(std::vector<std::string>{course::testing::bin_path("05-chat-client"), "--port",
-                                                                   std::to_string(port), "--no-time"});
+std::unique_ptr<ChildProcess> start_client(std::uint16_t port, std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv{course::testing::bin_path("05-chat-client"), "--port", std::to_string(port), "--no-time"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return std::make_unique<ChildProcess>(argv);
 }
 
 TEST(WsChatClientTest, ShowsEventsAndSendsWhatIsTyped) {
@@ -92,6 +94,32 @@ TEST(WsChatClientTest, RefusedConnectionIsReportedNotHung) {
     auto client = start_client(port);
     EXPECT_NE(client->wait(), 0);
     EXPECT_TRUE(client->wait_for_stderr("cannot connect"));
+}
+
+TEST(WsChatClientTest, HostNamesResolve) {  // --host localhost once failed with "Invalid argument"
+    auto server = start_server("05-chat-server");
+    auto client = start_client(server.port, {"--host", "localhost"});
+    EXPECT_TRUE(line_with(*client, "* you are guest-1")) << client->stderr_text();
+    client->close_stdin();
+    EXPECT_EQ(client->wait(), 0);
+}
+
+TEST(WsChatClientTest, CtrlCWhileTheServerHasNotAnsweredExitsZeroAtOnce) {
+    course::testing::TestListener silent;  // accepts (in the kernel's backlog) and never answers
+    auto client = start_client(silent.port(), {"--verbose"});
+    ASSERT_TRUE(client->wait_for_stderr("connected to 127.0.0.1:")) << client->stderr_text();
+    ASSERT_TRUE(client->wait_until_catching(SIGINT));
+    client->send_signal(SIGINT);
+    EXPECT_EQ(client->wait(2s), 0) << "Ctrl-C ends the handshake wait, not the 10 s timeout" << client->stderr_text();
+    EXPECT_TRUE(client->wait_for_stderr("received SIGINT, shutting down"));
+}
+
+TEST(WsChatClientTest, ASilentServerFailsAfterTheConnectTimeout) {
+    course::testing::TestListener silent;
+    auto client = start_client(silent.port(), {"--connect-timeout", "0.3"});
+    EXPECT_EQ(client->wait(5s), 1);
+    EXPECT_TRUE(client->wait_for_stderr("no WebSocket connection within 0.3 s (waiting for the server's answer)"))
+        << client->stderr_text();
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 #include "chat_test_client.hpp"
 
-#include "ws/handshake.hpp"
-#include "ws/http.hpp"
+#include "ws/client_handshake.hpp"
 #include "ws/random.hpp"
 
 #include <gtest/gtest.h>
@@ -14,39 +13,37 @@ namespace lesson05::testing {
 
 namespace {
 
-// Sends the handshake; returns the parsed head and leaves any bytes after it in `rest`.
-ws::HttpHead handshake(course::testing::TestSocket& socket, const ws::ClientHandshake& hs, std::string& raw,
-                       std::string& rest) {
-    socket.send_all(hs.request);
-    ws::HttpParser parser(ws::HttpParser::Kind::response);
-    for (;;) {
-        const std::string bytes = socket.read_some(5s);
-        if (bytes.empty()) throw std::runtime_error("server closed during the handshake");
-        std::string_view in(bytes);
-        const auto result = parser.push(in);
-        raw.append(bytes.data(), bytes.size() - in.size());
-        if (result == ws::HttpParser::Result::error) throw std::runtime_error("bad HTTP answer: " + parser.error_reason());
-        if (result == ws::HttpParser::Result::complete) {
-            rest.assign(in);
-            return parser.head();
-        }
-    }
-}
-
-ws::ClientHandshake make_handshake(std::uint16_t port, std::string_view origin) {
+// Sends the handshake and reads the answer (within 5 s); any bytes after it stay in `rest`.
+ws::ClientHandshaker handshake(course::testing::TestSocket& socket, std::uint16_t port, std::string_view origin,
+                               std::string& rest) {
     ws::RandomSource random;
-    return ws::make_client_handshake("127.0.0.1:" + std::to_string(port), "/ws", random.bytes(16), {}, origin);
+    ws::ClientHandshakeOptions options;
+    options.origin = std::string(origin);
+    ws::ClientHandshaker hs(ws::parse_ws_url("ws://127.0.0.1:" + std::to_string(port) + "/ws"), random.bytes(16),
+                            std::move(options));
+    socket.send_all(hs.request());
+    while (hs.state() == ws::ClientHandshaker::State::waiting) {
+        const std::string bytes = socket.read_some(5s);
+        if (bytes.empty()) {
+            hs.receive_eof();
+            break;
+        }
+        std::string_view in(bytes);
+        hs.receive(in);
+        rest.assign(in);
+    }
+    return hs;
 }
 
 }  // namespace
 
 ChatTestClient ChatTestClient::connect(std::uint16_t port, std::string_view origin) {
     auto socket = course::testing::TestSocket::connect(port);
-    const ws::ClientHandshake hs = make_handshake(port, origin);
-    std::string raw, rest;
-    const ws::HttpHead head = handshake(socket, hs, raw, rest);
-    const ws::ClientHandshakeCheck check = ws::check_server_response(head, hs);
-    if (!check.ok) throw std::runtime_error("handshake refused: " + check.reason + "\n" + raw);
+    std::string rest;
+    const ws::ClientHandshaker hs = handshake(socket, port, origin, rest);
+    if (hs.state() != ws::ClientHandshaker::State::accepted) {
+        throw std::runtime_error("handshake refused: " + hs.reason() + "\n" + hs.answer_bytes());
+    }
     ChatTestClient client(std::move(socket));
     client.pending_ = std::move(rest);
     return client;
@@ -54,10 +51,8 @@ ChatTestClient ChatTestClient::connect(std::uint16_t port, std::string_view orig
 
 std::string ChatTestClient::refused_handshake(std::uint16_t port, std::string_view origin) {
     auto socket = course::testing::TestSocket::connect(port);
-    const ws::ClientHandshake hs = make_handshake(port, origin);
-    std::string raw, rest;
-    handshake(socket, hs, raw, rest);
-    return raw;
+    std::string rest;
+    return handshake(socket, port, origin, rest).answer_bytes();
 }
 
 void ChatTestClient::flush_output() {

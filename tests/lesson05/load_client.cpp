@@ -95,7 +95,10 @@ private:
     awaitable<void> connector() {
         while (next_to_connect_ < clients_.size() && !finished_) {
             Client& c = *clients_[next_to_connect_++];
-            std::string leftover = co_await connect_websocket(c.socket, url_);
+            lesson04::WebSocketConnector connector(c.socket);
+            const lesson04::ConnectOptions options;  // named: see WebSocketConnector::connect
+            lesson04::Connected connected = co_await connector.connect(url_, options);
+            std::string leftover = std::move(connected.leftover);
             ++report_.connected;
             c.conn.emplace(ws::Role::client);
             c.next.assign(options_.senders, 0);

@@ -61,8 +61,8 @@ TEST(TargetTest, TcpAndWsUrls) {
     const Target ws = parse_target("ws://localhost:7005/ws");
     EXPECT_EQ(ws.scheme, Target::Scheme::ws);
     EXPECT_EQ(ws.port, 7005);
-    EXPECT_EQ(ws.path, "/ws");
-    EXPECT_EQ(ws.host_header, "localhost:7005");
+    EXPECT_EQ(ws.ws.target, "/ws");
+    EXPECT_EQ(ws.ws.host_header, "localhost:7005");
 }
 
 TEST(TargetTest, BadUrlsAreRefusedWithAReason) {

@@ -22,6 +22,33 @@ namespace {
 
 }  // namespace
 
+TestListener::TestListener() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd_ < 0) throw_errno("socket");
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&address), length) != 0 || ::listen(fd_, 16) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+        const int saved = errno;
+        ::close(fd_);
+        errno = saved;
+        throw_errno("test listener");
+    }
+    port_ = ntohs(address.sin_port);
+}
+
+TestListener::~TestListener() { ::close(fd_); }
+
+TestSocket TestListener::accept(std::chrono::milliseconds timeout) {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1) throw std::runtime_error("test listener: no client came");
+    const int fd = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) throw_errno("accept");
+    return TestSocket(fd);
+}
+
 TestSocket TestSocket::connect(std::uint16_t port, const std::string& host) {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;

@@ -10,6 +10,26 @@
 
 namespace course::testing {
 
+class TestSocket;
+
+// A listening socket on 127.0.0.1, port 0 (a free one), for scripting a server's exact bytes,
+// or for playing a server that never answers: the kernel completes a client's connect from the
+// backlog before anyone calls accept().
+class TestListener {
+public:
+    TestListener();
+    TestListener(const TestListener&) = delete;
+    TestListener& operator=(const TestListener&) = delete;
+    ~TestListener();
+
+    std::uint16_t port() const noexcept { return port_; }
+    // The next client; throws if none comes within `timeout`.
+    TestSocket accept(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+private:
+    int fd_ = -1;
+    std::uint16_t port_ = 0;
+};
 
 class TestSocket {
 public:
@@ -39,6 +59,7 @@ public:
     void reset();
 
 private:
+    friend class TestListener;
     explicit TestSocket(int fd) : fd_(fd) {}
     // Appends to buffer_ whatever arrives within `timeout`; false on timeout, true otherwise
     // (closed_ tells whether the peer hung up).

@@ -60,6 +60,17 @@ Event Connection::receive(std::string_view& input) {
     }
 }
 
+Event Connection::receive_eof() {
+    const bool clean = closed_cleanly();
+    const State before = state_;
+    state_ = State::closed;
+    if (clean) return {};
+    error_reason_ = before == State::open      ? "the connection ended without a closing handshake"
+                    : before == State::closing ? "the connection ended before the peer answered our close"
+                                               : "the connection ended after a protocol error";
+    return {Event::Kind::close, error_reason_, close_code::abnormal};
+}
+
 Event Connection::fail(std::uint16_t code, std::string reason) {
     // "Fail the WebSocket connection" (RFC 6455 7.1.7): send a close with the code, unless we
     // already sent one, and take nothing more from this peer.

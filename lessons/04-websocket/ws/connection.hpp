@@ -6,6 +6,7 @@
 //   while (auto event = conn.receive(input)) { ... }   // until Event::Kind::none
 //   write(conn.pending_output()); conn.consume_output(n);
 //   if (conn.should_close_tcp() && !conn.has_output()) close the socket;
+//   at end of stream: auto event = conn.receive_eof();   // clean, or 1006
 //
 // It assembles fragmented messages (control frames may come between fragments), validates
 // text as UTF-8 as the bytes arrive, answers pings with pongs and closes with closes by
@@ -109,6 +110,15 @@ public:
     // Bytes of buffer capacity this connection holds (the message being assembled, the outbox,
     // the control frame's payload): what it costs in memory beyond its own size.
     std::size_t buffer_capacity() const noexcept { return message_.capacity() + out_.capacity() + control_.capacity(); }
+
+    // The TCP stream ended: a read returned end of stream, or failed (reset, timeout). After a
+    // completed closing handshake that is how a connection should end: Kind::none. Otherwise
+    // the connection ended abnormally: Kind::close with code 1006, which is never sent on the
+    // wire but names "closed without a close frame" (RFC 6455 7.1.5), and `data` says at which
+    // point. Either way the state is closed afterwards.
+    Event receive_eof();
+    // Both close frames were exchanged (the closing handshake completed, RFC 6455 7.1.4).
+    bool closed_cleanly() const noexcept { return sent_close_code_ != 0 && received_close_code_ != 0; }
 
     State state() const noexcept { return state_; }
     bool should_close_tcp() const noexcept { return state_ == State::closed; }

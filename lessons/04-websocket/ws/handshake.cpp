@@ -4,7 +4,6 @@
 #include "ws/sha1.hpp"
 
 #include <algorithm>
-#include <stdexcept>
 
 namespace ws {
 
@@ -145,116 +144,6 @@ HandshakeResult evaluate_handshake(const HttpHead& request, const ServerHandshak
     if (!result.subprotocol.empty()) result.response += "Sec-WebSocket-Protocol: " + result.subprotocol + "\r\n";
     result.response += "\r\n";
     return result;
-}
-
-ClientHandshake make_client_handshake(std::string_view host_header, std::string_view target,
-                                      std::string_view random16, const std::vector<std::string>& subprotocols,
-                                      std::string_view origin) {
-    if (random16.size() != 16) throw std::invalid_argument("a WebSocket key needs exactly 16 random bytes");
-    ClientHandshake hs;
-    hs.key = base64_encode(random16);
-    hs.expected_accept = compute_accept(hs.key);
-    hs.request = "GET " + std::string(target) + " HTTP/1.1\r\n";
-    hs.request += "Host: " + std::string(host_header) + "\r\n";
-    hs.request += "Upgrade: websocket\r\n";
-    hs.request += "Connection: Upgrade\r\n";
-    hs.request += "Sec-WebSocket-Key: " + hs.key + "\r\n";
-    hs.request += "Sec-WebSocket-Version: 13\r\n";
-    if (!origin.empty()) hs.request += "Origin: " + std::string(origin) + "\r\n";
-    if (!subprotocols.empty()) {
-        std::string list;
-        for (const auto& p : subprotocols) list += (list.empty() ? "" : ", ") + p;
-        hs.request += "Sec-WebSocket-Protocol: " + list + "\r\n";
-    }
-    hs.request += "\r\n";
-    return hs;
-}
-
-ClientHandshakeCheck check_server_response(const HttpHead& response, const ClientHandshake& handshake,
-                                           const std::vector<std::string>& subprotocols) {
-    ClientHandshakeCheck out;
-    auto check = [&](bool ok, const std::string& what, std::string_view rfc, const std::string& reason) {
-        out.steps.push_back(std::string(ok ? "ok    " : "FAIL  ") + what + " (" + std::string(rfc) + ")");
-        if (!ok) out.reason = reason;
-        return ok;
-    };
-    if (!check(response.status == 101, "status is 101: " + std::to_string(response.status), "RFC 6455 4.1",
-               "HTTP " + std::to_string(response.status) + " " + response.reason)) {
-        return out;
-    }
-    const std::string* upgrade = response.find("Upgrade");
-    if (!check(upgrade && iequals(*upgrade, "websocket"), "Upgrade is \"websocket\"", "RFC 6455 4.1 item 2",
-               "the server's 101 has no Upgrade: websocket")) {
-        return out;
-    }
-    if (!check(response.has_token("Connection", "Upgrade"), "Connection holds \"Upgrade\"", "RFC 6455 4.1 item 3",
-               "the server's 101 has no Connection: Upgrade")) {
-        return out;
-    }
-    const std::string* accept = response.find("Sec-WebSocket-Accept");
-    if (!check(accept && *accept == handshake.expected_accept,
-               "Sec-WebSocket-Accept is " + handshake.expected_accept + ": " + (accept ? *accept : "(missing)"),
-               "RFC 6455 4.1 item 4", "wrong or missing Sec-WebSocket-Accept")) {
-        return out;
-    }
-    if (!check(response.find("Sec-WebSocket-Extensions") == nullptr, "no extension we did not ask for",
-               "RFC 6455 4.1 item 5", "the server chose an extension we did not offer")) {
-        return out;
-    }
-    if (const std::string* protocol = response.find("Sec-WebSocket-Protocol")) {
-        const bool offered = std::find(subprotocols.begin(), subprotocols.end(), *protocol) != subprotocols.end();
-        if (!check(offered, "subprotocol " + *protocol + " is one we offered", "RFC 6455 4.1 item 6",
-                   "the server chose a subprotocol we did not offer: " + *protocol)) {
-            return out;
-        }
-        out.subprotocol = *protocol;
-    }
-    out.ok = true;
-    return out;
-}
-
-WsUrl parse_ws_url(std::string_view url) {
-    constexpr std::string_view scheme = "ws://";
-    if (url.substr(0, 6) == "wss://") throw std::invalid_argument("wss:// needs TLS, which this lesson does not do: use ws://");
-    if (url.size() < scheme.size() || !iequals(url.substr(0, scheme.size()), scheme)) {
-        throw std::invalid_argument("not a ws:// URL: " + std::string(url));
-    }
-    std::string_view rest = url.substr(scheme.size());
-    const std::size_t slash = rest.find_first_of("/?");
-    std::string_view authority = rest.substr(0, slash);
-    WsUrl out;
-    if (slash != std::string_view::npos) {
-        out.target = std::string(rest.substr(slash));
-        if (out.target.front() == '?') out.target.insert(0, "/");
-    }
-    std::string_view port_text;
-    if (!authority.empty() && authority.front() == '[') {  // [IPv6]:port
-        const std::size_t close = authority.find(']');
-        if (close == std::string_view::npos) throw std::invalid_argument("unclosed [ in " + std::string(url));
-        out.host = std::string(authority.substr(1, close - 1));
-        const std::string_view after = authority.substr(close + 1);
-        if (!after.empty()) {
-            if (after.front() != ':') throw std::invalid_argument("junk after ] in " + std::string(url));
-            port_text = after.substr(1);
-        }
-    } else {
-        const std::size_t colon = authority.rfind(':');
-        out.host = std::string(authority.substr(0, colon));
-        if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
-    }
-    if (out.host.empty()) throw std::invalid_argument("no host in " + std::string(url));
-    if (!port_text.empty() || authority.back() == ':') {
-        unsigned long port = 0;
-        if (port_text.empty() || port_text.size() > 5 ||
-            !std::all_of(port_text.begin(), port_text.end(), [](char ch) { return ch >= '0' && ch <= '9'; }) ||
-            (port = std::stoul(std::string(port_text))) == 0 || port > 65535) {
-            throw std::invalid_argument("bad port in " + std::string(url));
-        }
-        out.port = static_cast<std::uint16_t>(port);
-    }
-    out.host_header = std::string(authority);
-    if (out.target.find_first_of(" \r\n\t") != std::string::npos) throw std::invalid_argument("spaces in the path of " + std::string(url));
-    return out;
 }
 
 }  // namespace ws

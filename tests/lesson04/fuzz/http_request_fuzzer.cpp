@@ -1,10 +1,12 @@
-// libFuzzer target: the HTTP head parser and the handshake checks (server and client side).
+// libFuzzer target: the HTTP head parser and the handshake checks (server and client side,
+// the client's as the ws::ClientHandshaker state machine).
 //
 // Oracles besides "no crash, no leak, no undefined behaviour" (ASan+UBSan): the parser must
 // reach the same result and the same head whether the input arrives whole or cut into
 // pieces (the fuzzer chooses the cuts), and it must never consume more than the head limit.
 // Run it with scripts/fuzz.
 
+#include "ws/client_handshake.hpp"
 #include "ws/handshake.hpp"
 #include "ws/http.hpp"
 
@@ -35,6 +37,42 @@ bool same_head(const ws::HttpHead& a, const ws::HttpHead& b) {
     return true;
 }
 
+// The client's handshake state machine on the same bytes: the same verdict whether the answer
+// arrives whole or in pieces, and what follows the head is left exactly as it was.
+void check_client_handshaker(const std::string& input, std::size_t chunk, const ws::HttpLimits& limits) {
+    const ws::WsUrl url = ws::parse_ws_url("ws://example.com/ws");
+    ws::ClientHandshakeOptions options;
+    options.subprotocols = {"chat"};
+    options.limits = limits;
+    ws::ClientHandshaker whole(url, "0123456789abcdef", options);
+    std::string_view in = input;
+    const auto verdict = whole.receive(in);
+    if (verdict == ws::ClientHandshaker::State::waiting) FUZZ_CHECK(whole.receive_eof() == ws::ClientHandshaker::State::refused);
+    FUZZ_CHECK(whole.state() == ws::ClientHandshaker::State::accepted || !whole.reason().empty());
+
+    ws::ClientHandshaker pieces(url, "0123456789abcdef", options);
+    std::size_t at = 0;
+    std::string_view rest;
+    while (at < input.size() && pieces.state() == ws::ClientHandshaker::State::waiting) {
+        rest = std::string_view(input).substr(at, chunk);
+        at += rest.size();
+        pieces.receive(rest);
+    }
+    if (pieces.state() == ws::ClientHandshaker::State::waiting) pieces.receive_eof();
+    FUZZ_CHECK(pieces.state() == whole.state());
+    // A malformed head may be detected a few bytes earlier or later depending on the cuts (as
+    // the parser's own check above allows); a complete head must give exactly the same verdict.
+    const bool malformed = whole.reason().starts_with("malformed HTTP answer");
+    FUZZ_CHECK(malformed == pieces.reason().starts_with("malformed HTTP answer"));
+    if (!malformed) {
+        FUZZ_CHECK(pieces.reason() == whole.reason());
+        FUZZ_CHECK(pieces.answer_bytes() == whole.answer_bytes());
+    }
+    if (whole.state() == ws::ClientHandshaker::State::accepted) {
+        FUZZ_CHECK(std::string(rest) + input.substr(at) == std::string(in));
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -61,6 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         leftover = input.size() - std::min(input.size(), at + chunk) + piece.size();
     }
     FUZZ_CHECK(piece_result == result);
+    if (response) check_client_handshaker(input, chunk, limits);
     if (result == ws::HttpParser::Result::error) FUZZ_CHECK(pieces.error_status() == whole.error_status());
     if (result != ws::HttpParser::Result::complete) return 0;
     FUZZ_CHECK(same_head(whole.head(), pieces.head()));
