@@ -175,7 +175,8 @@ awaitable<void> TerminalClient::session() {
         exit_code_ = 0;  // the user asked to stop: not a failure
         co_return;
     }
-    log_.info("connected to ws://", options_.url.host_header, options_.url.target, " (type /help for commands)");
+    log_.info("connected to ws://", options_.url.host_header, options_.url.target,
+              options_.connected_note.empty() ? "" : " (" + options_.connected_note + ")");
     conn_.emplace(ws::Role::client, options_.connection);
     if (log_.tracing()) conn_->set_frame_observer([this](const ws::FrameTrace& f) { log_.trace(describe_frame(f)); });
     // `this` is safe in these coroutines: main() keeps the client alive until io.run() returns.

@@ -55,6 +55,7 @@ struct TerminalClientOptions {
     std::size_t max_line = 64 * 1024;        // a longer stdin line is skipped, with a note
     std::size_t read_buffer_size = 16 * 1024;  // bytes per socket read
     ws::ConnectionOptions connection;        // the largest message we accept
+    std::string connected_note = "type /help for commands";  // after "connected to URL", if any
 };
 
 class TerminalClient {

@@ -73,6 +73,7 @@ int main(int argc, char** argv) {
     std::string url;
     bool no_time = false;
     lesson04::TerminalClientOptions client;
+    client.connected_note.clear();  // the server's welcome line says it
     std::chrono::milliseconds connect_timeout{10'000};
     app.add_option("url", url, "ws://host:port/ws (default: from --host and --port)");
     app.add_option("--origin", client.connect.origin, "send this Origin header (a server with --allowed-origin checks it)");
