@@ -6,7 +6,8 @@
 //   #message  the text input; #send sends it (Enter does too) and clears it.
 //             "/nick NAME" renames, "/who" asks who is online; anything else is a chat message
 //   #log      one <li> per event, oldest first:
-//             li.message  a chat message: .time, .from and .text children (.text holds the text)
+//             li.message  a chat message: .time, .from and .text children (.text holds the text);
+//                         li.message.mine when we sent it
 //             li.notice   join, leave, rename, who answers: .text child
 //             li.error    an error event from the server: .text child
 //   #who      one <li> per user online (kept up to date by hello/join/leave/rename/users)
@@ -44,7 +45,7 @@ constexpr std::string_view page = R"PAGE(<!doctype html>
      third column, right of its sender and behind a rule, so that no line of a message can pass
      for an entry of its own ("12:00:00 admin: ..."): entries begin at the left edge, and
      nothing of a message is ever drawn there. */
-  #log li { padding: .15em 0; display: grid; grid-template-columns: auto auto minmax(0, 1fr); align-items: baseline; }
+  #log li { padding: .15em .4em; display: grid; grid-template-columns: auto auto minmax(0, 1fr); align-items: baseline; }
   #log li .text { grid-column: 3; white-space: pre-wrap; overflow-wrap: anywhere; }
   #log li.message .text { border-left: 2px solid #d0d3dc; padding-left: .4em; }
   .time { color: #888; font-size: .8em; margin-right: .5em; font-variant-numeric: tabular-nums; }
@@ -52,6 +53,9 @@ constexpr std::string_view page = R"PAGE(<!doctype html>
   .from::after { content: ":"; }
   li.notice { color: #666; font-style: italic; }
   li.error { color: #b00020; }
+  /* The user's own messages: a tint and a bar that take no room, so the layout stays the same. */
+  li.mine { background: #e6eefc; box-shadow: inset 3px 0 #3b6fd8; }
+  li.mine .from { color: #244a9b; }
   aside { border-left: 1px solid #ddd; padding: .5em 1em; overflow-y: auto; background: #fff; }
   aside h2 { font-size: .9em; margin: 0 0 .5em; }
   #who { list-style: none; margin: 0; padding: 0; }
@@ -81,7 +85,9 @@ const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.hos
 let socket = null;
 let delay = 250;             // ms before the next attempt; doubles up to maxDelay
 const maxDelay = 8000;
+const maxEntries = 1000;     // log entries kept; older ones are removed
 const users = new Set();     // who is online, as far as the events told us
+const shown = new Set();     // "id@time" of every chat message in #log (see onMessage)
 let firstAttempt = true;
 
 function setStatus(state) {
@@ -110,8 +116,12 @@ function append(kind, text, from, time) {
   if (from !== undefined) li.append(span("from", from));
   li.append(span("text", text));
   log.append(li);
-  while (log.children.length > 1000) log.firstElementChild.remove();
+  while (log.children.length > maxEntries) {
+    shown.delete(log.firstElementChild.dataset.key);
+    log.firstElementChild.remove();
+  }
   if (atBottom) log.scrollTop = log.scrollHeight;
+  return li;
 }
 
 function renderUsers(online) {
@@ -124,6 +134,18 @@ function renderUsers(online) {
   $("online").textContent = String(online !== undefined ? online : users.size);
 }
 
+// A message is ours if it comes from the name we have at that point of the stream (the server
+// sends events in order, renames included). After a reconnect the server replays its history;
+// the messages already in #log are skipped, so ours keep their highlight and none is doubled.
+// A message is known by its id and time: ids start again at 1 when the server restarts.
+function onMessage(e) {
+  const key = e.id + "@" + e.time;
+  if (shown.has(key)) return;
+  const li = append(e.from === $("me").textContent ? "message mine" : "message", e.text, e.from, e.time);
+  li.dataset.key = key;
+  shown.add(key);
+}
+
 function onEvent(e) {
   switch (e.type) {
     case "hello":
@@ -132,7 +154,7 @@ function onEvent(e) {
       for (const name of e.users) users.add(name);
       renderUsers(e.online);
       break;
-    case "message": append("message", e.text, e.from, e.time); break;
+    case "message": onMessage(e); break;
     case "join":
       users.add(e.name);
       renderUsers();
