@@ -12,11 +12,14 @@
 //      message), each highlighted on its sender's page only (after the rename, too); the payload
 //      must be text: no <img> in #log, no dialog ever opened
 //   3. prints "WAITING restart": the test restarts the server on the same port; both pages
-//      must go "reconnecting" and then "open" again, with a fresh hello (#me is guest-N again)
+//      must go "reconnecting" with #me and the online list marked stale, and the log one line
+//      longer whatever the number of retries; then "open" again with the names they chose
+//      (alice and bob: the page asks for its name again), the list fresh, one line more in the
+//      log; and alice's next message is highlighted on her page only
 // Prints `PASS chat-browser: ...` and exits 0, or `FAIL chat-browser: why` and exits 1.
 
 import { withBrowser, pass, fail, Failure } from '../../peers/browser.mjs';
-import { send, waitUntil, waitForState, waitForName, expectMessage } from './chat_page.mjs';
+import { send, describe, waitUntil, waitForState, waitForName, expectMessage, logEntries } from './chat_page.mjs';
 
 const url = process.argv[2];
 const arg = (flag, fallback) => {
@@ -27,15 +30,44 @@ const screenshot = arg('--screenshot', '');
 const timeoutSeconds = Number(arg('--timeout', '60'));
 const XSS = '<img src=x onerror=alert(1)>';
 
-// Records every text #status takes from now on, so a state held only for a moment (the
-// "reconnecting" between a server's restart and the page's next attempt) is seen for sure.
+// Records every change of #status from now on, with what the page shows at that moment, so
+// that a state held only for a moment (a retry between the server's restart and the page's
+// next attempt) is seen for sure.
 async function recordStatuses(page) {
   await page.evaluate(() => {
     window.seenStatuses = [];
-    const status = document.querySelector('#status');
-    new MutationObserver(() => window.seenStatuses.push(status.textContent))
-      .observe(status, { childList: true, characterData: true, subtree: true });
+    const $ = (id) => document.getElementById(id);
+    new MutationObserver(() => window.seenStatuses.push({
+      state: $('status').dataset.state,
+      text: $('status').textContent,
+      stale: $('me').classList.contains('stale') && $('people').classList.contains('stale') && !$('stale-note').hidden,
+      entries: $('log').children.length,
+    })).observe($('status'), { childList: true, characterData: true, subtree: true, attributes: true });
   });
+}
+
+// Checks what the page went through while the server was away; returns the status texts seen.
+async function checkOutage(page, who, entriesBefore) {
+  const seen = await page.evaluate(() => window.seenStatuses);
+  const away = seen.filter((s) => s.state === 'reconnecting');
+  const texts = seen.map((s) => s.text).join(' → ');
+  if (away.length === 0) throw new Failure(`${who}: #status never went "reconnecting" (it went: ${texts || 'nowhere'})`);
+  for (const s of away) {
+    if (!/^reconnecting (in \d+ s|now) \(attempt \d+\)$/.test(s.text)) throw new Failure(`${who}: #status said "${s.text}" while reconnecting`);
+    if (!s.stale) throw new Failure(`${who}: #me and the online list were not marked stale at "${s.text}"`);
+    if (s.entries !== entriesBefore + 1) {
+      throw new Failure(`${who}: the log had ${s.entries - entriesBefore} new lines at "${s.text}", expected 1 (${texts}); ` +
+                        `${await describe(page)}`);
+    }
+  }
+  const since = (await logEntries(page)).slice(entriesBefore);
+  const lost = since.filter((e) => e.kind === 'connection lost');
+  const back = since.filter((e) => e.kind === 'connection back');
+  if (lost.length !== 1 || back.length !== 1 || since.some((e) => e.kind === 'error')) {
+    throw new Failure(`${who}: expected one "connection lost" line, one "connection back" line and no error since the ` +
+                      `restart; ${await describe(page)}`);
+  }
+  return texts;
 }
 
 async function main() {
@@ -74,17 +106,34 @@ async function main() {
     }
     if (screenshot) await alice.screenshot({ path: screenshot });
 
-    for (const [page] of pages) await recordStatuses(page);
+    const entriesBefore = new Map();
+    for (const [page, who] of pages) {
+      entriesBefore.set(who, await page.$$eval('#log li', (items) => items.length));
+      await recordStatuses(page);
+    }
     console.log('WAITING restart');
+    const statuses = new Map();
     for (const [page, who] of pages) {
-      await waitUntil(page, `${who}: #status never went "reconnecting"`, () => window.seenStatuses.includes('reconnecting'));
+      await waitUntil(page, `${who}: #status never went "reconnecting"`,
+                      () => window.seenStatuses.some((s) => s.state === 'reconnecting'));
     }
     for (const [page, who] of pages) {
-      await waitForState(page, who, 'open');
-      await waitUntil(page, `${who}: no fresh hello`, () => document.querySelector('#me').textContent.startsWith('guest-'));
+      await waitUntil(page, `${who}: never back and greeted (open, #me no longer stale)`, () =>
+        document.querySelector('#status').dataset.state === 'open' && !document.querySelector('#me').classList.contains('stale'));
+      await waitForName(page, who, who);  // the hello named it guest-N; the page asked for its name again
+      statuses.set(who, await checkOutage(page, who, entriesBefore.get(who)));
+      const fresh = await page.evaluate(() => !document.querySelector('#me').classList.contains('stale') &&
+        !document.querySelector('#people').classList.contains('stale') && document.querySelector('#stale-note').hidden);
+      if (!fresh) throw new Failure(`${who}: still marked stale after the reconnect; ${await describe(page)}`);
+      await waitUntil(page, `${who}: #who does not list alice and bob after the reconnect`, () => {
+        const names = [...document.querySelectorAll('#who li')].map((li) => li.textContent);
+        return names.includes('alice') && names.includes('bob');
+      });
     }
-    pass('chat-browser', 'two pages and a terminal chatted, the XSS payload stayed text, own messages highlighted, ' +
-                         'both pages reconnected');
+    await send(alice, 'alice is back');
+    for (const [page, who] of pages) await expectMessage(page, who, { from: 'alice', text: 'alice is back', mine: who === 'alice' });
+    pass('chat-browser', 'two pages and a terminal chatted, the XSS payload stayed text, own messages highlighted; both ' +
+                         `pages reconnected as alice and bob (alice's status: ${statuses.get('alice')})`);
   }, { timeoutSeconds });
 }
 
