@@ -8,8 +8,11 @@ import { Failure } from '../../peers/browser.mjs';
 
 export const STEP_MS = 15000;  // the longest any one step may take
 
-// Types `text` into #message and presses #send.
+// Types `text` into #message and presses #send. The page comes to the front first: a click
+// waits for animation frames, which a background tab draws slowly (about 2 s per send in the
+// two-page test without it).
 export async function send(page, text) {
+  await page.bringToFront();
   await page.fill('#message', text);
   await page.click('#send');
 }
