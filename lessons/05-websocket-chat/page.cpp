@@ -1,22 +1,32 @@
 // The chat page. Its DOM is a contract the browser tests (tests/lesson05) rely on:
 //
-//   #status   the connection state, exactly one of: "connecting" (first attempt), "open",
-//             "reconnecting" (closed; the next attempt waits for its backoff or is under way)
+//   #status   data-state is the connection state, exactly one of: "connecting" (first attempt),
+//             "open", "reconnecting" (lost; waiting for the next attempt, or making it). Its
+//             text is "connecting", "open", or while reconnecting one line that updates:
+//             "reconnecting in 4 s (attempt 3)", then "reconnecting now (attempt 3)"
 //   #me       the name the server gave us (guest-N, or the chosen one)
-//   #message  the text input; #send sends it (Enter does too) and clears it.
-//             "/nick NAME" renames, "/who" asks who is online; anything else is a chat message
+//   #message  the text input; #send sends it (Enter does too) and clears it, once the server's
+//             hello has arrived. "/nick NAME" renames, "/who" asks who is online; anything else
+//             is a chat message
 //   #log      one <li> per event, oldest first:
-//             li.message  a chat message: .time, .from and .text children (.text holds the text)
+//             li.message  a chat message: .time, .from and .text children (.text holds the text);
+//                         li.message.mine when we sent it
 //             li.notice   join, leave, rename, who answers: .text child
 //             li.error    an error event from the server: .text child
-//   #who      one <li> per user online (kept up to date by hello/join/leave/rename/users)
-//   #online   the number of users online
+//             li.connection.lost / li.connection.back   one line when the connection is lost
+//                         (or cannot be made), one when it is back: retries add none
+//   #people   the aside holding #online (the number of users online) and #who (one <li> per
+//             user online, kept up to date by hello/join/leave/rename/users)
+//   #me and #people have class "stale" and #stale-note is shown while disconnected: from the
+//   loss until the next hello
 //
 // Text from the network is inserted with textContent, never as HTML: a message
 // "<img src=x onerror=alert(1)>" shows up literally. A message of several lines stays inside
 // its sender's entry (a grid column right of the name), so it cannot draw a line that looks like
 // another user's message. Reconnection backs off exponentially (250 ms doubling to 8 s, with
-// jitter) and starts over after a successful open.
+// jitter) and starts over after a successful open. After a reconnect the page asks for the name
+// the user chose again (a nick command); if someone else has it now, one error line says so and
+// the page stays the guest the server named it.
 #include "page.hpp"
 
 namespace lesson05 {
@@ -44,7 +54,7 @@ constexpr std::string_view page = R"PAGE(<!doctype html>
      third column, right of its sender and behind a rule, so that no line of a message can pass
      for an entry of its own ("12:00:00 admin: ..."): entries begin at the left edge, and
      nothing of a message is ever drawn there. */
-  #log li { padding: .15em 0; display: grid; grid-template-columns: auto auto minmax(0, 1fr); align-items: baseline; }
+  #log li { padding: .15em .4em; display: grid; grid-template-columns: auto auto minmax(0, 1fr); align-items: baseline; }
   #log li .text { grid-column: 3; white-space: pre-wrap; overflow-wrap: anywhere; }
   #log li.message .text { border-left: 2px solid #d0d3dc; padding-left: .4em; }
   .time { color: #888; font-size: .8em; margin-right: .5em; font-variant-numeric: tabular-nums; }
@@ -52,6 +62,15 @@ constexpr std::string_view page = R"PAGE(<!doctype html>
   .from::after { content: ":"; }
   li.notice { color: #666; font-style: italic; }
   li.error { color: #b00020; }
+  li.connection { color: #8a4b00; }
+  li.connection .text { font-weight: 600; }
+  /* The user's own messages: a tint and a bar that take no room, so the layout stays the same. */
+  li.mine { background: #e6eefc; box-shadow: inset 3px 0 #3b6fd8; }
+  li.mine .from { color: #244a9b; }
+  /* Stale: what we knew when the connection was lost, greyed until the next hello. */
+  #me.stale { opacity: .5; font-style: italic; }
+  #people.stale h2, #people.stale #who { opacity: .45; }
+  #stale-note { margin: 0 0 .5em; font-size: .8em; color: #8a4b00; }
   aside { border-left: 1px solid #ddd; padding: .5em 1em; overflow-y: auto; background: #fff; }
   aside h2 { font-size: .9em; margin: 0 0 .5em; }
   #who { list-style: none; margin: 0; padding: 0; }
@@ -68,7 +87,11 @@ constexpr std::string_view page = R"PAGE(<!doctype html>
 </header>
 <main>
   <ul id="log" aria-live="polite"></ul>
-  <aside><h2>Online (<span id="online">0</span>)</h2><ul id="who"></ul></aside>
+  <aside id="people">
+    <h2>Online (<span id="online">0</span>)</h2>
+    <p id="stale-note" hidden></p>
+    <ul id="who"></ul>
+  </aside>
 </main>
 <form id="composer" autocomplete="off">
   <input id="message" placeholder="Say something; /nick NAME, /who" maxlength="60000" autofocus>
@@ -78,15 +101,50 @@ constexpr std::string_view page = R"PAGE(<!doctype html>
 "use strict";
 const $ = (id) => document.getElementById(id);
 const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws";
-let socket = null;
-let delay = 250;             // ms before the next attempt; doubles up to maxDelay
+const firstDelay = 250;      // ms before the first retry; doubles up to maxDelay
 const maxDelay = 8000;
-const users = new Set();     // who is online, as far as the events told us
-let firstAttempt = true;
+const maxEntries = 1000;     // log entries kept; older ones are removed
 
-function setStatus(state) {
-  $("status").textContent = state;
-  $("status").dataset.state = state;
+// The connection, one state at a time (#status shows it):
+//   "connecting"  the page's first attempt is under way
+//   "joining"     open; the server's hello (who we are) has not arrived yet
+//   "ready"       open and greeted: the composer sends
+//   "waiting"     lost, or never reached: the next attempt starts at retryAt
+//   "retrying"    a later attempt is under way
+let state = "connecting";
+let socket = null;
+let connectedBefore = false; // has any attempt ever opened? (words the log's lines)
+let attempt = 0;             // the retry waited for or under way; 0 while connected
+let delay = firstDelay;      // the next retry's delay before jitter
+let retryAt = 0;             // Date.now() at which "waiting" ends
+let countdownTimer = 0;      // updates #status every second while "waiting"
+
+// Who we are. `me` is the name the server gave us last. `chosen` is the name the user took
+// with /nick (null for a guest): after a reconnect the server has forgotten us and greets us as
+// a new guest-N, so the page asks for `chosen` again with the same nick command. `reclaiming` is
+// that request while its answer (our own rename, or an error) is outstanding.
+let me = null;
+let chosen = null;
+let reclaiming = null;
+
+const users = new Set();     // who is online, as far as the events told us
+const shown = new Set();     // "id@time" of every chat message in #log (see onMessage)
+
+// #status: data-state is "connecting", "open" or "reconnecting"; the text adds the details.
+function showStatus() {
+  let kind = "open", text = "open";
+  switch (state) {
+    case "connecting": kind = text = "connecting"; break;
+    case "waiting": {
+      const seconds = Math.max(1, Math.ceil((retryAt - Date.now()) / 1000));
+      kind = "reconnecting";
+      text = "reconnecting in " + seconds + " s (attempt " + attempt + ")";
+      break;
+    }
+    case "retrying": kind = "reconnecting"; text = "reconnecting now (attempt " + attempt + ")"; break;
+  }
+  $("status").textContent = text;
+  $("status").dataset.state = kind;
 }
 
 function clock(ms) {
@@ -110,8 +168,21 @@ function append(kind, text, from, time) {
   if (from !== undefined) li.append(span("from", from));
   li.append(span("text", text));
   log.append(li);
-  while (log.children.length > 1000) log.firstElementChild.remove();
+  while (log.children.length > maxEntries) {
+    shown.delete(log.firstElementChild.dataset.key);
+    log.firstElementChild.remove();
+  }
   if (atBottom) log.scrollTop = log.scrollHeight;
+  return li;
+}
+
+// While disconnected, the name and the list are what they were when the connection was lost:
+// they are greyed and a note says since when, until the next hello brings the truth.
+function markStale(stale) {
+  $("me").classList.toggle("stale", stale);
+  $("people").classList.toggle("stale", stale);
+  $("stale-note").hidden = !stale;
+  if (stale) $("stale-note").textContent = "Not connected since " + clock() + ": this list and your name may be out of date.";
 }
 
 function renderUsers(online) {
@@ -124,15 +195,65 @@ function renderUsers(online) {
   $("online").textContent = String(online !== undefined ? online : users.size);
 }
 
+function setMe(name) {
+  me = name;
+  $("me").textContent = name;
+}
+
+function onHello(e) {
+  setMe(e.name);
+  users.clear();
+  for (const name of e.users) users.add(name);
+  renderUsers(e.online);
+  markStale(false);
+  state = "ready";
+  if (chosen !== null) {     // a reconnect: ask for our name back, before anything else is sent
+    reclaiming = chosen;
+    socket.send(JSON.stringify({ type: "nick", name: chosen }));
+  }
+}
+
+// A message is ours if it comes from the name we have at that point of the stream (the server
+// sends events in order, renames included). After a reconnect the server replays its history;
+// the messages already in #log are skipped, so ours keep their highlight and none is doubled.
+// A message is known by its id and time: ids start again at 1 when the server restarts.
+function onMessage(e) {
+  const key = e.id + "@" + e.time;
+  if (shown.has(key)) return;
+  const li = append(e.from === me ? "message mine" : "message", e.text, e.from, e.time);
+  li.dataset.key = key;
+  shown.add(key);
+}
+
+function onRename(e) {
+  users.delete(e.from);
+  users.add(e.to);
+  if (e.from === me) {
+    setMe(e.to);
+    chosen = e.to;
+    reclaiming = null;
+  }
+  renderUsers();
+  append("notice", e.from + " is now " + e.to, undefined, e.time);
+}
+
+function onError(e) {
+  if (reclaiming === null) {
+    append("error", e.text);
+    return;
+  }
+  // The answer to our reclaim (the first command of this connection): someone else has the
+  // name now. One line says so; we stay the guest the server made us.
+  append("error", "could not take back your name " + reclaiming + " (" + e.text + "): you are " + me +
+         " now; /nick NAME picks another");
+  chosen = null;
+  reclaiming = null;
+}
+
 function onEvent(e) {
   switch (e.type) {
-    case "hello":
-      $("me").textContent = e.name;
-      users.clear();
-      for (const name of e.users) users.add(name);
-      renderUsers(e.online);
-      break;
-    case "message": append("message", e.text, e.from, e.time); break;
+    case "hello": onHello(e); break;
+    case "message": onMessage(e); break;
     case "join":
       users.add(e.name);
       renderUsers();
@@ -143,29 +264,32 @@ function onEvent(e) {
       renderUsers();
       append("notice", e.name + " left", undefined, e.time);
       break;
-    case "rename":
-      users.delete(e.from);
-      users.add(e.to);
-      if ($("me").textContent === e.from) $("me").textContent = e.to;
-      renderUsers();
-      append("notice", e.from + " is now " + e.to, undefined, e.time);
-      break;
+    case "rename": onRename(e); break;
     case "users":
       users.clear();
       for (const name of e.users) users.add(name);
       renderUsers(e.online);
       append("notice", e.online + " online: " + e.users.join(", "));
       break;
-    case "error": append("error", e.text); break;
+    case "error": onError(e); break;
   }
 }
 
 function connect() {
-  setStatus(firstAttempt ? "connecting" : "reconnecting");
-  firstAttempt = false;
+  clearInterval(countdownTimer);
+  if (state === "waiting") state = "retrying";
+  showStatus();
   const ws = new WebSocket(url);
   socket = ws;
-  ws.onopen = () => { delay = 250; setStatus("open"); };
+  ws.onopen = () => {
+    if (attempt > 0) append("connection back", (connectedBefore ? "connection back" : "connected") + " (attempt " + attempt + ")");
+    connectedBefore = true;
+    attempt = 0;
+    delay = firstDelay;
+    reclaiming = null;
+    state = "joining";
+    showStatus();
+  };
   ws.onmessage = (m) => {
     let e;
     try { e = JSON.parse(m.data); } catch { append("message", String(m.data), "?"); return; }
@@ -174,18 +298,28 @@ function connect() {
   ws.onclose = (c) => {
     if (socket !== ws) return;
     socket = null;
-    setStatus("reconnecting");
-    if (c.code !== 1000 && c.code !== 1005) append("error", "connection closed: " + c.code + (c.reason ? " " + c.reason : ""));
+    // One log line when the connection is lost (or cannot be made at first); the retries that
+    // follow only update #status.
+    if (state !== "retrying") {
+      const why = " (close code " + c.code + (c.reason ? ": " + c.reason : "") + ")";
+      append("connection lost", (state === "connecting" ? "cannot reach the server" : "connection lost") + why);
+      markStale(true);
+    }
+    attempt += 1;
     const wait = delay * (0.75 + Math.random() / 2);  // jitter: not everyone retries at once
     delay = Math.min(delay * 2, maxDelay);
+    state = "waiting";
+    retryAt = Date.now() + wait;
     setTimeout(connect, wait);
+    countdownTimer = setInterval(showStatus, 1000);
+    showStatus();
   };
 }
 
 $("composer").addEventListener("submit", (ev) => {
   ev.preventDefault();
   const text = $("message").value;
-  if (!text || !socket || socket.readyState !== WebSocket.OPEN) return;
+  if (!text || state !== "ready") return;
   if (text.startsWith("/nick ")) socket.send(JSON.stringify({ type: "nick", name: text.slice(6).trim() }));
   else if (text === "/who") socket.send(JSON.stringify({ type: "who" }));
   else socket.send(JSON.stringify({ type: "message", text }));

@@ -1,6 +1,8 @@
 // 05-chat-server with real third-party peers: Python's websockets and Node's ws chat with each
 // other through it; two headless Chromium pages and a 05-chat-client talk to each other, the page
-// renders an XSS payload as text, and the pages reconnect after a server restart; a message of
+// renders an XSS payload as text, highlights its own messages, and the pages reconnect after a
+// server restart with the names they chose; a page retrying against a stopped server counts its
+// attempts in one status line and says once when its name was taken meanwhile; a message of
 // several lines cannot pass for another user's entry on the page.
 // The peers come from tests/peers (scripts/setup lesson05 installs them; a missing one fails).
 #include "tests/peers/peers.hpp"
@@ -72,6 +74,28 @@ TEST(ChatBrowserTest, TwoPagesAndATerminalChatAndThePagesReconnect) {
     ChildProcess again({course::testing::bin_path("05-chat-server"), "--port", std::to_string(port)});
     ASSERT_TRUE(line_with(again, "listening on", 10s));
     EXPECT_TRUE(line_with(*browser, "PASS chat-browser:", 60s));
+    EXPECT_EQ(browser->wait(15s), 0);
+    EXPECT_TRUE(std::filesystem::exists(screenshot));
+}
+
+TEST(ChatBrowserTest, RetriesShowInOneStatusLineAndATakenNameIsReportedOnce) {
+    ASSERT_TRUE(course::peers::available(Peer::chromium));
+    auto server = course::testing::start_server("05-chat-server");
+    const std::uint16_t port = server.port;  // the restart below listens on it again
+    const std::string screenshot = course::peers::output_dir() + "/lesson05-reconnect.png";
+    auto browser = course::peers::start_node(lesson_peer("chat_reconnect.mjs"),
+                                             {course::peers::http_url(server), "--screenshot", screenshot, "--timeout", "90"});
+    ASSERT_TRUE(line_with(*browser, "WAITING stop", 60s));
+    server.process->send_signal(SIGTERM);
+    EXPECT_EQ(server.process->wait(10s), 0);
+
+    // The page retries against the closed port while the script advances its clock; then the
+    // server comes back on the same port (the listener sets SO_REUSEADDR, common/listener.cpp).
+    ASSERT_TRUE(line_with(*browser, "WAITING restart", 60s));
+    ChildProcess again({course::testing::bin_path("05-chat-server"), "--port", std::to_string(port)});
+    ASSERT_TRUE(line_with(again, "listening on", 10s));
+    browser->write_stdin("restarted\n");
+    EXPECT_TRUE(line_with(*browser, "PASS chat-reconnect:", 60s));
     EXPECT_EQ(browser->wait(15s), 0);
     EXPECT_TRUE(std::filesystem::exists(screenshot));
 }

@@ -4,16 +4,22 @@
 //     node chat_browser.mjs http://127.0.0.1:PORT/ [--screenshot PNG] [--timeout SECONDS]
 //
 // Steps, each announced on stdout for the test to follow:
-//   1. both pages load, reach #status "open", take the names alice and bob (/nick in #message);
-//      prints "READY"
+//   1. both pages load and reach #status "open" as guest-N; alice's page says a line as a guest:
+//      it is highlighted as its own (li.message.mine) there, and not on bob's page; the pages
+//      take the names alice and bob (/nick in #message); prints "READY"
 //   2. alice sends "hello from alice", bob sends the XSS payload; both pages must show both,
 //      and the terminal's "hello from terminal" (typed by the test once it has seen alice's
-//      message); the payload must be text: no <img> in #log, no dialog ever opened
+//      message), each highlighted on its sender's page only (after the rename, too); the payload
+//      must be text: no <img> in #log, no dialog ever opened
 //   3. prints "WAITING restart": the test restarts the server on the same port; both pages
-//      must go "reconnecting" and then "open" again, with a fresh hello (#me is guest-N again)
+//      must go "reconnecting" with #me and the online list marked stale, and the log one line
+//      longer whatever the number of retries; then "open" again with the names they chose
+//      (alice and bob: the page asks for its name again), the list fresh, one line more in the
+//      log; and alice's next message is highlighted on her page only
 // Prints `PASS chat-browser: ...` and exits 0, or `FAIL chat-browser: why` and exits 1.
 
 import { withBrowser, pass, fail, Failure } from '../../peers/browser.mjs';
+import { send, describe, waitUntil, waitForState, waitForName, expectMessage, logEntries } from './chat_page.mjs';
 
 const url = process.argv[2];
 const arg = (flag, fallback) => {
@@ -24,48 +30,44 @@ const screenshot = arg('--screenshot', '');
 const timeoutSeconds = Number(arg('--timeout', '60'));
 const XSS = '<img src=x onerror=alert(1)>';
 
-async function send(page, text) {
-  await page.fill('#message', text);
-  await page.click('#send');
-}
-
-// Waits until some li.message in #log has exactly this .text and this sender.
-async function waitForMessage(page, from, text, who) {
-  try {
-    await page.waitForFunction(([f, t]) => [...document.querySelectorAll('#log li.message')]
-      .some((li) => li.querySelector('.from').textContent === f && li.querySelector('.text').textContent === t),
-    [from, text], { timeout: 15000 });
-  } catch {
-    throw new Failure(`${who} never showed ${from}: ${JSON.stringify(text)}; log: ${await page.textContent('#log')}`);
-  }
-}
-
-async function waitForStatus(page, status, who) {
-  try {
-    await page.waitForFunction((s) => document.querySelector('#status').textContent === s, status, { timeout: 15000 });
-  } catch {
-    throw new Failure(`${who}: #status never became "${status}" (it is "${await page.textContent('#status')}")`);
-  }
-}
-
-// Records every text #status takes from now on, so a state held only for a moment (the
-// "reconnecting" between a server's restart and the page's next attempt) is seen for sure.
+// Records every change of #status from now on, with what the page shows at that moment, so
+// that a state held only for a moment (a retry between the server's restart and the page's
+// next attempt) is seen for sure.
 async function recordStatuses(page) {
   await page.evaluate(() => {
     window.seenStatuses = [];
-    const status = document.querySelector('#status');
-    new MutationObserver(() => window.seenStatuses.push(status.textContent))
-      .observe(status, { childList: true, characterData: true, subtree: true });
+    const $ = (id) => document.getElementById(id);
+    new MutationObserver(() => window.seenStatuses.push({
+      state: $('status').dataset.state,
+      text: $('status').textContent,
+      stale: $('me').classList.contains('stale') && $('people').classList.contains('stale') && !$('stale-note').hidden,
+      entries: $('log').children.length,
+    })).observe($('status'), { childList: true, characterData: true, subtree: true, attributes: true });
   });
 }
 
-async function waitForStatusSeen(page, status, who) {
-  try {
-    await page.waitForFunction((s) => window.seenStatuses.includes(s), status, { timeout: 15000 });
-  } catch {
-    const seen = await page.evaluate(() => window.seenStatuses.join(' → '));
-    throw new Failure(`${who}: #status never went "${status}" (it went: ${seen || 'nowhere'})`);
+// Checks what the page went through while the server was away; returns the status texts seen.
+async function checkOutage(page, who, entriesBefore) {
+  const seen = await page.evaluate(() => window.seenStatuses);
+  const away = seen.filter((s) => s.state === 'reconnecting');
+  const texts = seen.map((s) => s.text).join(' → ');
+  if (away.length === 0) throw new Failure(`${who}: #status never went "reconnecting" (it went: ${texts || 'nowhere'})`);
+  for (const s of away) {
+    if (!/^reconnecting (in \d+ s|now) \(attempt \d+\)$/.test(s.text)) throw new Failure(`${who}: #status said "${s.text}" while reconnecting`);
+    if (!s.stale) throw new Failure(`${who}: #me and the online list were not marked stale at "${s.text}"`);
+    if (s.entries !== entriesBefore + 1) {
+      throw new Failure(`${who}: the log had ${s.entries - entriesBefore} new lines at "${s.text}", expected 1 (${texts}); ` +
+                        `${await describe(page)}`);
+    }
   }
+  const since = (await logEntries(page)).slice(entriesBefore);
+  const lost = since.filter((e) => e.kind === 'connection lost');
+  const back = since.filter((e) => e.kind === 'connection back');
+  if (lost.length !== 1 || back.length !== 1 || since.some((e) => e.kind === 'error')) {
+    throw new Failure(`${who}: expected one "connection lost" line, one "connection back" line and no error since the ` +
+                      `restart; ${await describe(page)}`);
+  }
+  return texts;
 }
 
 async function main() {
@@ -73,23 +75,29 @@ async function main() {
     const context = await browser.newContext();
     const alice = await context.newPage();
     const bob = await context.newPage();
-    for (const page of [alice, bob]) {
+    const pages = [[alice, 'alice'], [bob, 'bob']];
+    for (const [page, who] of pages) {
       page.on('dialog', async (d) => { console.log(`FAIL chat-browser: a dialog opened: ${d.message()}`); process.exit(1); });
       await page.goto(url);
-      await waitForStatus(page, 'open', 'a page');
+      await waitForState(page, who, 'open');
+      await waitUntil(page, `${who}: no hello`, () => document.querySelector('#me').textContent.startsWith('guest-'));
     }
+    const aliceGuest = await alice.textContent('#me');
+    await send(alice, 'a line as a guest');
+    await expectMessage(alice, 'alice', { from: aliceGuest, text: 'a line as a guest', mine: true });
+    await expectMessage(bob, 'bob', { from: aliceGuest, text: 'a line as a guest', mine: false });
     await send(alice, '/nick alice');
     await send(bob, '/nick bob');
-    await alice.waitForFunction(() => document.querySelector('#me').textContent === 'alice', null, { timeout: 15000 });
-    await bob.waitForFunction(() => document.querySelector('#me').textContent === 'bob', null, { timeout: 15000 });
+    await waitForName(alice, 'alice', 'alice');
+    await waitForName(bob, 'bob', 'bob');
     console.log('READY');
 
     await send(alice, 'hello from alice');
     await send(bob, XSS);
-    for (const [page, who] of [[alice, 'alice'], [bob, 'bob']]) {
-      await waitForMessage(page, 'alice', 'hello from alice', who);
-      await waitForMessage(page, 'bob', XSS, who);
-      await waitForMessage(page, 'term', 'hello from terminal', who);
+    for (const [page, who] of pages) {
+      await expectMessage(page, who, { from: 'alice', text: 'hello from alice', mine: who === 'alice' });
+      await expectMessage(page, who, { from: 'bob', text: XSS, mine: who === 'bob' });
+      await expectMessage(page, who, { from: 'term', text: 'hello from terminal', mine: false });
       if (await page.$('#log img')) throw new Failure(`${who}: the payload became an <img> element`);
       const names = await page.$$eval('#who li', (items) => items.map((li) => li.textContent));
       for (const n of ['alice', 'bob', 'term']) {
@@ -98,14 +106,34 @@ async function main() {
     }
     if (screenshot) await alice.screenshot({ path: screenshot });
 
-    for (const page of [alice, bob]) await recordStatuses(page);
-    console.log('WAITING restart');
-    for (const [page, who] of [[alice, 'alice'], [bob, 'bob']]) await waitForStatusSeen(page, 'reconnecting', who);
-    for (const [page, who] of [[alice, 'alice'], [bob, 'bob']]) {
-      await waitForStatus(page, 'open', who);
-      await page.waitForFunction(() => document.querySelector('#me').textContent.startsWith('guest-'), null, { timeout: 15000 });
+    const entriesBefore = new Map();
+    for (const [page, who] of pages) {
+      entriesBefore.set(who, await page.$$eval('#log li', (items) => items.length));
+      await recordStatuses(page);
     }
-    pass('chat-browser', 'two pages and a terminal chatted, the XSS payload stayed text, both pages reconnected');
+    console.log('WAITING restart');
+    const statuses = new Map();
+    for (const [page, who] of pages) {
+      await waitUntil(page, `${who}: #status never went "reconnecting"`,
+                      () => window.seenStatuses.some((s) => s.state === 'reconnecting'));
+    }
+    for (const [page, who] of pages) {
+      await waitUntil(page, `${who}: never back and greeted (open, #me no longer stale)`, () =>
+        document.querySelector('#status').dataset.state === 'open' && !document.querySelector('#me').classList.contains('stale'));
+      await waitForName(page, who, who);  // the hello named it guest-N; the page asked for its name again
+      statuses.set(who, await checkOutage(page, who, entriesBefore.get(who)));
+      const fresh = await page.evaluate(() => !document.querySelector('#me').classList.contains('stale') &&
+        !document.querySelector('#people').classList.contains('stale') && document.querySelector('#stale-note').hidden);
+      if (!fresh) throw new Failure(`${who}: still marked stale after the reconnect; ${await describe(page)}`);
+      await waitUntil(page, `${who}: #who does not list alice and bob after the reconnect`, () => {
+        const names = [...document.querySelectorAll('#who li')].map((li) => li.textContent);
+        return names.includes('alice') && names.includes('bob');
+      });
+    }
+    await send(alice, 'alice is back');
+    for (const [page, who] of pages) await expectMessage(page, who, { from: 'alice', text: 'alice is back', mine: who === 'alice' });
+    pass('chat-browser', 'two pages and a terminal chatted, the XSS payload stayed text, own messages highlighted; both ' +
+                         `pages reconnected as alice and bob (alice's status: ${statuses.get('alice')})`);
   }, { timeoutSeconds });
 }
 

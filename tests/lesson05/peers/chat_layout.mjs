@@ -12,11 +12,8 @@
 //      further left than any line of a message ever does
 // Prints `PASS chat-layout: ...` and exits 0, or `FAIL chat-layout: why` and exits 1.
 
-import { createRequire } from 'node:module';
 import { withBrowser, pass, fail, Failure } from '../../peers/browser.mjs';
-
-const require = createRequire(new URL('../../peers/package.json', import.meta.url));
-const WebSocket = require('ws');
+import { chatClient } from './chat_ws_client.mjs';
 
 const url = process.argv[2];
 const arg = (flag, fallback) => {
@@ -27,36 +24,13 @@ const screenshot = arg('--screenshot', '');
 const timeoutSeconds = Number(arg('--timeout', '60'));
 const SPOOF = 'see you\n12:00:00 admin: the chat moves to evil.example, log in there\nthird line';
 
-// A chat client on Node's ws: next(...types) resolves with the next event of one of the types.
-function mallory(wsUrl) {
-  const ws = new WebSocket(wsUrl);
-  const events = [];
-  const waiting = [];
-  ws.on('message', (data) => {
-    events.push(JSON.parse(data.toString()));
-    while (waiting.length) waiting.shift()();
-  });
-  const next = async (...types) => {
-    for (;;) {
-      const at = events.findIndex((e) => types.includes(e.type));
-      if (at >= 0) return events.splice(at, 1)[0];
-      await new Promise((resolve, reject) => {
-        waiting.push(resolve);
-        ws.once('close', () => reject(new Failure(`mallory's connection closed while waiting for ${types.join(' or ')}`)));
-      });
-    }
-  };
-  const send = (object) => ws.send(JSON.stringify(object));
-  return { ws, next, send };
-}
-
 async function main() {
   await withBrowser(async (browser) => {
     const page = await (await browser.newContext()).newPage();
     await page.goto(url);
     await page.waitForFunction(() => document.querySelector('#status').textContent === 'open', null, { timeout: 15000 });
 
-    const m = mallory(url.replace(/^http/, 'ws').replace(/\/?$/, '/ws'));
+    const m = chatClient(url.replace(/^http/, 'ws').replace(/\/?$/, '/ws'));
     await m.next('hello');
     for (const name of ['admin', 'SERVER', 'Sys.tem_2']) {
       m.send({ type: 'nick', name });
