@@ -1,5 +1,6 @@
 // The test support's ChildProcess ends what a test started, even a script's background
-// servers, and even when the test process dies without running its destructors.
+// servers, and even when the test process dies without running its destructors; and it starts
+// them with the signal actions a terminal would give them.
 #include "tests/support/child_process.hpp"
 
 #include <gtest/gtest.h>
@@ -63,6 +64,21 @@ TEST(ChildProcessTest, ChildGetsSigtermWhenTheTestProcessDies) {
     ::waitpid(test_process, &status, 0);
     ASSERT_EQ(got, static_cast<ssize_t>(sizeof child));
     EXPECT_TRUE(ends_within(child, 5s)) << "the child outlived the process that started it";
+}
+
+// A shell that runs the tests in the background leaves SIGINT ignored, and exec keeps that.
+// The child still gets Ctrl-C's default action, as in a terminal: else a test of what Ctrl-C
+// does to a program would test the shell it was started from.
+TEST(ChildProcessTest, ChildGetsTheDefaultSignalActionsThoughTheTestIgnoresSigint) {
+    struct sigaction ignore {};
+    struct sigaction previous {};
+    ignore.sa_handler = SIG_IGN;
+    ASSERT_EQ(::sigaction(SIGINT, &ignore, &previous), 0);
+    ChildProcess child({"/bin/sh", "-c", "echo started; exec /bin/sleep 300"});
+    ::sigaction(SIGINT, &previous, nullptr);
+    ASSERT_EQ(child.read_line(), "started");  // past exec: a signal now meets what the child has
+    child.send_signal(SIGINT);
+    EXPECT_EQ(child.wait(5s), 128 + SIGINT);
 }
 
 TEST(ChildProcessTest, MissingProgramExitsWith127) {

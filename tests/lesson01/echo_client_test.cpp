@@ -1,4 +1,4 @@
-// 01-echo-client end to end against both lesson 01 servers, and the errors a student meets.
+// 01-echo-client end to end against the three lesson 01 servers, and the errors a student meets.
 
 #include "tests/support/child_process.hpp"
 #include "tests/support/test_socket.hpp"
@@ -109,9 +109,10 @@ TEST_P(EchoClientTest, SighupWhileWaitingForInputExitsCleanly) {  // the termina
     EXPECT_TRUE(client.wait_for_stderr("received SIGHUP, shutting down"));
 }
 
-INSTANTIATE_TEST_SUITE_P(BothServers, EchoClientTest,
-                         ::testing::Values("01-echo-server", "01-echo-server-posix"),
+INSTANTIATE_TEST_SUITE_P(EveryServer, EchoClientTest,
+                         ::testing::Values("01-plain-echo-server", "01-echo-server", "01-echo-server-posix"),
                          [](const auto& test) {
+                             if (test.param == "01-plain-echo-server") return std::string("Plain");
                              return test.param == "01-echo-server" ? std::string("Asio") : std::string("Posix");
                          });
 

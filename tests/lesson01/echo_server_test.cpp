@@ -1,5 +1,8 @@
 // Lesson 01 servers, tested as a student uses them: started as processes on port 0 and
-// talked to over real sockets. Every test runs against both servers, asio and raw POSIX.
+// talked to over real sockets. Every test runs against all three servers: the plain one, and
+// the robust ones on asio and on raw POSIX. The plain server (01-plain-echo-server) has no
+// timeouts and leaves signals to their default actions, on purpose: the tests that need those
+// skip it, and PlainEchoServerTest (below) asserts what it does instead, as README.md shows.
 
 #include "tests/support/child_process.hpp"
 #include "tests/support/test_socket.hpp"
@@ -28,10 +31,43 @@ using course::testing::TestSocket;
 using course::testing::bin_path;
 using course::testing::start_server;
 
+constexpr const char* plain_server = "01-plain-echo-server";
+
 class EchoServerTest : public ::testing::TestWithParam<std::string> {
 protected:
     ServerProcess start(std::vector<std::string> args = {}) { return start_server(GetParam(), std::move(args)); }
+    bool plain() const { return GetParam() == plain_server; }
 };
+
+// How a flood of bytes from a client that never reads ends.
+enum class Flood {
+    stalled,  // nothing more could be sent for the whole stall window: every buffer is full
+    closed,   // the server reset or closed the connection
+    limit,    // the byte or time bound was reached first (a server that never stalls)
+};
+
+// Sends 64 KiB blocks to the server and never reads its echo, until the sends stall for
+// `stall` (the server stopped reading: it is blocked writing to us) or the connection ends.
+// Bounded: at most 1 GiB and 30 s.
+Flood flood_without_reading(TestSocket& client, std::chrono::milliseconds stall) {
+    const std::string block(64 * 1024, 'f');
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    constexpr std::size_t max_bytes = std::size_t{1} << 30;
+    for (std::size_t sent = 0; sent < max_bytes && std::chrono::steady_clock::now() < deadline;) {
+        const ssize_t n = ::send(client.fd(), block.data(), block.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) {
+            sent += static_cast<std::size_t>(n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return Flood::closed;  // EPIPE, ECONNRESET
+        pollfd p{client.fd(), POLLOUT, 0};
+        const int ready = ::poll(&p, 1, static_cast<int>(stall.count()));
+        if (ready == 0) return Flood::stalled;
+        if (ready > 0 && (p.revents & (POLLERR | POLLHUP))) return Flood::closed;
+    }
+    return Flood::limit;
+}
 
 // Many connects to 127.0.0.1:port started at once, without waiting (non-blocking), so that a
 // test can see which handshakes complete while the server is busy. Closes them all at the end.
@@ -231,6 +267,7 @@ TEST_P(EchoServerTest, ClientThatLeavesWithoutReadingTheEchoDoesNotKillTheServer
 }
 
 TEST_P(EchoServerTest, IdleClientIsDisconnectedSoOthersGetATurn) {
+    if (plain()) GTEST_SKIP() << "no idle timeout: see PlainEchoServerTest.ASilentClientHoldsItUntilItLeaves";
     const auto server = start({"--idle-timeout", "0.2"});
     auto idle = TestSocket::connect(server.port);
     EXPECT_TRUE(idle.wait_for_close(10s));
@@ -244,6 +281,7 @@ TEST_P(EchoServerTest, IdleClientIsDisconnectedSoOthersGetATurn) {
 // that sends a byte now and then. This one holds the server for as long as it likes, and the
 // next client waits all that time. (Lesson 02 gives every client a thread of its own.)
 TEST_P(EchoServerTest, ADrippingClientHoldsTheServerPastTheIdleTimeout) {
+    if (plain()) GTEST_SKIP() << "no idle timeout to get past: even a silent client holds it";
     const auto server = start({"--idle-timeout", "1.5"});
     auto dripping = TestSocket::connect(server.port);
     dripping.send_all("d");
@@ -271,6 +309,21 @@ TEST_P(EchoServerTest, ADrippingClientHoldsTheServerPastTheIdleTimeout) {
     dripping.shutdown_write();
     EXPECT_TRUE(dripping.wait_for_close());
     EXPECT_EQ(second.read_exactly(7), "second\n") << "served as soon as the first one left";
+}
+
+// A client that sends and never reads fills the server's send buffer and its own receive
+// buffer; the server's write then waits for room that never comes. The write's timeout (the
+// idle timeout) drops that client, and the next one is served.
+TEST_P(EchoServerTest, AClientThatNeverReadsIsDroppedWhenTheWriteTimesOut) {
+    if (plain()) GTEST_SKIP() << "no write timeout: see PlainEchoServerTest.AClientThatNeverReadsStallsItInWrite";
+    const auto server = start({"--idle-timeout", "0.5"});
+    auto flooder = TestSocket::connect(server.port);
+    EXPECT_NE(flood_without_reading(flooder, 3s), Flood::limit) << "the server never stopped reading";
+    const char* dropped = GetParam() == "01-echo-server" ? "write timed out" : "is not reading: disconnecting";
+    EXPECT_TRUE(server.process->wait_for_stderr(dropped, 10s));
+    auto next = TestSocket::connect(server.port);
+    next.send_all("next\n");
+    EXPECT_EQ(next.read_exactly(5, 10s), "next\n");
 }
 
 TEST_P(EchoServerTest, LogsConnectAndDisconnectWithThePeerAddress) {
@@ -303,6 +356,9 @@ TEST_P(EchoServerTest, WorksOverIpv6) {
 }
 
 TEST_P(EchoServerTest, SigtermWithAClientConnectedExitsCleanly) {
+    if (plain()) {
+        GTEST_SKIP() << "SIGTERM kills it: see PlainEchoServerTest.SigtermKillsItMidReadAndTheKernelClosesItsSockets";
+    }
     const auto server = start();
     auto client = TestSocket::connect(server.port);
     client.send_all("x");
@@ -313,6 +369,7 @@ TEST_P(EchoServerTest, SigtermWithAClientConnectedExitsCleanly) {
 }
 
 TEST_P(EchoServerTest, SigintWhileWaitingForClientsExitsCleanly) {
+    if (plain()) GTEST_SKIP() << "Ctrl-C kills it: see PlainEchoServerTest.SigintKillsItWhileItWaitsForAClient";
     const auto server = start();
     server.process->send_signal(SIGINT);
     EXPECT_EQ(server.process->wait(), 0);
@@ -321,6 +378,7 @@ TEST_P(EchoServerTest, SigintWhileWaitingForClientsExitsCleanly) {
 
 // SIGHUP: the terminal the server ran in went away (a closed window, a killed tmux pane).
 TEST_P(EchoServerTest, SighupWithAClientConnectedExitsCleanly) {
+    if (plain()) GTEST_SKIP() << "SIGHUP kills it, as SIGINT and SIGTERM do";
     const auto server = start();
     auto client = TestSocket::connect(server.port);
     client.send_all("x");
@@ -356,16 +414,81 @@ TEST_P(EchoServerTest, HelpListsTheFlags) {
     ChildProcess help({bin_path(GetParam()), "--help"});
     const auto out = help.read_all_stdout();
     ASSERT_TRUE(out);
-    for (const char* flag : {"--host", "--port", "--trace", "--idle-timeout"}) {
+    for (const char* flag : {"--host", "--port", "--trace"}) {
         EXPECT_NE(out->find(flag), std::string::npos) << flag;
     }
+    // The plain server has no timeout to set: it is the one README.md shows going wrong.
+    EXPECT_EQ(out->find("--idle-timeout") != std::string::npos, !plain());
     EXPECT_EQ(help.wait(), 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(BothServers, EchoServerTest,
-                         ::testing::Values("01-echo-server", "01-echo-server-posix"),
+INSTANTIATE_TEST_SUITE_P(EveryServer, EchoServerTest,
+                         ::testing::Values(plain_server, "01-echo-server", "01-echo-server-posix"),
                          [](const auto& test) {
+                             if (test.param == plain_server) return std::string("Plain");
                              return test.param == "01-echo-server" ? std::string("Asio") : std::string("Posix");
                          });
+
+// What the plain server gets wrong, as README.md shows it: the behaviour a student sees, held
+// in place so that the README stays true. Each wait is bounded; none is a sleep.
+class PlainEchoServerTest : public ::testing::Test {
+protected:
+    ServerProcess start() { return start_server(plain_server); }
+};
+
+// No idle timeout: a client that connects and says nothing is served, and everyone else
+// waits, for as long as it stays. Here 2 s; in real life, forever.
+TEST_F(PlainEchoServerTest, ASilentClientHoldsItUntilItLeaves) {
+    const auto server = start();
+    auto silent = TestSocket::connect(server.port);
+    ASSERT_TRUE(server.process->wait_for_stderr(" connected"));  // accepted: being served
+    auto second = TestSocket::connect(server.port);
+    second.send_all("second\n");
+    EXPECT_TRUE(second.silent_for(2s)) << "served while the silent client was still there";
+    silent.shutdown_write();
+    EXPECT_TRUE(silent.wait_for_close());
+    EXPECT_TRUE(server.process->wait_for_stderr("disconnected after 0 bytes"));
+    EXPECT_EQ(second.read_exactly(7), "second\n") << "served as soon as the silent one left";
+}
+
+// No handler: SIGINT's default action ends the process at once, status 128 + 2.
+TEST_F(PlainEchoServerTest, SigintKillsItWhileItWaitsForAClient) {
+    const auto server = start();
+    server.process->send_signal(SIGINT);
+    EXPECT_EQ(server.process->wait(), 128 + SIGINT);
+    EXPECT_EQ(server.process->stderr_text(), "") << "a killed process says nothing";
+}
+
+// Killed mid-read, the server closes nothing itself: the kernel does, for the client it was
+// serving (which sees the end of the stream) and for the one waiting in the accept queue
+// (which is reset, its message unread).
+TEST_F(PlainEchoServerTest, SigtermKillsItMidReadAndTheKernelClosesItsSockets) {
+    const auto server = start();
+    auto served = TestSocket::connect(server.port);
+    served.send_all("x");
+    ASSERT_EQ(served.read_exactly(1), "x");  // the server is reading from `served` now
+    auto queued = TestSocket::connect(server.port);
+    queued.send_all("queued\n");
+    server.process->send_signal(SIGTERM);
+    EXPECT_EQ(server.process->wait(), 128 + SIGTERM);
+    EXPECT_TRUE(served.wait_for_close());
+    EXPECT_TRUE(queued.wait_for_close()) << "the queued client was left hanging";
+}
+
+// No write timeout: a client that sends and never reads fills every buffer between them, and
+// the server sleeps in its write for as long as that client stays. Nobody else is served.
+// When the client finally goes (a reset here), the write fails and the server carries on.
+TEST_F(PlainEchoServerTest, AClientThatNeverReadsStallsItInWrite) {
+    const auto server = start();
+    auto flooder = TestSocket::connect(server.port);
+    ASSERT_EQ(flood_without_reading(flooder, 1s), Flood::stalled);
+    auto second = TestSocket::connect(server.port);
+    second.send_all("second\n");
+    EXPECT_TRUE(second.silent_for(2s)) << "served while the server should be stuck writing";
+    flooder.reset();
+    EXPECT_TRUE(server.process->wait_for_stderr("connection error: "));
+    EXPECT_EQ(second.read_exactly(7, 10s), "second\n");
+    EXPECT_FALSE(server.process->wait(0ms)) << "server exited";
+}
 
 }  // namespace

@@ -56,6 +56,17 @@ ChildProcess::ChildProcess(std::vector<std::string> argv) : name_(argv.at(0)) {
         // timeout), the child gets SIGTERM: servers stop cleanly, scripts run their traps.
         ::prctl(PR_SET_PDEATHSIG, SIGTERM);
         if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
+        // The signals as a terminal gives them to a program: default actions, none blocked. A
+        // shell that ran the tests in the background leaves SIGINT and SIGQUIT ignored (nohup:
+        // SIGHUP), exec keeps that, and a test of what a signal does would test the shell.
+        struct sigaction default_action {};
+        default_action.sa_handler = SIG_DFL;
+        for (const int signal : {SIGINT, SIGQUIT, SIGHUP, SIGTERM, SIGPIPE}) {
+            ::sigaction(signal, &default_action, nullptr);
+        }
+        sigset_t none;
+        ::sigemptyset(&none);
+        ::sigprocmask(SIG_SETMASK, &none, nullptr);
         if (::dup2(in[0], STDIN_FILENO) < 0 || ::dup2(out[1], STDOUT_FILENO) < 0 ||
             ::dup2(err[1], STDERR_FILENO) < 0) {
             ::_exit(127);
