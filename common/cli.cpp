@@ -48,7 +48,16 @@ CLI::Option* add_seconds_option(CLI::App& app, const std::string& name, std::chr
                 target = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::duration<double>(seconds));
             },
             description + " (seconds, default " + CLI::detail::to_string(default_seconds) + ")")
-        ->check(positive_number());
+        ->check(positive_number())
+        ->check(CLI::Validator(
+            [](std::string& text) -> std::string {
+                double value = 0;
+                if (CLI::detail::lexical_cast(text, value) && value > max_seconds) {
+                    return "must be at most " + CLI::detail::to_string(max_seconds) + " seconds (a year)";
+                }
+                return {};
+            },
+            "SECONDS"));
 }
 
 void add_backpressure_options(CLI::App& app, BackpressureLimits& limits) {

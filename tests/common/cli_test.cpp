@@ -89,6 +89,25 @@ TEST(SecondsOptionTest, TakesFractionsAndRefusesZero) {
     EXPECT_THROW(app.parse(std::vector<std::string>{"0", "--timeout"}), CLI::ValidationError);
 }
 
+TEST(SecondsOptionTest, RefusesNegativeAndAbsurdValuesInOneShortLine) {
+    CLI::App app{"test", "prog"};
+    std::chrono::milliseconds timeout{std::chrono::seconds(5)};
+    course::add_seconds_option(app, "--timeout", timeout, "how long");
+    for (const char* bad : {"-1", "1e300", "inf", "nan", "abc"}) {
+        try {
+            app.parse(std::vector<std::string>{bad, "--timeout"});
+            ADD_FAILURE() << bad << " was accepted";
+        } catch (const CLI::ValidationError& e) {
+            EXPECT_LT(std::string(e.what()).size(), 120u) << "no 300-digit range: " << e.what();
+        } catch (const CLI::ParseError& e) {
+            EXPECT_LT(std::string(e.what()).size(), 120u) << e.what();
+        }
+    }
+    EXPECT_EQ(timeout, std::chrono::seconds(5)) << "unchanged by refused values";
+    app.parse(std::vector<std::string>{"31536000", "--timeout"});
+    EXPECT_EQ(timeout, std::chrono::seconds(31'536'000));
+}
+
 TEST(GuardedMainTest, ExceptionBecomesFailureExit) {
     CLI::App app{"test", "prog"};
     EXPECT_EQ(course::guarded_main(app, [] { return 0; }), 0);
