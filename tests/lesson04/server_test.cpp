@@ -9,7 +9,11 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <cstdio>
 #include <fstream>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <set>
 #include <sys/socket.h>
 #include <thread>
 
@@ -516,6 +520,34 @@ TEST_F(WsServerTest, TraceGivesTheReasonForARefusal) {
                           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 99\r\n\r\n");
     EXPECT_TRUE(server_.process->wait_for_stderr("FAIL  Sec-WebSocket-Version is 13: 99"));
     EXPECT_TRUE(server_.process->wait_for_stderr("handshake refused: 426"));
+}
+
+TEST_F(WsServerTest, TraceShowsAFrameSentByteByByteAsOneReadPerByte) {
+    start({"--trace"});
+    auto socket = TestSocket::connect(port());
+    // Each byte in a segment of its own (no Nagle), and the next one only once the server has
+    // reported reading the last: every read then holds exactly one byte, however busy the machine.
+    const int on = 1;
+    ASSERT_EQ(::setsockopt(socket.fd(), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on), 0);
+    socket.send_all(upgrade_request());
+    WsPeer peer(std::move(socket));
+    peer.read_handshake_answer();
+    // RFC 6455 5.7's masked "Hello": 81 85 37 fa 21 3d 7f 9f 4d 51 58, eleven different bytes,
+    // so each one's trace line is told apart from the others'.
+    const std::string bytes = client_text("Hello");
+    ASSERT_EQ(std::set<char>(bytes.begin(), bytes.end()).size(), bytes.size());
+    auto& p = *server_.process;
+    for (const char c : bytes) {
+        peer.send_raw(std::string_view(&c, 1));
+        char hex[3];
+        std::snprintf(hex, sizeof hex, "%02x", static_cast<unsigned char>(c));
+        const std::string line = "read 1 byte\n  0000  " + std::string(hex) + " ";
+        ASSERT_TRUE(p.wait_for_stderr(line)) << "no trace of the read of " << hex << " alone:\n" << p.stderr_text();
+    }
+    EXPECT_EQ(peer.next(), "text:Hello");
+    EXPECT_TRUE(p.wait_for_stderr("frame in:  FIN=1 RSV=000 opcode=0x1 (text) MASK=1 key=37 fa 21 3d length=5 (7-bit)"));
+    // The handshake came in one send: its read says how many bytes.
+    EXPECT_TRUE(p.wait_for_stderr(": read " + std::to_string(upgrade_request().size()) + " bytes\n  0000  47 45 54 20"));
 }
 
 TEST_F(WsServerTest, WorksOverIpv6) {
