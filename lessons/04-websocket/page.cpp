@@ -9,6 +9,8 @@ constexpr std::string_view page = R"html(<!doctype html>
 <head>
 <meta charset="utf-8">
 <title>Lesson 04: WebSocket echo</title>
+<!-- The icon is part of the page (a data: URL): the browser never asks the server for /favicon.ico. -->
+<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='3' fill='%232d3142'/%3E%3Cpath d='M3 5.5h9M9.5 3l2.5 2.5L9.5 8M13 10.5H4M6.5 8 4 10.5 6.5 13' fill='none' stroke='%23fff' stroke-width='1.5'/%3E%3C/svg%3E">
 <style>
   body { font-family: sans-serif; max-width: 40em; margin: 2em auto; }
   #log { border: 1px solid #ccc; padding: .5em; min-height: 10em; font-family: monospace; }

@@ -1,7 +1,8 @@
 // 04-ws-server's page in a real browser: headless Chromium (Debian's, driven by playwright-core)
 // loads GET /, waits for #status "open", types messages into #message, clicks #send and sees each
 // echoed into #log; markup in a message shows literally. Then the server is stopped and the page
-// must say "closed". One browser launch for all of it; a screenshot is kept for a human to look at.
+// must say "closed", and the server's log must show no request for /favicon.ico. One browser
+// launch for all of it; a screenshot is kept for a human to look at.
 
 #include "tests/peers/peers.hpp"
 
@@ -46,6 +47,12 @@ TEST(WsServerBrowserTest, PageEchoesMessagesAndShowsMarkupAsText) {
     // SIGTERM is a clean stop (course convention): exit code 0.
     ASSERT_TRUE(stopped) << "the browser never got to the point of stopping the server";
     EXPECT_EQ(server.process->wait(), 0);
+    // The page names its own icon: Chromium never asked for /favicon.ico, so a visit leaves no
+    // 404 in the server's log (a student would read it as an error).
+    ASSERT_TRUE(server.process->wait_for_stderr("server stopped"));  // the whole log is in
+    const std::string log = server.process->stderr_text();
+    EXPECT_EQ(log.find("-> 404"), std::string::npos) << log;
+    EXPECT_EQ(log.find("favicon"), std::string::npos) << log;
     std::cout << "screenshot: " << screenshot << "; browser run " << run.took.count() << " ms\n";
 }
 

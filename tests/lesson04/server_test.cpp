@@ -83,6 +83,22 @@ TEST_F(WsServerTest, ServesThePageOnGetRoot) {
     EXPECT_EQ(std::stoul(response.substr(length_at)), response.size() - body);
 }
 
+TEST_F(WsServerTest, ThePageCarriesItsOwnIconSoBrowsersDoNotAskForFavicon) {
+    // Browsers ask for /favicon.ico unless the page names an icon; ours is in the page itself.
+    start();
+    const std::string response = http_exchange(port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    const std::string link = "<link rel=\"icon\" href=\"data:image/svg+xml,";
+    const std::size_t at = response.find(link);
+    ASSERT_NE(at, std::string::npos);
+    const std::string url = response.substr(at + link.size(), response.find('"', at + link.size()) - at - link.size());
+    EXPECT_EQ(url.rfind("%3Csvg xmlns='http://www.w3.org/2000/svg'", 0), 0u) << url;
+    EXPECT_TRUE(url.ends_with("%3C/svg%3E")) << url;
+    EXPECT_EQ(url.find_first_of("#<>\""), std::string::npos) << "characters a data: URL must escape: " << url;
+    // There is no icon at /favicon.ico, and the server says so honestly.
+    EXPECT_EQ(status_line(http_exchange(port(), "GET /favicon.ico HTTP/1.1\r\nHost: x\r\n\r\n")),
+              "HTTP/1.1 404 Not Found");
+}
+
 TEST_F(WsServerTest, UnknownPathIs404) {
     start();
     EXPECT_EQ(status_line(http_exchange(port(), "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n")), "HTTP/1.1 404 Not Found");
