@@ -73,11 +73,18 @@ TEST_F(WsServerTest, ServesThePageOnGetRoot) {
     EXPECT_NE(response.find("\"/ws\""), std::string::npos);
     EXPECT_EQ(response.find("<script src"), std::string::npos) << "no CDN, no framework";
     // The DOM the browser tests rely on, and text from the network inserted as text only.
-    for (const char* id : {"id=\"message\"", "id=\"send\"", "id=\"log\"", "\"received\"", "\"sent\""}) {
+    for (const char* id : {"id=\"message\"", "id=\"send\"", "id=\"log\"", "\"received\"", "\"sent\"", "id=\"pill\"",
+                           "id=\"status\"", "id=\"detail\"", "id=\"close\"", "id=\"connect\"", "class=\"legend\""}) {
         EXPECT_NE(response.find(id), std::string::npos) << id;
     }
     EXPECT_NE(response.find("textContent"), std::string::npos);
     EXPECT_EQ(response.find("innerHTML"), std::string::npos);
+    // A second line of defence: nothing from elsewhere, only the page's own inline script and
+    // style, its data: icon, and WebSockets to this server.
+    EXPECT_NE(response.find("\r\nContent-Security-Policy: default-src 'none'; script-src 'unsafe-inline'; "
+                            "style-src 'unsafe-inline'; img-src data:; connect-src 'self'\r\n"),
+              std::string::npos);
+    EXPECT_NE(response.find("\r\nX-Content-Type-Options: nosniff\r\n"), std::string::npos);
     const std::size_t body = response.find("\r\n\r\n") + 4;
     const std::size_t length_at = response.find("Content-Length: ") + 16;
     EXPECT_EQ(std::stoul(response.substr(length_at)), response.size() - body);
