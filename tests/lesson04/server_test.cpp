@@ -90,7 +90,7 @@ TEST_F(WsServerTest, ServesThePageOnGetRoot) {
     EXPECT_EQ(std::stoul(response.substr(length_at)), response.size() - body);
 }
 
-TEST_F(WsServerTest, ThePageCarriesItsOwnIconSoBrowsersDoNotAskForFavicon) {
+TEST_F(WsServerTest, ThePageNamesItsOwnIconSoFaviconIsNeverAskedFor) {
     // Browsers ask for /favicon.ico unless the page names an icon; ours is in the page itself.
     start();
     const std::string response = http_exchange(port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
