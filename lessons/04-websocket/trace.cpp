@@ -62,7 +62,8 @@ std::string describe_frame(const ws::FrameTrace& frame) {
 }
 
 std::string describe_read(std::string_view bytes) {
-    const std::string title = "read " + std::to_string(bytes.size()) + (bytes.size() == 1 ? " byte" : " bytes");
+    const std::string title =
+        "read " + std::to_string(bytes.size()) + (bytes.size() == 1 ? " byte" : " bytes");
     return course::hex_dump(title, bytes, max_traced_read);
 }
 

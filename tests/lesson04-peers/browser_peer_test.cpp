@@ -64,10 +64,12 @@ TEST(WsServerBrowserTest, PageEchoesMessagesAndShowsMarkupAsText) {
 
 // Appends `child`'s stdout lines to `out` until the line `stop` (true), or the end of its output
 // or the deadline (false). With no `stop`, reads to the end.
-bool read_lines(course::testing::ChildProcess& child, std::string& out, std::chrono::steady_clock::time_point deadline,
+bool read_lines(course::testing::ChildProcess& child, std::string& out,
+                std::chrono::steady_clock::time_point deadline,
                 std::optional<std::string> stop = std::nullopt) {
     for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left <= 0ms) return false;
         const auto line = child.read_line(left);
         if (!line) return false;
@@ -83,8 +85,9 @@ TEST(WsServerBrowserTest, PagePillShowsEachStateWithTheCloseCodeAndReasonAndTheL
     const std::string screenshot = peers::output_dir() + "/lesson04-page-states.png";
     std::filesystem::remove(screenshot);
 
-    auto browser = peers::start_node(std::string(COURSE_LESSON04_PEERS_DIR) + "/page_states.mjs",
-                                     {peers::http_url(a), peers::http_url(b), "--screenshot", screenshot, "--timeout", "60"});
+    auto browser = peers::start_node(
+        std::string(COURSE_LESSON04_PEERS_DIR) + "/page_states.mjs",
+        {peers::http_url(a), peers::http_url(b), "--screenshot", screenshot, "--timeout", "60"});
     std::string out;
     const auto deadline = std::chrono::steady_clock::now() + 65s;
     const bool waiting = read_lines(*browser, out, deadline, "WAITING stop");
@@ -99,13 +102,17 @@ TEST(WsServerBrowserTest, PagePillShowsEachStateWithTheCloseCodeAndReasonAndTheL
     EXPECT_EQ(code, 0) << report;
     EXPECT_TRUE(has_line_starting(out, "PASS page-states: ")) << report;
     EXPECT_TRUE(has_line(out, "PASS pill: 'connecting', then 'open'")) << report;
-    EXPECT_TRUE(has_line(out, "PASS close-button: 'closing', then 'closed 1000 (normal closure)'; only #connect enabled"))
+    EXPECT_TRUE(has_line(
+        out, "PASS close-button: 'closing', then 'closed 1000 (normal closure)'; only #connect enabled"))
         << report;
-    EXPECT_TRUE(has_line(out, "PASS server-close: 'closed 1001 server shutting down', a clean close")) << report;
+    EXPECT_TRUE(has_line(out, "PASS server-close: 'closed 1001 server shutting down', a clean close"))
+        << report;
     EXPECT_TRUE(has_line(out, "PASS abnormal-close: 'closed 1006 (no close frame)', not clean")) << report;
-    EXPECT_TRUE(has_line(out, "PASS no-errors: no console error, script error, dialog or failed request on either page"))
+    EXPECT_TRUE(has_line(
+        out, "PASS no-errors: no console error, script error, dialog or failed request on either page"))
         << report;
-    EXPECT_GT(std::filesystem::exists(screenshot) ? std::filesystem::file_size(screenshot) : 0, 1000u) << report;
+    EXPECT_GT(std::filesystem::exists(screenshot) ? std::filesystem::file_size(screenshot) : 0, 1000u)
+        << report;
 
     EXPECT_EQ(a.process->wait(), 0);
     EXPECT_EQ(b.process->wait(), 128 + SIGKILL);

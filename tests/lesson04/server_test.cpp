@@ -8,13 +8,13 @@
 
 #include <gtest/gtest.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <set>
-#include <sys/socket.h>
 #include <thread>
 
 using namespace std::chrono_literals;
@@ -73,8 +73,9 @@ TEST_F(WsServerTest, ServesThePageOnGetRoot) {
     EXPECT_NE(response.find("\"/ws\""), std::string::npos);
     EXPECT_EQ(response.find("<script src"), std::string::npos) << "no CDN, no framework";
     // The DOM the browser tests rely on, and text from the network inserted as text only.
-    for (const char* id : {"id=\"message\"", "id=\"send\"", "id=\"log\"", "\"received\"", "\"sent\"", "id=\"pill\"",
-                           "id=\"status\"", "id=\"detail\"", "id=\"close\"", "id=\"connect\"", "class=\"legend\""}) {
+    for (const char* id :
+         {"id=\"message\"", "id=\"send\"", "id=\"log\"", "\"received\"", "\"sent\"", "id=\"pill\"",
+          "id=\"status\"", "id=\"detail\"", "id=\"close\"", "id=\"connect\"", "class=\"legend\""}) {
         EXPECT_NE(response.find(id), std::string::npos) << id;
     }
     EXPECT_NE(response.find("textContent"), std::string::npos);
@@ -97,7 +98,8 @@ TEST_F(WsServerTest, ThePageNamesItsOwnIconSoFaviconIsNeverAskedFor) {
     const std::string link = "<link rel=\"icon\" href=\"data:image/svg+xml,";
     const std::size_t at = response.find(link);
     ASSERT_NE(at, std::string::npos);
-    const std::string url = response.substr(at + link.size(), response.find('"', at + link.size()) - at - link.size());
+    const std::string url =
+        response.substr(at + link.size(), response.find('"', at + link.size()) - at - link.size());
     EXPECT_EQ(url.rfind("%3Csvg xmlns='http://www.w3.org/2000/svg'", 0), 0u) << url;
     EXPECT_TRUE(url.ends_with("%3C/svg%3E")) << url;
     EXPECT_EQ(url.find_first_of("#<>\""), std::string::npos) << "characters a data: URL must escape: " << url;
@@ -565,12 +567,15 @@ TEST_F(WsServerTest, TraceShowsAFrameSentByteByByteAsOneReadPerByte) {
         char hex[3];
         std::snprintf(hex, sizeof hex, "%02x", static_cast<unsigned char>(c));
         const std::string line = "read 1 byte\n  0000  " + std::string(hex) + " ";
-        ASSERT_TRUE(p.wait_for_stderr(line)) << "no trace of the read of " << hex << " alone:\n" << p.stderr_text();
+        ASSERT_TRUE(p.wait_for_stderr(line)) << "no trace of the read of " << hex << " alone:\n"
+                                             << p.stderr_text();
     }
     EXPECT_EQ(peer.next(), "text:Hello");
-    EXPECT_TRUE(p.wait_for_stderr("frame in:  FIN=1 RSV=000 opcode=0x1 (text) MASK=1 key=37 fa 21 3d length=5 (7-bit)"));
+    EXPECT_TRUE(p.wait_for_stderr(
+        "frame in:  FIN=1 RSV=000 opcode=0x1 (text) MASK=1 key=37 fa 21 3d length=5 (7-bit)"));
     // The handshake came in one send: its read says how many bytes.
-    EXPECT_TRUE(p.wait_for_stderr(": read " + std::to_string(upgrade_request().size()) + " bytes\n  0000  47 45 54 20"));
+    EXPECT_TRUE(p.wait_for_stderr(": read " + std::to_string(upgrade_request().size()) +
+                                  " bytes\n  0000  47 45 54 20"));
 }
 
 TEST_F(WsServerTest, WorksOverIpv6) {
