@@ -136,7 +136,10 @@ awaitable<std::string_view> Session::read_some(std::error_code& ec) {
         const std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
         if (ec != asio::error::would_block && ec != asio::error::try_again) {
             reading_ = false;
-            co_return std::string_view(buffer.data(), n);
+            const std::string_view bytes(buffer.data(), n);
+            // One line per read: how TCP cut the stream (--chunk 1 on the client: a byte each).
+            if (!ec && log_.tracing()) log_.trace(name_, ": ", describe_read(bytes));
+            co_return bytes;
         }
         co_await socket_.async_wait(tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {

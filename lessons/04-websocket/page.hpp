@@ -1,12 +1,9 @@
 #pragma once
-// The page 04-ws-server sends for GET /: plain HTML and JavaScript (no framework, no CDN) that
-// opens ws://HOST:PORT/ws with the browser's own WebSocket API and echoes through it.
-//
-// The DOM is a contract the browser tests rely on: #status reads exactly "open" while the
-// WebSocket is open and "closed" after; #message is the text input, #send sends it as a text
-// message and clears it; each message from the server is appended to #log as an element of
-// class "received" whose textContent is the message (sent ones get class "sent"). Text from
-// the network is inserted with textContent, never as HTML.
+// The page 04-ws-server sends for GET /: plain HTML, CSS and JavaScript in one document (no
+// framework, no CDN: it works offline), compiled into the binary. It opens ws://HOST:PORT/ws
+// with the browser's own WebSocket API and echoes through it, showing the connection's state
+// (with the close code and reason) in a pill. Its DOM contract, which the browser tests rely
+// on, is written at the top of page.cpp.
 
 #include <string>
 #include <string_view>
@@ -15,7 +12,7 @@ namespace lesson04 {
 
 std::string_view echo_page_html() noexcept;
 
-// The whole HTTP 200 response carrying the page.
+// The whole HTTP 200 response carrying the page, with its Content-Security-Policy.
 std::string echo_page_response();
 
 }  // namespace lesson04

@@ -9,6 +9,7 @@ namespace lesson04 {
 namespace {
 
 constexpr std::size_t max_traced_payload = 256;  // bytes of each payload shown in a hex dump
+constexpr std::size_t max_traced_read = 64;      // bytes of each read shown (its frames show the rest)
 
 const char* length_form(const ws::FrameTrace& frame) {
     const auto length7 = static_cast<std::uint8_t>(frame.raw_header.size() > 1 ? frame.raw_header[1] & 0x7F : 0);
@@ -58,6 +59,12 @@ std::string describe_frame(const ws::FrameTrace& frame) {
         out += "\n  close code " + std::to_string(code) + " (" + ws::close_code_name(code) + ")";
     }
     return out;
+}
+
+std::string describe_read(std::string_view bytes) {
+    const std::string title =
+        "read " + std::to_string(bytes.size()) + (bytes.size() == 1 ? " byte" : " bytes");
+    return course::hex_dump(title, bytes, max_traced_read);
 }
 
 std::string describe_http_head(std::string_view prefix, std::string_view head) {

@@ -8,9 +8,13 @@
 
 #include <gtest/gtest.h>
 
-#include <csignal>
-#include <fstream>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <set>
 #include <thread>
 
 using namespace std::chrono_literals;
@@ -69,14 +73,39 @@ TEST_F(WsServerTest, ServesThePageOnGetRoot) {
     EXPECT_NE(response.find("\"/ws\""), std::string::npos);
     EXPECT_EQ(response.find("<script src"), std::string::npos) << "no CDN, no framework";
     // The DOM the browser tests rely on, and text from the network inserted as text only.
-    for (const char* id : {"id=\"message\"", "id=\"send\"", "id=\"log\"", "\"received\"", "\"sent\""}) {
+    for (const char* id :
+         {"id=\"message\"", "id=\"send\"", "id=\"log\"", "\"received\"", "\"sent\"", "id=\"pill\"",
+          "id=\"status\"", "id=\"detail\"", "id=\"close\"", "id=\"connect\"", "class=\"legend\""}) {
         EXPECT_NE(response.find(id), std::string::npos) << id;
     }
     EXPECT_NE(response.find("textContent"), std::string::npos);
     EXPECT_EQ(response.find("innerHTML"), std::string::npos);
+    // A second line of defence: nothing from elsewhere, only the page's own inline script and
+    // style, its data: icon, and WebSockets to this server.
+    EXPECT_NE(response.find("\r\nContent-Security-Policy: default-src 'none'; script-src 'unsafe-inline'; "
+                            "style-src 'unsafe-inline'; img-src data:; connect-src 'self'\r\n"),
+              std::string::npos);
+    EXPECT_NE(response.find("\r\nX-Content-Type-Options: nosniff\r\n"), std::string::npos);
     const std::size_t body = response.find("\r\n\r\n") + 4;
     const std::size_t length_at = response.find("Content-Length: ") + 16;
     EXPECT_EQ(std::stoul(response.substr(length_at)), response.size() - body);
+}
+
+TEST_F(WsServerTest, ThePageNamesItsOwnIconSoFaviconIsNeverAskedFor) {
+    // Browsers ask for /favicon.ico unless the page names an icon; ours is in the page itself.
+    start();
+    const std::string response = http_exchange(port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    const std::string link = "<link rel=\"icon\" href=\"data:image/svg+xml,";
+    const std::size_t at = response.find(link);
+    ASSERT_NE(at, std::string::npos);
+    const std::string url =
+        response.substr(at + link.size(), response.find('"', at + link.size()) - at - link.size());
+    EXPECT_EQ(url.rfind("%3Csvg xmlns='http://www.w3.org/2000/svg'", 0), 0u) << url;
+    EXPECT_TRUE(url.ends_with("%3C/svg%3E")) << url;
+    EXPECT_EQ(url.find_first_of("#<>\""), std::string::npos) << "characters a data: URL must escape: " << url;
+    // There is no icon at /favicon.ico, and the server says so honestly.
+    EXPECT_EQ(status_line(http_exchange(port(), "GET /favicon.ico HTTP/1.1\r\nHost: x\r\n\r\n")),
+              "HTTP/1.1 404 Not Found");
 }
 
 TEST_F(WsServerTest, UnknownPathIs404) {
@@ -516,6 +545,37 @@ TEST_F(WsServerTest, TraceGivesTheReasonForARefusal) {
                           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 99\r\n\r\n");
     EXPECT_TRUE(server_.process->wait_for_stderr("FAIL  Sec-WebSocket-Version is 13: 99"));
     EXPECT_TRUE(server_.process->wait_for_stderr("handshake refused: 426"));
+}
+
+TEST_F(WsServerTest, TraceShowsAFrameSentByteByByteAsOneReadPerByte) {
+    start({"--trace"});
+    auto socket = TestSocket::connect(port());
+    // Each byte in a segment of its own (no Nagle), and the next one only once the server has
+    // reported reading the last: every read then holds exactly one byte, however busy the machine.
+    const int on = 1;
+    ASSERT_EQ(::setsockopt(socket.fd(), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on), 0);
+    socket.send_all(upgrade_request());
+    WsPeer peer(std::move(socket));
+    peer.read_handshake_answer();
+    // RFC 6455 5.7's masked "Hello": 81 85 37 fa 21 3d 7f 9f 4d 51 58, eleven different bytes,
+    // so each one's trace line is told apart from the others'.
+    const std::string bytes = client_text("Hello");
+    ASSERT_EQ(std::set<char>(bytes.begin(), bytes.end()).size(), bytes.size());
+    auto& p = *server_.process;
+    for (const char c : bytes) {
+        peer.send_raw(std::string_view(&c, 1));
+        char hex[3];
+        std::snprintf(hex, sizeof hex, "%02x", static_cast<unsigned char>(c));
+        const std::string line = "read 1 byte\n  0000  " + std::string(hex) + " ";
+        ASSERT_TRUE(p.wait_for_stderr(line)) << "no trace of the read of " << hex << " alone:\n"
+                                             << p.stderr_text();
+    }
+    EXPECT_EQ(peer.next(), "text:Hello");
+    EXPECT_TRUE(p.wait_for_stderr(
+        "frame in:  FIN=1 RSV=000 opcode=0x1 (text) MASK=1 key=37 fa 21 3d length=5 (7-bit)"));
+    // The handshake came in one send: its read says how many bytes.
+    EXPECT_TRUE(p.wait_for_stderr(": read " + std::to_string(upgrade_request().size()) +
+                                  " bytes\n  0000  47 45 54 20"));
 }
 
 TEST_F(WsServerTest, WorksOverIpv6) {
