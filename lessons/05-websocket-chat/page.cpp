@@ -39,6 +39,8 @@ constexpr std::string_view page = R"PAGE(<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Lesson 05 chat</title>
+<!-- The icon is part of the page (a data: URL): the browser never asks the server for /favicon.ico. -->
+<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Cpath d='M2 3.5A1.5 1.5 0 0 1 3.5 2h9A1.5 1.5 0 0 1 14 3.5v6a1.5 1.5 0 0 1-1.5 1.5H7l-3 3v-3h-.5A1.5 1.5 0 0 1 2 9.5z' fill='%232d3142'/%3E%3C/svg%3E">
 <style>
   * { box-sizing: border-box; }
   body { margin: 0; font: 15px/1.4 system-ui, sans-serif; color: #222; background: #f4f4f6;
@@ -341,7 +343,7 @@ std::string chat_page_response() {
     out += std::to_string(page.size());
     out += "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n"
            "Content-Security-Policy: default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-           "connect-src 'self' ws: wss:\r\nConnection: close\r\n\r\n";
+           "img-src data:; connect-src 'self' ws: wss:\r\nConnection: close\r\n\r\n";
     out += page;
     return out;
 }

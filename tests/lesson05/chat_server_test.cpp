@@ -44,6 +44,10 @@ TEST(ChatServerTest, ServesThePageOnRoot) {
     EXPECT_TRUE(response.starts_with("HTTP/1.1 200 OK\r\n")) << response.substr(0, 200);
     EXPECT_NE(response.find("id=\"status\""), std::string::npos);
     EXPECT_NE(response.find("</html>"), std::string::npos) << "the whole page, then the server closes";
+    // The page names its icon as a data: URL (allowed by its CSP), so no browser visit logs
+    // GET /favicon.ico -> 404 as if something were broken.
+    EXPECT_NE(response.find("<link rel=\"icon\" href=\"data:image/svg+xml,"), std::string::npos);
+    EXPECT_NE(response.find("img-src data:"), std::string::npos);
 }
 
 TEST(ChatServerTest, UnknownPathGets404) {

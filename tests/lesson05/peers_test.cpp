@@ -70,6 +70,8 @@ TEST(ChatBrowserTest, TwoPagesAndATerminalChatAndThePagesReconnect) {
     // Restart the server on the same port: the pages must notice and come back by themselves.
     server.process->send_signal(SIGTERM);
     EXPECT_EQ(server.process->wait(10s), 0);
+    EXPECT_EQ(server.process->stderr_text().find("favicon"), std::string::npos)
+        << "the page names its icon itself, so a visit logs no GET /favicon.ico -> 404:\n" << server.process->stderr_text();
     EXPECT_EQ(term->wait(10s), 0) << "the terminal client ends cleanly on the server's 1001";
     ChildProcess again({course::testing::bin_path("05-chat-server"), "--port", std::to_string(port)});
     ASSERT_TRUE(line_with(again, "listening on", 10s));
