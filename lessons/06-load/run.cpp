@@ -3,7 +3,9 @@
 #include "proc_stats.hpp"
 #include "worker.hpp"
 
+#include "common/logger.hpp"
 #include "common/open_files.hpp"
+#include "common/stop_event.hpp"
 
 #include <asio/ip/tcp.hpp>
 #include <memory>
@@ -62,18 +64,7 @@ bool wait_until(const LoadOptions& options, SharedProgress& progress, Clock::tim
     return true;
 }
 
-double per_second(std::uint64_t count, double seconds) { return seconds > 0 ? static_cast<double>(count) / seconds : 0; }
-
 }  // namespace
-
-const char* mode_name(Mode mode) noexcept {
-    switch (mode) {
-    case Mode::echo: return "echo";
-    case Mode::broadcast: return "broadcast";
-    case Mode::idle: return "idle";
-    }
-    return "?";
-}
 
 RunResult run_load(const LoadOptions& options) {
     const std::uint64_t file_limit = course::raise_open_file_limit();
@@ -178,92 +169,35 @@ RunResult run_load(const LoadOptions& options) {
     for (auto& worker : workers) worker->stop();
     for (auto& worker : workers) worker->join();
 
-    WorkerCounters sum;
-    LatencyHistogram latency;
+    RunMeasurements run;
+    LatencyHistogram& latency = run.latency;
     for (const auto& worker : workers) {
-        const auto& c = worker->counters();
-        sum.sent += c.sent;
-        sum.received += c.received;
-        sum.unique += c.unique;
-        sum.duplicates += c.duplicates;
-        sum.bad += c.bad;
+        run.counters += worker->counters();
         latency.merge(worker->latency());
-    }
-
-    RunResult result;
-    Report& r = result.report;
-    const bool timed_out = end >= deadline;
-    const double seconds = std::chrono::duration<double>(end - go_at).count();
-    r.add("mode", mode_name(options.mode));
-    r.add("url", options.target.url);
-    r.add("connections", static_cast<std::uint64_t>(options.connections));
-    if (options.mode == Mode::broadcast) r.add("senders", static_cast<std::uint64_t>(options.senders));
-    r.add("threads", static_cast<std::uint64_t>(options.threads));
-    r.add("opened", static_cast<std::uint64_t>(progress.opened.load()));
-    r.add("failed", static_cast<std::uint64_t>(progress.failed.load()));
-    r.add("lost", static_cast<std::uint64_t>(progress.lost.load()));
-    r.add("connect_seconds", std::chrono::duration<double>(connected_at - start).count(), 3);
-    r.add("seconds", seconds, 3);
-
-    if (options.mode == Mode::echo) {
-        const std::uint64_t expected = options.connections * options.messages;
-        r.add("sent", sum.sent);
-        r.add("received", sum.received);
-        r.add("expected", expected);
-        r.add("bad", sum.bad);
-        r.add("msg_per_s", per_second(sum.received, seconds), 0);
-        r.add("mb_per_s", per_second(sum.received * options.size, seconds) / 1e6, 2);
-        result.ok = complete && sum.received == expected && sum.bad == 0;
-    } else if (options.mode == Mode::broadcast) {
-        const std::uint64_t expected = options.connections * options.senders * options.messages;
-        r.add("sent", sum.sent);
-        r.add("expected", expected);
-        r.add("delivered", sum.unique);
-        r.add("missing", expected - std::min(expected, sum.unique));
-        r.add("duplicates", sum.duplicates);
-        r.add("bad", sum.bad);
-        r.add("deliveries_per_s", per_second(sum.unique, seconds), 0);
-        result.ok = complete && sum.unique == expected && sum.duplicates == 0 && sum.bad == 0;
-    } else {
-        result.ok = complete && progress.opened == options.connections;
-    }
-    if (options.mode != Mode::idle) {
-        r.add("p50_us", micros(latency.percentile(0.50)), true);
-        r.add("p90_us", micros(latency.percentile(0.90)), true);
-        r.add("p99_us", micros(latency.percentile(0.99)), true);
-        r.add("max_us", micros(latency.max()), true);
     }
     // Before the traffic started (a timeout while connecting), CPU is compared over the whole run.
     const auto cpu_since = stage == std::string_view("connecting") || stage == std::string_view("joining") ? start : go_at;
-    const double phase_seconds = std::chrono::duration<double>(end - cpu_since).count();
-    r.add("loadgen_cpu_s", own_cpu, 3);
-    r.add("loadgen_cpu_pct", phase_seconds > 0 ? 100 * own_cpu / phase_seconds : 0, 1);
-    if (server_at_go && watch.last) {
-        const double server_cpu = watch.last->cpu_seconds - server_at_go->cpu_seconds;
-        r.add("server_cpu_s", server_cpu, 3);
-        r.add("server_cpu_pct", phase_seconds > 0 ? 100 * server_cpu / phase_seconds : 0, 1);
-        r.add("server_rss_before_kib", server_before->rss_bytes / 1024);
-        r.add("server_rss_peak_kib", watch.peak_rss / 1024);
-        if (options.mode == Mode::idle && server_connected && progress.opened > 0) {
-            const auto grown = server_connected->rss_bytes > server_before->rss_bytes
-                                   ? server_connected->rss_bytes - server_before->rss_bytes
-                                   : 0;
-            r.add("server_rss_connected_kib", server_connected->rss_bytes / 1024);
-            r.add("server_bytes_per_conn", grown / progress.opened);
-        }
-    } else if (options.server_pid != 0) {
-        r.add("server_stats", "unreadable");
-    }
-    r.add("stage", stage);  // how far the run got: connecting, joining, traffic, holding, done
-    r.add("timed_out", static_cast<std::uint64_t>(timed_out ? 1 : 0));
-    r.add("stopped", static_cast<std::uint64_t>(stopped ? 1 : 0));  // by a signal, before the end
-    result.stopped = stopped;
-    r.add("ok", static_cast<std::uint64_t>(result.ok ? 1 : 0));
+    run.stage = stage == std::string_view("connecting") ? Stage::connecting
+                : stage == std::string_view("joining")  ? Stage::joining
+                : stage == std::string_view("holding")  ? Stage::holding
+                : stage == std::string_view("traffic")  ? Stage::traffic
+                                                        : Stage::done;
+    run.complete = complete;
+    run.timed_out = end >= deadline;
+    run.stopped = stopped;
+    run.opened = progress.opened;
+    run.failed = progress.failed;
+    run.lost = progress.lost;
+    run.connect_seconds = std::chrono::duration<double>(connected_at - start).count();
+    run.seconds = std::chrono::duration<double>(end - go_at).count();
+    run.cpu_window_seconds = std::chrono::duration<double>(end - cpu_since).count();
+    run.loadgen_cpu_seconds = own_cpu;
+    run.server = {server_before, server_at_go, server_connected, watch.peak_rss};
     {
         std::lock_guard lock(progress.mutex);
-        if (!progress.first_error.empty()) r.add("error", progress.first_error);
+        run.first_error = progress.first_error;
     }
-    return result;
+    return build_report(options, run);
 }
 
 }  // namespace lesson06

@@ -15,6 +15,7 @@
 #include "latency.hpp"
 #include "link.hpp"
 #include "options.hpp"
+#include "run_report.hpp"  // WorkerCounters
 
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
@@ -24,14 +25,6 @@
 #include <vector>
 
 namespace lesson06 {
-
-struct WorkerCounters {
-    std::uint64_t sent = 0;        // messages sent (echo, broadcast senders)
-    std::uint64_t received = 0;    // echo replies; broadcast: tokens found by receivers, duplicates included
-    std::uint64_t unique = 0;      // broadcast: distinct tokens received
-    std::uint64_t duplicates = 0;  // broadcast: tokens received twice by the same receiver
-    std::uint64_t bad = 0;         // echo replies that differ from what was sent; unknown tokens
-};
 
 class Worker final : public LinkHandler {
 public:
