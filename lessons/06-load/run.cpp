@@ -1,6 +1,7 @@
 #include "run.hpp"
 
 #include "proc_stats.hpp"
+#include "receipts.hpp"
 #include "worker.hpp"
 
 #include "common/logger.hpp"
@@ -18,15 +19,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr auto poll_interval = std::chrono::milliseconds(50);  // how often the coordinator samples /proc
-constexpr double max_bitmap_bytes = 1 << 30;                   // broadcast receivers' bitmaps, all together
+constexpr double max_receipts_bytes = 1 << 30;  // 1 GiB: every broadcast receiver's Receipts together
 
 std::size_t total_connections(const LoadOptions& options) {
     return options.connections + (options.mode == Mode::broadcast ? options.senders : 0);
 }
 
 // Refuses, before opening anything, a run this process could not hold: more connections than
-// open files, or (broadcast) more bitmap than memory: each receiver keeps one bit per message
-// sent, to count duplicates exactly.
+// open files, or (broadcast) receipts too large: each receiver keeps one bit per message sent,
+// to count duplicates exactly (receipts.hpp).
 void check_limits(const LoadOptions& options) {
     const std::uint64_t file_limit = course::raise_open_file_limit();
     const std::size_t total = total_connections(options);
@@ -35,9 +36,10 @@ void check_limits(const LoadOptions& options) {
                                  std::to_string(file_limit) + " (raise it with ulimit -Hn)");
     }
     if (options.mode == Mode::broadcast &&
-        static_cast<double>(options.connections) * static_cast<double>(options.senders * options.messages) / 8 >
-            max_bitmap_bytes) {
-        throw std::runtime_error("receivers x senders x messages is too large (over 1 GiB of bitmaps); send fewer");
+        static_cast<double>(options.connections) *
+                static_cast<double>(Receipts::bytes_for(options.senders, options.messages)) >
+            max_receipts_bytes) {
+        throw std::runtime_error("receivers x senders x messages is too large (over 1 GiB of receipts); send fewer");
     }
 }
 

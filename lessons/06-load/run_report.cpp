@@ -39,9 +39,10 @@ bool add_broadcast(Report& r, const LoadOptions& options, const RunMeasurements&
     r.add("delivered", c.unique);
     r.add("missing", expected - std::min(expected, c.unique));
     r.add("duplicates", c.duplicates);
+    r.add("out_of_order", c.out_of_order);
     r.add("bad", c.bad);
     r.add("deliveries_per_s", per_second(c.unique, run.seconds), 0);
-    return c.unique == expected && c.duplicates == 0 && c.bad == 0;
+    return c.unique == expected && c.duplicates == 0 && c.out_of_order == 0 && c.bad == 0;
 }
 
 void add_latency(Report& r, const LatencyHistogram& latency) {
@@ -101,6 +102,7 @@ WorkerCounters& WorkerCounters::operator+=(const WorkerCounters& other) noexcept
     received += other.received;
     unique += other.unique;
     duplicates += other.duplicates;
+    out_of_order += other.out_of_order;
     bad += other.bad;
     return *this;
 }

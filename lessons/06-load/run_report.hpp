@@ -38,6 +38,7 @@ struct WorkerCounters {
     std::uint64_t received = 0;    // echo replies; broadcast: tokens found by receivers, duplicates included
     std::uint64_t unique = 0;      // broadcast: distinct tokens received
     std::uint64_t duplicates = 0;  // broadcast: tokens received twice by the same receiver
+    std::uint64_t out_of_order = 0;  // broadcast: first deliveries after a later one of the same sender
     std::uint64_t bad = 0;         // echo replies that differ from what was sent; unknown tokens
 
     WorkerCounters& operator+=(const WorkerCounters& other) noexcept;

@@ -109,6 +109,7 @@ TEST(RunReportTest, BroadcastCountsMissingAndDuplicateDeliveries) {
     EXPECT_EQ(value(result, "delivered"), "48");
     EXPECT_EQ(value(result, "missing"), "12");
     EXPECT_EQ(value(result, "duplicates"), "6");
+    EXPECT_EQ(value(result, "out_of_order"), "0");
     EXPECT_EQ(value(result, "deliveries_per_s"), "24");  // distinct deliveries only
     EXPECT_EQ(value(result, "received"), "(absent)");
     EXPECT_FALSE(result.ok);
@@ -119,6 +120,15 @@ TEST(RunReportTest, BroadcastCountsMissingAndDuplicateDeliveries) {
     EXPECT_TRUE(build_report(options, exact).ok);
     exact.counters.duplicates = 1;  // every token arrived, one of them twice
     EXPECT_FALSE(build_report(options, exact).ok);
+
+    RunMeasurements reordered = run;  // every token once, but not each in its sender's order
+    reordered.counters.unique = reordered.counters.received = 60;
+    reordered.counters.duplicates = 0;
+    reordered.counters.out_of_order = 2;
+    const RunResult disorder = build_report(options, reordered);
+    EXPECT_EQ(value(disorder, "out_of_order"), "2");
+    EXPECT_EQ(value(disorder, "missing"), "0");
+    EXPECT_FALSE(disorder.ok);
 }
 
 TEST(RunReportTest, IdleReportsServerGrowthPerConnectionAndNoLatency) {
@@ -218,13 +228,14 @@ TEST(RunReportTest, EveryStageAndModeHasItsName) {
 }
 
 TEST(RunReportTest, WorkerCountersAddUp) {
-    WorkerCounters sum{1, 2, 3, 4, 5};
-    sum += WorkerCounters{10, 20, 30, 40, 50};
+    WorkerCounters sum{1, 2, 3, 4, 5, 6};
+    sum += WorkerCounters{10, 20, 30, 40, 50, 60};
     EXPECT_EQ(sum.sent, 11u);
     EXPECT_EQ(sum.received, 22u);
     EXPECT_EQ(sum.unique, 33u);
     EXPECT_EQ(sum.duplicates, 44u);
-    EXPECT_EQ(sum.bad, 55u);
+    EXPECT_EQ(sum.out_of_order, 55u);
+    EXPECT_EQ(sum.bad, 66u);
 }
 
 }  // namespace
