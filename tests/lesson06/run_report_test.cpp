@@ -95,7 +95,7 @@ TEST(RunReportTest, EchoIsOkOnlyWhenEveryReplyCameBackIntactAndInTime) {
     EXPECT_FALSE(build_report(options, unfinished).ok);
 }
 
-TEST(RunReportTest, BroadcastCountsMissingAndDuplicateDeliveries) {
+TEST(RunReportTest, BroadcastCountsMissingDuplicateAndOutOfOrderDeliveries) {
     LoadOptions options = options_for(Mode::broadcast, 3, 20);
     options.senders = 1;
     RunMeasurements run = complete_run(4);
