@@ -32,14 +32,16 @@ void check_limits(const LoadOptions& options) {
     const std::uint64_t file_limit = course::raise_open_file_limit();
     const std::size_t total = total_connections(options);
     if (total + 16 > file_limit) {
-        throw std::runtime_error(std::to_string(total) + " connections need more than the open-file limit of " +
+        throw std::runtime_error(std::to_string(total) +
+                                 " connections need more than the open-file limit of " +
                                  std::to_string(file_limit) + " (raise it with ulimit -Hn)");
     }
     if (options.mode == Mode::broadcast &&
         static_cast<double>(options.connections) *
                 static_cast<double>(Receipts::bytes_for(options.senders, options.messages)) >
             max_receipts_bytes) {
-        throw std::runtime_error("receivers x senders x messages is too large (over 1 GiB of receipts); send fewer");
+        throw std::runtime_error(
+            "receivers x senders x messages is too large (over 1 GiB of receipts); send fewer");
     }
 }
 
@@ -48,7 +50,8 @@ asio::ip::tcp::endpoint resolve(const Target& target) {
     asio::ip::tcp::resolver resolver(io);
     std::error_code ec;
     const auto results = resolver.resolve(target.host, std::to_string(target.port), ec);
-    if (ec || results.empty()) throw std::runtime_error("cannot resolve " + target.host + ": " + ec.message());
+    if (ec || results.empty())
+        throw std::runtime_error("cannot resolve " + target.host + ": " + ec.message());
     return results.begin()->endpoint();
 }
 
@@ -87,15 +90,14 @@ public:
     LoadRun(const LoadRun&) = delete;
     LoadRun& operator=(const LoadRun&) = delete;
 
-    bool open_connections();  // connecting: every connection open, none failed
-    bool join_room();         // joining (broadcast): every member has seen its "joined" message
-    void hold();              // holding (idle): keep them open for --hold
-    void run_traffic();       // traffic (echo, broadcast): go, wait until all is back or delivered
-    RunMeasurements finish(); // stop the threads, add up what they counted
+    bool open_connections();   // connecting: every connection open, none failed
+    bool join_room();          // joining (broadcast): every member has seen its "joined" message
+    void hold();               // holding (idle): keep them open for --hold
+    void run_traffic();        // traffic (echo, broadcast): go, wait until all is back or delivered
+    RunMeasurements finish();  // stop the threads, add up what they counted
 
 private:
-    template <class Done>
-    bool wait_until(Clock::time_point deadline, Done done);
+    template <class Done> bool wait_until(Clock::time_point deadline, Done done);
     bool stop_requested() const { return options_.stop && options_.stop->requested(); }
     CpuMark mark_now();
     bool broadcast_settled(std::int64_t go_nanos) const;
@@ -129,8 +131,7 @@ CpuMark LoadRun::mark_now() {
 
 // Waits until `done` holds, the deadline passes or a stop is requested (seen within one
 // poll_interval), sampling the server meanwhile. True if done.
-template <class Done>
-bool LoadRun::wait_until(Clock::time_point deadline, Done done) {
+template <class Done> bool LoadRun::wait_until(Clock::time_point deadline, Done done) {
     std::unique_lock lock(progress_.mutex);
     while (!done()) {
         const auto now = Clock::now();
@@ -212,7 +213,7 @@ RunMeasurements LoadRun::finish() {
     run.timed_out = end >= deadline_;
     run.stopped = !complete_ && stop_requested();
     if (options_.log) {
-        const char* outcome = complete_      ? "done"
+        const char* outcome = complete_       ? "done"
                               : run.stopped   ? "stopped"
                               : run.timed_out ? "timed out"
                                               : "incomplete";

@@ -39,7 +39,7 @@ struct WorkerCounters {
     std::uint64_t unique = 0;      // broadcast: distinct tokens received
     std::uint64_t duplicates = 0;  // broadcast: tokens received twice by the same receiver
     std::uint64_t out_of_order = 0;  // broadcast: first deliveries after a later one of the same sender
-    std::uint64_t bad = 0;         // echo replies that differ from what was sent; unknown tokens
+    std::uint64_t bad = 0;           // echo replies that differ from what was sent; unknown tokens
 
     WorkerCounters& operator+=(const WorkerCounters& other) noexcept;
 };
@@ -54,20 +54,20 @@ struct ServerUsage {
 
 struct RunMeasurements {
     Stage stage = Stage::connecting;  // where the run ended
-    bool complete = false;   // the work was done before the deadline, with no connection lost
-    bool timed_out = false;  // --timeout passed
-    bool stopped = false;    // ended early because a stop was requested (a signal)
-    std::size_t opened = 0;  // connections: as counted in SharedProgress (options.hpp)
+    bool complete = false;            // the work was done before the deadline, with no connection lost
+    bool timed_out = false;           // --timeout passed
+    bool stopped = false;             // ended early because a stop was requested (a signal)
+    std::size_t opened = 0;           // connections: as counted in SharedProgress (options.hpp)
     std::size_t failed = 0;
     std::size_t lost = 0;
-    double connect_seconds = 0;     // from the start until every connection was open (broadcast: joined)
-    double seconds = 0;             // the traffic (idle: the whole run); rates are per second of it
-    double cpu_window_seconds = 0;  // what CPU percentages are of: the traffic, or the whole run without it
-    double loadgen_cpu_seconds = 0; // this process's CPU time over that window
-    WorkerCounters counters;        // every thread's, added up
-    LatencyHistogram latency;       // every thread's, merged
+    double connect_seconds = 0;      // from the start until every connection was open (broadcast: joined)
+    double seconds = 0;              // the traffic (idle: the whole run); rates are per second of it
+    double cpu_window_seconds = 0;   // what CPU percentages are of: the traffic, or the whole run without it
+    double loadgen_cpu_seconds = 0;  // this process's CPU time over that window
+    WorkerCounters counters;         // every thread's, added up
+    LatencyHistogram latency;        // every thread's, merged
     ServerUsage server;
-    std::string first_error;        // why the first connection failed or was lost, if one did
+    std::string first_error;  // why the first connection failed or was lost, if one did
 };
 
 struct RunResult {

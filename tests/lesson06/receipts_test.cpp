@@ -66,7 +66,8 @@ TEST(ReceiptsTest, TokensOutsideTheRunAreUnknown) {
 TEST(ReceiptsTest, BitsAcrossWordBoundariesAreDistinct) {
     Receipts receipts(3, 65);  // bits 0..194: 4 words, senders straddling them
     for (std::uint32_t sender = 0; sender < 3; ++sender) {
-        for (std::uint32_t seq = 0; seq < 65; ++seq) ASSERT_EQ(receipts.record(sender, seq), Outcome::in_order);
+        for (std::uint32_t seq = 0; seq < 65; ++seq)
+            ASSERT_EQ(receipts.record(sender, seq), Outcome::in_order);
     }
     EXPECT_TRUE(receipts.complete());
     EXPECT_EQ(receipts.record(1, 63), Outcome::duplicate);
