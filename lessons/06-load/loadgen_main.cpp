@@ -6,6 +6,7 @@
 #include "run.hpp"
 
 #include "common/cli.hpp"
+#include "common/stop_event.hpp"
 
 #include <cstdlib>
 #include <iostream>

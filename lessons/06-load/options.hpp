@@ -3,9 +3,6 @@
 
 #include "target.hpp"
 
-#include "common/logger.hpp"
-#include "common/stop_event.hpp"
-
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -14,6 +11,11 @@
 #include <mutex>
 #include <string>
 #include <sys/types.h>
+
+namespace course {
+class Logger;     // common/logger.hpp
+class StopEvent;  // common/stop_event.hpp
+}  // namespace course
 
 namespace lesson06 {
 

@@ -1,15 +1,17 @@
 #include "run.hpp"
 
 #include "proc_stats.hpp"
+#include "receipts.hpp"
 #include "worker.hpp"
 
+#include "common/logger.hpp"
 #include "common/open_files.hpp"
+#include "common/stop_event.hpp"
 
 #include <asio/ip/tcp.hpp>
 #include <memory>
 #include <optional>
 #include <stdexcept>
-#include <string_view>
 #include <vector>
 
 namespace lesson06 {
@@ -17,253 +19,243 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr auto poll_interval = std::chrono::milliseconds(50);  // how often the coordinator samples /proc
+constexpr double max_receipts_bytes = 1 << 30;  // 1 GiB: every broadcast receiver's Receipts together
+
+std::size_t total_connections(const LoadOptions& options) {
+    return options.connections + (options.mode == Mode::broadcast ? options.senders : 0);
+}
+
+// Refuses, before opening anything, a run this process could not hold: more connections than
+// open files, or (broadcast) receipts too large: each receiver keeps one bit per message sent,
+// to count duplicates exactly (receipts.hpp).
+void check_limits(const LoadOptions& options) {
+    const std::uint64_t file_limit = course::raise_open_file_limit();
+    const std::size_t total = total_connections(options);
+    if (total + 16 > file_limit) {
+        throw std::runtime_error(std::to_string(total) +
+                                 " connections need more than the open-file limit of " +
+                                 std::to_string(file_limit) + " (raise it with ulimit -Hn)");
+    }
+    if (options.mode == Mode::broadcast &&
+        static_cast<double>(options.connections) *
+                static_cast<double>(Receipts::bytes_for(options.senders, options.messages)) >
+            max_receipts_bytes) {
+        throw std::runtime_error(
+            "receivers x senders x messages is too large (over 1 GiB of receipts); send fewer");
+    }
+}
 
 asio::ip::tcp::endpoint resolve(const Target& target) {
     asio::io_context io;
     asio::ip::tcp::resolver resolver(io);
     std::error_code ec;
     const auto results = resolver.resolve(target.host, std::to_string(target.port), ec);
-    if (ec || results.empty()) throw std::runtime_error("cannot resolve " + target.host + ": " + ec.message());
+    if (ec || results.empty())
+        throw std::runtime_error("cannot resolve " + target.host + ": " + ec.message());
     return results.begin()->endpoint();
 }
 
 // Watches the server's memory while the coordinator waits, to report its peak.
 struct ServerWatch {
-    pid_t pid = 0;
-    std::optional<ProcSample> first, last;
+    explicit ServerWatch(pid_t server) : pid(server) {}
+
+    pid_t pid;  // 0: no server to watch
+    std::optional<ProcSample> last;
     std::uint64_t peak_rss = 0;
 
     void sample() {
         if (pid == 0) return;
         if (auto s = sample_process(pid)) {
-            if (!first) first = s;
             last = s;
             peak_rss = std::max(peak_rss, s->rss_bytes);
         }
     }
 };
 
-bool stop_requested(const LoadOptions& options) { return options.stop && options.stop->requested(); }
+// Where CPU time is counted from: the whole run at first, the traffic once it starts.
+struct CpuMark {
+    Clock::time_point at;
+    double own_cpu_seconds = 0;
+    std::optional<ProcSample> server;
+};
+
+// One run, phase by phase, on the caller's thread (the coordinator). Each phase sets the stage,
+// starts what it needs and waits until its work is done, the deadline passes or a stop is
+// requested. The first two return false when the run cannot go on (also when a connection
+// failed); run_load then goes straight to finish(), which reports the stage the run had reached.
+class LoadRun {
+public:
+    LoadRun(const LoadOptions& options, const asio::ip::tcp::endpoint& endpoint);
+    ~LoadRun() { stop_workers(); }
+    LoadRun(const LoadRun&) = delete;
+    LoadRun& operator=(const LoadRun&) = delete;
+
+    bool open_connections();   // connecting: every connection open, none failed
+    bool join_room();          // joining (broadcast): every member has seen its "joined" message
+    void hold();               // holding (idle): keep them open for --hold
+    void run_traffic();        // traffic (echo, broadcast): go, wait until all is back or delivered
+    RunMeasurements finish();  // stop the threads, add up what they counted
+
+private:
+    template <class Done> bool wait_until(Clock::time_point deadline, Done done);
+    bool stop_requested() const { return options_.stop && options_.stop->requested(); }
+    CpuMark mark_now();
+    bool broadcast_settled(std::int64_t go_nanos) const;
+    void stop_workers();
+
+    const LoadOptions& options_;
+    const std::size_t total_;
+    ServerWatch watch_;
+    const CpuMark start_;
+    const Clock::time_point deadline_;
+    Stage stage_ = Stage::connecting;
+    bool complete_ = false;
+    Clock::time_point connected_at_;
+    CpuMark window_;  // CPU is compared from here: start_, then the start of the traffic
+    SharedProgress progress_;
+    std::vector<std::unique_ptr<Worker>> workers_;
+};
+
+LoadRun::LoadRun(const LoadOptions& options, const asio::ip::tcp::endpoint& endpoint)
+    : options_(options), total_(total_connections(options)), watch_(options.server_pid), start_(mark_now()),
+      deadline_(start_.at + options.timeout), connected_at_(start_.at), window_(start_) {
+    for (std::size_t i = 0; i < options.threads; ++i) {
+        workers_.push_back(std::make_unique<Worker>(options, progress_, i, endpoint));
+    }
+}
+
+CpuMark LoadRun::mark_now() {
+    watch_.sample();
+    return {Clock::now(), own_cpu_seconds(), watch_.last};
+}
 
 // Waits until `done` holds, the deadline passes or a stop is requested (seen within one
 // poll_interval), sampling the server meanwhile. True if done.
-template <class Done>
-bool wait_until(const LoadOptions& options, SharedProgress& progress, Clock::time_point deadline, ServerWatch& watch,
-                Done done) {
-    std::unique_lock lock(progress.mutex);
+template <class Done> bool LoadRun::wait_until(Clock::time_point deadline, Done done) {
+    std::unique_lock lock(progress_.mutex);
     while (!done()) {
         const auto now = Clock::now();
-        if (now >= deadline || stop_requested(options)) return false;
-        progress.changed.wait_until(lock, std::min(deadline, now + poll_interval));
+        if (now >= deadline || stop_requested()) return false;
+        progress_.changed.wait_until(lock, std::min(deadline, now + poll_interval));
         lock.unlock();
-        watch.sample();
+        watch_.sample();
         lock.lock();
     }
     return true;
 }
 
-double per_second(std::uint64_t count, double seconds) { return seconds > 0 ? static_cast<double>(count) / seconds : 0; }
+bool LoadRun::open_connections() {
+    stage_ = Stage::connecting;
+    for (auto& worker : workers_) worker->start_thread();
+    for (auto& worker : workers_) worker->connect_all();
+    if (options_.log) {
+        options_.log->info("opening ", total_, " connections to ", options_.target.url, " on ",
+                           options_.threads, options_.threads == 1 ? " thread" : " threads");
+    }
+    const bool settled = wait_until(deadline_, [&] { return progress_.opened + progress_.failed >= total_; });
+    connected_at_ = Clock::now();
+    return settled && progress_.failed == 0;
+}
+
+// Lesson 02 says "* you are NAME", lesson 05 {"type":"hello",...}: until a member has seen it,
+// the server may not relay to it yet. A connection lost meanwhile is not waited for.
+bool LoadRun::join_room() {
+    if (options_.mode != Mode::broadcast) return true;
+    stage_ = Stage::joining;
+    const bool joined = wait_until(deadline_, [&] { return progress_.ready + progress_.lost >= total_; });
+    connected_at_ = Clock::now();
+    return joined;
+}
+
+// Idle sends nothing: the connections are the load, and the server's memory is read while
+// they are all open. Complete if none was lost and the hold ran its full time.
+void LoadRun::hold() {
+    stage_ = Stage::holding;
+    wait_until(std::min(deadline_, connected_at_ + options_.hold), [] { return false; });
+    complete_ = Clock::now() < deadline_ && !stop_requested() && progress_.lost == 0;
+}
+
+void LoadRun::run_traffic() {
+    stage_ = Stage::traffic;
+    if (options_.log) options_.log->info("all ", total_, " connections ready; sending");
+    window_ = mark_now();
+    const auto go_nanos = static_cast<std::int64_t>(now_nanos());
+    for (auto& worker : workers_) worker->go();
+    if (options_.mode == Mode::echo) {
+        const bool all_back = wait_until(deadline_, [&] {
+            return progress_.finished + progress_.lost >= options_.connections;  // lost: will never finish
+        });
+        complete_ = all_back && progress_.lost == 0;
+    } else {
+        const bool settled = wait_until(deadline_, [&] { return broadcast_settled(go_nanos); });
+        complete_ = settled && progress_.finished >= options_.connections;
+    }
+}
+
+// Done when every receiver has every token, or when all is sent and nothing more has arrived
+// for --linger (some deliveries are lost: wait no longer).
+bool LoadRun::broadcast_settled(std::int64_t go_nanos) const {
+    if (progress_.finished >= options_.connections) return true;
+    if (progress_.senders_done < options_.senders) return false;
+    const auto last = std::max(progress_.last_receipt_ns.load(std::memory_order_relaxed), go_nanos);
+    return static_cast<std::int64_t>(now_nanos()) - last > std::chrono::nanoseconds(options_.linger).count();
+}
+
+void LoadRun::stop_workers() {
+    for (auto& worker : workers_) worker->stop();
+    for (auto& worker : workers_) worker->join();
+}
+
+RunMeasurements LoadRun::finish() {
+    const auto end = Clock::now();
+    RunMeasurements run;
+    run.complete = complete_;
+    run.timed_out = end >= deadline_;
+    run.stopped = !complete_ && stop_requested();
+    if (options_.log) {
+        const char* outcome = complete_       ? "done"
+                              : run.stopped   ? "stopped"
+                              : run.timed_out ? "timed out"
+                                              : "incomplete";
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(end - start_.at).count();
+        options_.log->info(outcome, " after ", ms, " ms");
+    }
+    watch_.sample();  // idle: with every connection still open
+    run.loadgen_cpu_seconds = own_cpu_seconds() - window_.own_cpu_seconds;
+    stop_workers();
+
+    run.stage = complete_ ? Stage::done : stage_;
+    run.opened = progress_.opened;
+    run.failed = progress_.failed;
+    run.lost = progress_.lost;
+    run.connect_seconds = std::chrono::duration<double>(connected_at_ - start_.at).count();
+    // Idle: the whole run. Echo and broadcast: the traffic, if it ever started.
+    const bool measured = options_.mode == Mode::idle || stage_ == Stage::traffic;
+    run.seconds = measured ? std::chrono::duration<double>(end - window_.at).count() : 0;
+    run.cpu_window_seconds = std::chrono::duration<double>(end - window_.at).count();
+    for (const auto& worker : workers_) {
+        run.counters += worker->counters();
+        run.latency.merge(worker->latency());
+    }
+    run.server = {start_.server, window_.server, watch_.last, watch_.peak_rss};
+    std::lock_guard lock(progress_.mutex);
+    run.first_error = progress_.first_error;
+    return run;
+}
 
 }  // namespace
 
-const char* mode_name(Mode mode) noexcept {
-    switch (mode) {
-    case Mode::echo: return "echo";
-    case Mode::broadcast: return "broadcast";
-    case Mode::idle: return "idle";
-    }
-    return "?";
-}
-
 RunResult run_load(const LoadOptions& options) {
-    const std::uint64_t file_limit = course::raise_open_file_limit();
-    const std::size_t total = options.connections + (options.mode == Mode::broadcast ? options.senders : 0);
-    if (total + 16 > file_limit) {
-        throw std::runtime_error(std::to_string(total) + " connections need more than the open-file limit of " +
-                                 std::to_string(file_limit) + " (raise it with ulimit -Hn)");
-    }
-    // Each receiver keeps one bit per message sent (to count duplicates exactly): bound it.
-    constexpr double max_bitmap_bytes = 1 << 30;  // 1 GiB in all
-    if (options.mode == Mode::broadcast &&
-        static_cast<double>(options.connections) * static_cast<double>(options.senders * options.messages) / 8 >
-            max_bitmap_bytes) {
-        throw std::runtime_error("receivers x senders x messages is too large (over 1 GiB of bitmaps); send fewer");
-    }
-    const auto endpoint = resolve(options.target);
-    const auto start = Clock::now();
-    const auto deadline = start + options.timeout;
-
-    ServerWatch watch;
-    watch.pid = options.server_pid;
-    watch.sample();
-    const auto server_before = watch.first;
-    const double own_before = own_cpu_seconds();
-
-    SharedProgress progress;
-    std::vector<std::unique_ptr<Worker>> workers;
-    for (std::size_t i = 0; i < options.threads; ++i) {
-        workers.push_back(std::make_unique<Worker>(options, progress, i, endpoint));
-    }
-    for (auto& worker : workers) worker->start_thread();
-    for (auto& worker : workers) worker->connect_all();
-    if (options.log) {
-        options.log->info("opening ", total, " connections to ", options.target.url, " on ", options.threads,
-                          options.threads == 1 ? " thread" : " threads");
-    }
-
-    // Phase 1: every connection open (or failed), and for broadcast every member in the room.
-    const bool all_settled = wait_until(options, progress, deadline, watch, [&] {
-        const std::size_t settled = progress.opened + progress.failed;
-        if (settled < total) return false;
-        if (options.mode == Mode::broadcast && progress.failed == 0) return progress.ready + progress.lost >= total;
-        return true;
-    });
-    const auto connected_at = Clock::now();
-
-    // Phase 2: the traffic. Idle holds the connections and reads the server's memory.
-    // CPU is compared over this phase only (for idle: the whole run), where the work is.
-    bool complete = false;
-    std::optional<ProcSample> server_at_go = server_before;
-    double own_at_go = own_before;
-    const char* stage = progress.opened + progress.failed < total ? "connecting"
-                        : !all_settled                            ? "joining"
-                        : progress.failed > 0                     ? "connecting"
-                                                                  : "holding";
-    Clock::time_point go_at = options.mode == Mode::idle ? start : connected_at;
-    if (all_settled && progress.failed == 0) {
+    check_limits(options);
+    LoadRun run(options, resolve(options.target));
+    if (run.open_connections() && run.join_room()) {
         if (options.mode == Mode::idle) {
-            wait_until(options, progress, std::min(deadline, connected_at + options.hold), watch, [] { return false; });
-            complete = Clock::now() < deadline && !stop_requested(options) && progress.lost == 0;
+            run.hold();
         } else {
-            if (options.log) options.log->info("all ", total, " connections ready; sending");
-            go_at = Clock::now();
-            watch.sample();
-            server_at_go = watch.last;
-            own_at_go = own_cpu_seconds();
-            stage = "traffic";
-            const auto go_nanos = static_cast<std::int64_t>(now_nanos());
-            const auto linger_nanos = std::chrono::nanoseconds(options.linger).count();
-            for (auto& worker : workers) worker->go();
-            if (options.mode == Mode::echo) {
-                complete = wait_until(options, progress, deadline, watch,
-                                      [&] { return progress.finished + progress.lost >= options.connections; });
-                complete = complete && progress.lost == 0;
-            } else {
-                // Done when every receiver has every token, or when all is sent and nothing more
-                // has arrived for --linger (some deliveries are lost: wait no longer).
-                complete = wait_until(options, progress, deadline, watch, [&] {
-                    if (progress.finished >= options.connections) return true;
-                    if (progress.senders_done < options.senders) return false;
-                    const auto last = std::max(progress.last_receipt_ns.load(std::memory_order_relaxed), go_nanos);
-                    return static_cast<std::int64_t>(now_nanos()) - last > linger_nanos;
-                });
-                complete = complete && progress.finished >= options.connections;
-            }
+            run.run_traffic();
         }
     }
-    const auto end = Clock::now();
-    const bool stopped = !complete && stop_requested(options);
-    if (options.log) {
-        options.log->info(complete      ? "done"
-                          : stopped     ? "stopped"
-                          : end >= deadline ? "timed out"
-                                        : "incomplete",
-                          " after ",
-                          std::chrono::duration_cast<std::chrono::milliseconds>(end - start).count(), " ms");
-    }
-    watch.sample();
-    const auto server_connected = watch.last;  // idle: after the hold, with every connection open
-    const double own_cpu = own_cpu_seconds() - own_at_go;
-    if (complete) stage = "done";
-    for (auto& worker : workers) worker->stop();
-    for (auto& worker : workers) worker->join();
-
-    WorkerCounters sum;
-    LatencyHistogram latency;
-    for (const auto& worker : workers) {
-        const auto& c = worker->counters();
-        sum.sent += c.sent;
-        sum.received += c.received;
-        sum.unique += c.unique;
-        sum.duplicates += c.duplicates;
-        sum.bad += c.bad;
-        latency.merge(worker->latency());
-    }
-
-    RunResult result;
-    Report& r = result.report;
-    const bool timed_out = end >= deadline;
-    const double seconds = std::chrono::duration<double>(end - go_at).count();
-    r.add("mode", mode_name(options.mode));
-    r.add("url", options.target.url);
-    r.add("connections", static_cast<std::uint64_t>(options.connections));
-    if (options.mode == Mode::broadcast) r.add("senders", static_cast<std::uint64_t>(options.senders));
-    r.add("threads", static_cast<std::uint64_t>(options.threads));
-    r.add("opened", static_cast<std::uint64_t>(progress.opened.load()));
-    r.add("failed", static_cast<std::uint64_t>(progress.failed.load()));
-    r.add("lost", static_cast<std::uint64_t>(progress.lost.load()));
-    r.add("connect_seconds", std::chrono::duration<double>(connected_at - start).count(), 3);
-    r.add("seconds", seconds, 3);
-
-    if (options.mode == Mode::echo) {
-        const std::uint64_t expected = options.connections * options.messages;
-        r.add("sent", sum.sent);
-        r.add("received", sum.received);
-        r.add("expected", expected);
-        r.add("bad", sum.bad);
-        r.add("msg_per_s", per_second(sum.received, seconds), 0);
-        r.add("mb_per_s", per_second(sum.received * options.size, seconds) / 1e6, 2);
-        result.ok = complete && sum.received == expected && sum.bad == 0;
-    } else if (options.mode == Mode::broadcast) {
-        const std::uint64_t expected = options.connections * options.senders * options.messages;
-        r.add("sent", sum.sent);
-        r.add("expected", expected);
-        r.add("delivered", sum.unique);
-        r.add("missing", expected - std::min(expected, sum.unique));
-        r.add("duplicates", sum.duplicates);
-        r.add("bad", sum.bad);
-        r.add("deliveries_per_s", per_second(sum.unique, seconds), 0);
-        result.ok = complete && sum.unique == expected && sum.duplicates == 0 && sum.bad == 0;
-    } else {
-        result.ok = complete && progress.opened == options.connections;
-    }
-    if (options.mode != Mode::idle) {
-        r.add("p50_us", micros(latency.percentile(0.50)), true);
-        r.add("p90_us", micros(latency.percentile(0.90)), true);
-        r.add("p99_us", micros(latency.percentile(0.99)), true);
-        r.add("max_us", micros(latency.max()), true);
-    }
-    // Before the traffic started (a timeout while connecting), CPU is compared over the whole run.
-    const auto cpu_since = stage == std::string_view("connecting") || stage == std::string_view("joining") ? start : go_at;
-    const double phase_seconds = std::chrono::duration<double>(end - cpu_since).count();
-    r.add("loadgen_cpu_s", own_cpu, 3);
-    r.add("loadgen_cpu_pct", phase_seconds > 0 ? 100 * own_cpu / phase_seconds : 0, 1);
-    if (server_at_go && watch.last) {
-        const double server_cpu = watch.last->cpu_seconds - server_at_go->cpu_seconds;
-        r.add("server_cpu_s", server_cpu, 3);
-        r.add("server_cpu_pct", phase_seconds > 0 ? 100 * server_cpu / phase_seconds : 0, 1);
-        r.add("server_rss_before_kib", server_before->rss_bytes / 1024);
-        r.add("server_rss_peak_kib", watch.peak_rss / 1024);
-        if (options.mode == Mode::idle && server_connected && progress.opened > 0) {
-            const auto grown = server_connected->rss_bytes > server_before->rss_bytes
-                                   ? server_connected->rss_bytes - server_before->rss_bytes
-                                   : 0;
-            r.add("server_rss_connected_kib", server_connected->rss_bytes / 1024);
-            r.add("server_bytes_per_conn", grown / progress.opened);
-        }
-    } else if (options.server_pid != 0) {
-        r.add("server_stats", "unreadable");
-    }
-    r.add("stage", stage);  // how far the run got: connecting, joining, traffic, holding, done
-    r.add("timed_out", static_cast<std::uint64_t>(timed_out ? 1 : 0));
-    r.add("stopped", static_cast<std::uint64_t>(stopped ? 1 : 0));  // by a signal, before the end
-    result.stopped = stopped;
-    r.add("ok", static_cast<std::uint64_t>(result.ok ? 1 : 0));
-    {
-        std::lock_guard lock(progress.mutex);
-        if (!progress.first_error.empty()) r.add("error", progress.first_error);
-    }
-    return result;
+    return build_report(options, run.finish());
 }
 
 }  // namespace lesson06

@@ -3,22 +3,14 @@
 // connect rate), wait until all are open (and, for broadcast, have joined), start the clock and
 // the traffic, wait until the work is done or --timeout, stop every thread, and add up.
 //
-// The report always comes, complete or not (a timeout, or Ctrl-C): what was measured by then, how many
-// connections failed and the first reason, and ok=0 when anything is missing.
+// The report always comes, complete or not (a timeout, or Ctrl-C): build_report
+// (run_report.hpp) turns what was measured by then into it.
 
 #include "options.hpp"
-#include "report.hpp"
+#include "run_report.hpp"
 
 namespace lesson06 {
 
-struct RunResult {
-    Report report;
-    bool ok = false;  // every connection opened and every message came back (or was delivered) once
-    bool stopped = false;  // ended early because options.stop was requested (a signal)
-};
-
 RunResult run_load(const LoadOptions& options);
-
-const char* mode_name(Mode mode) noexcept;
 
 }  // namespace lesson06

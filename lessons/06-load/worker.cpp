@@ -25,7 +25,7 @@ Worker::Worker(const LoadOptions& options, SharedProgress& progress, std::size_t
         LinkState& state = states_[local];
         if (options_.mode == Mode::echo) state.times.assign(options_.window, 0);
         if (options_.mode == Mode::broadcast && is_receiver(local)) {
-            state.seen.assign((options_.senders * options_.messages + 63) / 64, 0);
+            state.receipts = Receipts(options_.senders, options_.messages);
         }
     }
 }
@@ -237,27 +237,24 @@ void Worker::sender_pace(std::size_t local) {
 // ---- receiving broadcast tokens ------------------------------------------------------------
 
 void Worker::broadcast_receive(LinkState& state, std::string_view message) {
-    const std::uint64_t per_sender = options_.messages;
     std::uint64_t now = 0;
     std::size_t from = 0;
     while (const auto token = find_token(message, options_.run_id, from)) {
-        if (token->sender >= options_.senders || token->seq >= per_sender) {
+        const Receipts::Outcome outcome = state.receipts.record(token->sender, token->seq);
+        if (outcome == Receipts::Outcome::unknown) {
             ++counters_.bad;
             continue;
         }
         ++counters_.received;
-        const std::uint64_t bit = token->sender * per_sender + token->seq;
-        std::uint64_t& word = state.seen[bit / 64];
-        const std::uint64_t mask = std::uint64_t{1} << (bit % 64);
-        if (word & mask) {
+        if (outcome == Receipts::Outcome::duplicate) {
             ++counters_.duplicates;
             continue;
         }
-        word |= mask;
+        if (outcome == Receipts::Outcome::out_of_order) ++counters_.out_of_order;
         ++counters_.unique;
         if (now == 0) now = now_nanos();
         latency_.record(now > token->nanos ? now - token->nanos : 0);
-        if (++state.received == options_.senders * per_sender) finish(state);
+        if (state.receipts.complete()) finish(state);
     }
     if (now != 0 && now - last_receipt_stored_ > 1'000'000) {  // at most once a millisecond per thread
         last_receipt_stored_ = now;

@@ -8,13 +8,15 @@
 //            each round trip from a ring of send times (a reply echoes the oldest message).
 // broadcast: links 0..N-1 are receivers, N..N+K-1 senders. Every member joins first (the ready
 //            marker arrives); then each sender sends its messages, each carrying a token, flat
-//            out or paced. Receivers look for tokens in what arrives and tick them off in a
-//            bitmap per receiver, so a duplicate or a missing message is counted exactly.
+//            out or paced. Receivers look for tokens in what arrives and tick them off in their
+//            Receipts, so a missing, duplicate or out-of-order message is counted exactly.
 // idle:      connect and hold; nothing is sent.
 
 #include "latency.hpp"
 #include "link.hpp"
 #include "options.hpp"
+#include "receipts.hpp"
+#include "run_report.hpp"  // WorkerCounters
 
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
@@ -24,14 +26,6 @@
 #include <vector>
 
 namespace lesson06 {
-
-struct WorkerCounters {
-    std::uint64_t sent = 0;        // messages sent (echo, broadcast senders)
-    std::uint64_t received = 0;    // echo replies; broadcast: tokens found by receivers, duplicates included
-    std::uint64_t unique = 0;      // broadcast: distinct tokens received
-    std::uint64_t duplicates = 0;  // broadcast: tokens received twice by the same receiver
-    std::uint64_t bad = 0;         // echo replies that differ from what was sent; unknown tokens
-};
 
 class Worker final : public LinkHandler {
 public:
@@ -56,12 +50,12 @@ public:
 private:
     struct LinkState {
         std::uint32_t sent = 0;
-        std::uint32_t received = 0;
+        std::uint32_t received = 0;  // echo: replies
         bool opened = false;
         bool ready = false;
         bool finished = false;  // done, or lost: counted once
         std::vector<std::uint64_t> times;  // echo: send times, a ring of `window`
-        std::vector<std::uint64_t> seen;   // broadcast receiver: one bit per (sender, seq)
+        Receipts receipts;                 // broadcast receiver: what was delivered
         std::unique_ptr<asio::steady_timer> pacer;  // broadcast sender with --rate
         std::uint64_t next_send_ns = 0;
     };

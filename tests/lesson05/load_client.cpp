@@ -152,7 +152,6 @@ private:
 
     void start_burst() {
         report_.connect_seconds = std::chrono::duration<double>(clock::now() - started_).count();
-        if (options_.on_greeted) options_.on_greeted();
         burst_started_ = clock::now();
         // Sender s is client s * (clients / senders): spread over the room.
         for (std::size_t s = 0; s < options_.senders; ++s) {

@@ -1,14 +1,14 @@
 #pragma once
-// Many chat clients in one thread, on asio and lesson 04's ws::Connection, for the load test and
-// the hand-run fan-out measurement (fanout.cpp). They connect (a bounded number at a time), wait
-// until every one has its hello, then `senders` of them each send `per_sender` messages at once
-// ("load S K ..."), and every client counts what comes back: each message exactly once, in each
-// sender's order. Bounded: everything ends at `timeout`, finished or not.
+// Many chat clients in one thread, on asio and lesson 04's ws::Connection, for the load test
+// (load_test.cpp: correctness, not speed; lesson 06's 06-loadgen is the measuring tool). They
+// connect (a bounded number at a time), wait until every one has its hello, then `senders` of
+// them each send `per_sender` messages at once ("load S K ..."), and every client counts what
+// comes back: each message exactly once, in each sender's order. Bounded: everything ends at
+// `timeout`, finished or not.
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <string>
 
 namespace lesson05::testing {
@@ -21,7 +21,6 @@ struct LoadOptions {
     std::size_t payload = 32;                     // bytes of filler per message
     std::size_t max_connecting = 100;             // handshakes in flight at once
     std::chrono::milliseconds timeout{60'000};    // for the whole run
-    std::function<void()> on_greeted;              // called once all have their hello, before the burst
 };
 
 struct LoadReport {

@@ -1,6 +1,6 @@
 #pragma once
 // A process's resident memory as the kernel counts it (/proc/PID/status), for the tests that
-// bound the server's memory and for 05-fanout. Linux only.
+// bound the server's memory. Linux only.
 
 #include "tests/support/child_process.hpp"
 

@@ -92,6 +92,7 @@ TEST(LoadgenTest, BroadcastOverTcpFindsTokensAfterTheNamePrefix) {
     EXPECT_EQ(out["delivered"], "2000");
     EXPECT_EQ(out["missing"], "0");
     EXPECT_EQ(out["duplicates"], "0");
+    EXPECT_EQ(out["out_of_order"], "0");
     EXPECT_EQ(out["bad"], "0");
 }
 
@@ -104,13 +105,14 @@ TEST(LoadgenTest, BroadcastOverWebSocketFindsTokensInsideJson) {
         EXPECT_EQ(out["delivered"], "2000");
         EXPECT_EQ(out["missing"], "0");
         EXPECT_EQ(out["duplicates"], "0");
+        EXPECT_EQ(out["out_of_order"], "0");
         EXPECT_EQ(out["bad"], "0");
     }
 }
 
 TEST(LoadgenTest, MissingAndDuplicatedDeliveriesAreCountedExactly) {
     // Of 20 chat lines the server drops the 5th, 10th, 15th and 20th and doubles the 7th and 14th.
-    lesson06::testing::LossyChat lossy(5, 7);
+    lesson06::testing::LossyChat lossy({.drop_every = 5, .duplicate_every = 7});
     const auto out = run_loadgen({"broadcast", "tcp://127.0.0.1:" + std::to_string(lossy.port()), "-c", "3", "-k",
                                   "1", "-n", "20", "--linger", "0.3"});
     EXPECT_EQ(out.exit_code, 1) << out.stdout_text;
@@ -119,7 +121,23 @@ TEST(LoadgenTest, MissingAndDuplicatedDeliveriesAreCountedExactly) {
     EXPECT_EQ(out["delivered"], "48");
     EXPECT_EQ(out["missing"], "12");
     EXPECT_EQ(out["duplicates"], "6");
+    EXPECT_EQ(out["out_of_order"], "0");  // a gap is missing, not disorder
     EXPECT_EQ(out["timed_out"], "0");  // ended by --linger, not by --timeout
+}
+
+TEST(LoadgenTest, OutOfOrderDeliveriesAreCountedExactly) {
+    // Of 18 chat lines the server holds back the 4th, 8th, 12th and 16th until it has relayed
+    // the next one: each of 3 receivers gets all 18, four of them after their successor.
+    lesson06::testing::LossyChat lossy({.delay_every = 4});
+    const auto out = run_loadgen({"broadcast", "tcp://127.0.0.1:" + std::to_string(lossy.port()), "-c", "3", "-k",
+                                  "1", "-n", "18"});
+    EXPECT_EQ(out.exit_code, 1) << out.stdout_text;
+    EXPECT_EQ(out["ok"], "0");
+    EXPECT_EQ(out["delivered"], "54");
+    EXPECT_EQ(out["missing"], "0");
+    EXPECT_EQ(out["duplicates"], "0");
+    EXPECT_EQ(out["out_of_order"], "12");
+    EXPECT_EQ(out["stage"], "done");  // every token came: the run is complete, just not in order
 }
 
 TEST(LoadgenTest, PacedBroadcastDeliversEverything) {

@@ -23,9 +23,11 @@ void send_all(int fd, const std::string& data) {
     }
 }
 
+bool every(int n, int count) { return n > 0 && count % n == 0; }
+
 }  // namespace
 
-LossyChat::LossyChat(int drop_every, int duplicate_every) : drop_every_(drop_every), duplicate_every_(duplicate_every) {
+LossyChat::LossyChat(Faults faults) : faults_(faults) {
     listener_ = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -54,6 +56,18 @@ void LossyChat::run() {
     };
     std::vector<Client> clients;
     int chat_lines = 0;
+    // A line held back (delay_every): its sender's fd and the relayed text, sent after the next.
+    struct Held {
+        int from;
+        std::string text;
+    };
+    std::vector<Held> held;
+    const auto relay = [&](int from, const std::string& text, int copies) {
+        for (const auto& other : clients) {
+            if (other.fd == from || other.name.empty()) continue;
+            for (int c = 0; c < copies; ++c) send_all(other.fd, text);
+        }
+    };
     while (!stop_) {
         std::vector<pollfd> fds{{listener_, POLLIN, 0}};
         for (const auto& client : clients) fds.push_back({client.fd, POLLIN, 0});
@@ -79,12 +93,15 @@ void LossyChat::run() {
                     continue;
                 }
                 ++chat_lines;
-                if (chat_lines % drop_every_ == 0) continue;
-                const int copies = chat_lines % duplicate_every_ == 0 ? 2 : 1;
-                for (const auto& other : clients) {
-                    if (other.fd == client.fd || other.name.empty()) continue;
-                    for (int c = 0; c < copies; ++c) send_all(other.fd, client.name + ": " + line + "\n");
+                if (every(faults_.drop_every, chat_lines)) continue;
+                const std::string text = client.name + ": " + line + "\n";
+                if (every(faults_.delay_every, chat_lines)) {
+                    held.push_back({client.fd, text});
+                    continue;
                 }
+                relay(client.fd, text, every(faults_.duplicate_every, chat_lines) ? 2 : 1);
+                for (const auto& late : held) relay(late.from, late.text, 1);
+                held.clear();
             }
         }
     }

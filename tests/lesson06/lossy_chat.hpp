@@ -1,9 +1,10 @@
 #pragma once
 // A deliberately broken chat server for the load generator's tests: lesson 02's protocol (a
 // name line first, answered "* you are NAME"; chat lines relayed to everyone else as
-// "NAME: TEXT"), except that it drops every `drop_every`-th chat line and sends every
-// `duplicate_every`-th twice. The load generator must count exactly what went missing and what
-// came twice. One thread, poll(), loopback only; the destructor stops it.
+// "NAME: TEXT"), except for the faults asked for: it drops every `drop_every`-th chat line,
+// sends every `duplicate_every`-th twice, and holds every `delay_every`-th back until the next
+// one has been relayed. The load generator must count exactly what went missing, what came
+// twice and what came out of order. One thread, poll(), loopback only; the destructor stops it.
 
 #include <atomic>
 #include <cstdint>
@@ -13,7 +14,13 @@ namespace lesson06::testing {
 
 class LossyChat {
 public:
-    LossyChat(int drop_every, int duplicate_every);
+    struct Faults {  // 0: never
+        int drop_every = 0;
+        int duplicate_every = 0;
+        int delay_every = 0;
+    };
+
+    explicit LossyChat(Faults faults);
     ~LossyChat();
     LossyChat(const LossyChat&) = delete;
     LossyChat& operator=(const LossyChat&) = delete;
@@ -23,8 +30,7 @@ public:
 private:
     void run();
 
-    int drop_every_;
-    int duplicate_every_;
+    Faults faults_;
     int listener_ = -1;
     std::uint16_t port_ = 0;
     std::atomic<bool> stop_{false};
