@@ -16,8 +16,8 @@
 namespace {
 
 using namespace std::chrono_literals;
-using course::testing::ChildProcess;
 using course::testing::bin_path;
+using course::testing::ChildProcess;
 
 using Fields = std::map<std::string, std::string>;
 
@@ -56,7 +56,8 @@ TEST(ThreeWaysProcessTest, EachStyleGetsEveryReplyFromTheBuiltinEcho) {
     // The echo holds each reply 1 s, so that even a slow machine has every job in flight at once.
     const ProgramRun run = run_three_ways({"--jobs", "50", "--echo-delay", "1", "--timeout", "10"});
     ASSERT_EQ(run.code, 0) << run.out;
-    EXPECT_NE(run.out.find("03-three-ways: 50 jobs per style, each sends a datagram to 127.0.0.1:"), std::string::npos)
+    EXPECT_NE(run.out.find("03-three-ways: 50 jobs per style, each sends a datagram to 127.0.0.1:"),
+              std::string::npos)
         << run.out;
     const auto summaries = summaries_of(run.out);
     ASSERT_EQ(summaries.size(), 3u) << run.out;
@@ -70,14 +71,16 @@ TEST(ThreeWaysProcessTest, EachStyleGetsEveryReplyFromTheBuiltinEcho) {
     }
     auto blocking = summaries.at("blocking");
     EXPECT_EQ(blocking["threads_added"], "50") << "a thread per job in flight";
-    EXPECT_GE(std::stoll(blocking["virtual_per_job"]), 1 << 20) << "each thread reserves a stack (8 MiB by default)";
+    EXPECT_GE(std::stoll(blocking["virtual_per_job"]), 1 << 20)
+        << "each thread reserves a stack (8 MiB by default)";
     EXPECT_EQ(summaries.at("handlers").at("threads_added"), "0") << "the jobs ran on main's thread";
     EXPECT_EQ(summaries.at("coroutine").at("threads_added"), "0") << "the jobs ran on main's thread";
 }
 
 TEST(ThreeWaysProcessTest, WithNoEchoEveryJobOfEveryStyleTimesOut) {
     lesson03::testing::UdpTestSocket black_hole;  // bound, never reads: nothing ever comes back
-    const ProgramRun run = run_three_ways({"--port", std::to_string(black_hole.local_port()), "--jobs", "20", "--timeout", "0.3"});
+    const ProgramRun run = run_three_ways(
+        {"--port", std::to_string(black_hole.local_port()), "--jobs", "20", "--timeout", "0.3"});
     ASSERT_EQ(run.code, 0) << run.out;
     const auto summaries = summaries_of(run.out);
     ASSERT_EQ(summaries.size(), 3u) << run.out;
@@ -110,8 +113,8 @@ class ThreeWaysSignalTest : public ::testing::TestWithParam<std::tuple<std::stri
 TEST_P(ThreeWaysSignalTest, AStopSignalInTheMiddleOfARunExitsZeroWithEveryJobStopped) {
     const auto& [style, signal] = GetParam();
     lesson03::testing::UdpTestSocket black_hole;
-    ChildProcess process({bin_path("03-three-ways"), "--style", style, "--port", std::to_string(black_hole.local_port()),
-                          "--jobs", "20", "--timeout", "60"});
+    ChildProcess process({bin_path("03-three-ways"), "--style", style, "--port",
+                          std::to_string(black_hole.local_port()), "--jobs", "20", "--timeout", "60"});
     ASSERT_TRUE(process.wait_for_stderr(style + ": 20 of 20 jobs in flight", 20s)) << process.stderr_text();
     process.send_signal(signal);
     const auto code = process.wait(20s);

@@ -41,10 +41,10 @@ TEST(ThreeWaysProbeTest, MeasuresOnceWhenEveryJobHasWaitedOrEnded) {
     PeakProbe probe(4, "handlers", log);
     probe.job_waiting();
     probe.job_waiting();
-    probe.job_done(true);    // one of those two already has its reply
-    probe.job_done(false);   // one job failed before it could wait
+    probe.job_done(true);   // one of those two already has its reply
+    probe.job_done(false);  // one job failed before it could wait
     EXPECT_FALSE(probe.peak()) << "the fourth job has not sent yet";
-    probe.job_waiting();     // the fourth: everyone is accounted for
+    probe.job_waiting();  // the fourth: everyone is accounted for
     const auto peak = probe.peak();
     ASSERT_TRUE(peak);
     EXPECT_EQ(peak->in_flight, 2u) << "two waiting: the second and the fourth";
@@ -63,10 +63,12 @@ JobResult result_of(Outcome outcome, std::size_t ignored = 0, std::string error 
 }
 
 StyleReport sample_report(bool with_peak) {
-    const std::vector<JobResult> results = {
-        result_of(Outcome::replied), result_of(Outcome::replied, 2), result_of(Outcome::timed_out),
-        result_of(Outcome::failed, 0, "Too many open files"), result_of(Outcome::failed, 0, "second"),
-        result_of(Outcome::stopped)};
+    const std::vector<JobResult> results = {result_of(Outcome::replied),
+                                            result_of(Outcome::replied, 2),
+                                            result_of(Outcome::timed_out),
+                                            result_of(Outcome::failed, 0, "Too many open files"),
+                                            result_of(Outcome::failed, 0, "second"),
+                                            result_of(Outcome::stopped)};
     ProcessSample before, after, at_peak;
     before.threads = 3;
     before.heap_bytes = 10'000;
@@ -112,13 +114,15 @@ TEST(ThreeWaysReportTest, CountsOutcomesAndDividesCostsByTheJobsInFlight) {
 }
 
 TEST(ThreeWaysReportTest, SummaryLineHasEveryFieldInOrderAndThePeaksOnlyIfThereWasOne) {
-    EXPECT_EQ(summary_line(sample_report(true)),
-              "summary style=blocking jobs=6 replied=2 timed_out=1 failed=2 stopped=1 ignored=2 wall_ms=152.3 "
-              "cpu_ms=11.5 context_switches=40 in_flight=4 peak_ms=2.5 threads=7 threads_added=4 "
-              "heap_per_job=1500 resident_per_job=10240 virtual_per_job=8392704");
-    EXPECT_EQ(summary_line(sample_report(false)),
-              "summary style=blocking jobs=6 replied=2 timed_out=1 failed=2 stopped=1 ignored=2 wall_ms=152.3 "
-              "cpu_ms=11.5 context_switches=40");
+    EXPECT_EQ(
+        summary_line(sample_report(true)),
+        "summary style=blocking jobs=6 replied=2 timed_out=1 failed=2 stopped=1 ignored=2 wall_ms=152.3 "
+        "cpu_ms=11.5 context_switches=40 in_flight=4 peak_ms=2.5 threads=7 threads_added=4 "
+        "heap_per_job=1500 resident_per_job=10240 virtual_per_job=8392704");
+    EXPECT_EQ(
+        summary_line(sample_report(false)),
+        "summary style=blocking jobs=6 replied=2 timed_out=1 failed=2 stopped=1 ignored=2 wall_ms=152.3 "
+        "cpu_ms=11.5 context_switches=40");
 }
 
 TEST(ThreeWaysReportTest, TablePutsTheStylesSideBySide) {
@@ -132,10 +136,12 @@ TEST(ThreeWaysReportTest, TablePutsTheStylesSideBySide) {
     std::getline(lines, replied);
     EXPECT_EQ(header, std::string(28, ' ') + "    blocking   coroutine");
     EXPECT_EQ(replied, "jobs that got their reply              2           2");
-    EXPECT_NE(table.find("wall time                       152.3 ms    152.3 ms\n"), std::string::npos) << table;
+    EXPECT_NE(table.find("wall time                       152.3 ms    152.3 ms\n"), std::string::npos)
+        << table;
     EXPECT_NE(table.find("virtual per job in flight        8.0 MiB           -\n"), std::string::npos)
         << "no peak, no per-job cost: " << table;
-    EXPECT_NE(table.find("threads added for the jobs             4           -\n"), std::string::npos) << table;
+    EXPECT_NE(table.find("threads added for the jobs             4           -\n"), std::string::npos)
+        << table;
 }
 
 TEST(ThreeWaysReportTest, BytesInBinaryUnits) {

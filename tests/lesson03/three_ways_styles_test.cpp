@@ -41,8 +41,8 @@ void run(Style style, const JobPlan& plan, std::span<JobResult> results, PeakPro
 class DoubleTalkEcho {
 public:
     explicit DoubleTalkEcho(std::size_t requests)
-        : socket_(io_, udp::endpoint(asio::ip::make_address("127.0.0.1"), 0)), endpoint_(socket_.local_endpoint()),
-          thread_([this, requests] { serve(requests); }) {}
+        : socket_(io_, udp::endpoint(asio::ip::make_address("127.0.0.1"), 0)),
+          endpoint_(socket_.local_endpoint()), thread_([this, requests] { serve(requests); }) {}
     ~DoubleTalkEcho() {
         stop_.request();
         thread_.join();
@@ -54,7 +54,8 @@ private:
         std::array<char, 256> buffer{};
         udp::endpoint from;
         for (std::size_t i = 0; i < requests; ++i) {
-            if (course::wait_readable(socket_.native_handle(), stop_, 5s) != course::WaitResult::ready) return;
+            if (course::wait_readable(socket_.native_handle(), stop_, 5s) != course::WaitResult::ready)
+                return;
             const std::size_t length = socket_.receive_from(asio::buffer(buffer), from);
             socket_.send_to(asio::buffer(std::string("not the reply")), from);
             socket_.send_to(asio::buffer(buffer.data(), length), from);
@@ -77,7 +78,8 @@ protected:
 
 TEST_P(ThreeWaysStyleTest, EveryJobGetsItsOwnReplyFromTheEcho) {
     constexpr std::size_t jobs = 40;
-    BuiltinEcho echo(asio::ip::make_address("127.0.0.1"), {.delay = 50ms, .drop_rate = 0, .max_held = 1'024}, log_);
+    BuiltinEcho echo(asio::ip::make_address("127.0.0.1"), {.delay = 50ms, .drop_rate = 0, .max_held = 1'024},
+                     log_);
     const JobPlan plan{echo.endpoint(), 5s};
     std::vector<JobResult> results(jobs);
     PeakProbe probe(jobs, "test", log_);
@@ -92,7 +94,8 @@ TEST_P(ThreeWaysStyleTest, EveryJobGetsItsOwnReplyFromTheEcho) {
     if (GetParam() == Style::blocking) {
         EXPECT_EQ(threads.count(std::this_thread::get_id()), 0u) << "the jobs ran on threads of their own";
     } else {
-        EXPECT_EQ(threads, std::set{std::this_thread::get_id()}) << "every job ran on the thread that called run()";
+        EXPECT_EQ(threads, std::set{std::this_thread::get_id()})
+            << "every job ran on the thread that called run()";
     }
     const auto peak = probe.peak();
     ASSERT_TRUE(peak) << "every job waited, so the probe measured";

@@ -35,7 +35,8 @@ JobResult wait_for_reply(const JobPlan& plan, udp::socket& socket, const std::st
     const auto deadline = sent_at + plan.timeout;
     for (;;) {  // each turn waits only for what is left before the deadline
         const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - steady_clock::now());
-        const auto wait = course::wait_readable(socket.native_handle(), stop, std::max(left, std::chrono::milliseconds::zero()));
+        const auto wait = course::wait_readable(socket.native_handle(), stop,
+                                                std::max(left, std::chrono::milliseconds::zero()));
         if (wait != course::WaitResult::ready) {
             result.outcome = wait == course::WaitResult::timed_out ? Outcome::timed_out : Outcome::stopped;
             return result;
@@ -45,7 +46,8 @@ JobResult wait_for_reply(const JobPlan& plan, udp::socket& socket, const std::st
         if (ec) return failure("receive: " + ec.message());
         if (is_reply(plan, from, {reply.data(), length}, request)) {
             result.outcome = Outcome::replied;
-            result.round_trip = std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - sent_at);
+            result.round_trip =
+                std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - sent_at);
             return result;
         }
         ++result.ignored;  // not ours: keep waiting
@@ -72,7 +74,8 @@ JobResult blocking_job(asio::io_context& io, const JobPlan& plan, std::size_t k,
 
 }  // namespace
 
-void run_blocking(const JobPlan& plan, std::span<JobResult> results, PeakProbe& probe, const course::StopEvent& stop) {
+void run_blocking(const JobPlan& plan, std::span<JobResult> results, PeakProbe& probe,
+                  const course::StopEvent& stop) {
     asio::io_context io;  // the sockets need one; nobody runs it: every wait is poll()
     std::vector<std::jthread> threads;
     threads.reserve(results.size());

@@ -4,8 +4,8 @@
 // jobs, and the job resumes when the operation completes. No class, no shared_from_this: the
 // frame lives until the coroutine returns. `a || b` (asio's experimental awaitable operators)
 // waits for the first of two operations and cancels the other: the reply or the deadline.
-#include "styles.hpp"
 #include "stop_listener.hpp"
+#include "styles.hpp"
 
 #include <array>
 #include <asio/co_spawn.hpp>
@@ -34,7 +34,8 @@ asio::awaitable<void> coroutine_job(const JobPlan& plan, std::size_t k, PeakProb
     socket.open(plan.echo.protocol(), ec);
     const std::string request = request_for(Style::coroutine, k);
     const auto sent_at = steady_clock::now();
-    if (!ec) std::tie(ec, std::ignore) = co_await socket.async_send_to(asio::buffer(request), plan.echo, as_tuple);
+    if (!ec)
+        std::tie(ec, std::ignore) = co_await socket.async_send_to(asio::buffer(request), plan.echo, as_tuple);
     if (ec) {
         result.outcome = Outcome::failed;
         result.error = ec.message();
@@ -60,7 +61,8 @@ asio::awaitable<void> coroutine_job(const JobPlan& plan, std::size_t k, PeakProb
         }
         if (is_reply(plan, from, {reply.data(), length}, request)) {
             result.outcome = Outcome::replied;
-            result.round_trip = std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - sent_at);
+            result.round_trip =
+                std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - sent_at);
             break;
         }
         ++result.ignored;  // not ours: wait again
@@ -70,7 +72,8 @@ asio::awaitable<void> coroutine_job(const JobPlan& plan, std::size_t k, PeakProb
 
 }  // namespace
 
-void run_coroutine(const JobPlan& plan, std::span<JobResult> results, PeakProbe& probe, const course::StopEvent& stop) {
+void run_coroutine(const JobPlan& plan, std::span<JobResult> results, PeakProbe& probe,
+                   const course::StopEvent& stop) {
     if (results.empty()) return;
     asio::io_context io;  // run by this thread alone, below
     StopListener stop_listener(io, stop);
@@ -81,17 +84,18 @@ void run_coroutine(const JobPlan& plan, std::span<JobResult> results, PeakProbe&
     for (std::size_t k = 0; k < results.size(); ++k) {
         // co_spawn starts the coroutine on io; the lambda is its completion handler, run once it
         // has returned (or thrown: then with the exception).
-        asio::co_spawn(io, coroutine_job(plan, k, probe, results[k]), [&, k](const std::exception_ptr& error) {
-            if (error) {
-                try {
-                    std::rethrow_exception(error);
-                } catch (const std::exception& e) {
-                    results[k].outcome = Outcome::failed;
-                    results[k].error = e.what();
-                }
-            }
-            if (--jobs_left == 0) stop_listener.cancel();
-        });
+        asio::co_spawn(io, coroutine_job(plan, k, probe, results[k]),
+                       [&, k](const std::exception_ptr& error) {
+                           if (error) {
+                               try {
+                                   std::rethrow_exception(error);
+                               } catch (const std::exception& e) {
+                                   results[k].outcome = Outcome::failed;
+                                   results[k].error = e.what();
+                               }
+                           }
+                           if (--jobs_left == 0) stop_listener.cancel();
+                       });
     }
     io.run();  // returns when nothing is pending: every job has ended and the listener is cancelled
 }

@@ -7,8 +7,8 @@
 // the shared_ptr each pending handler holds (shared_from_this): when the last handler has
 // run, the job is freed. Whichever of reply and deadline comes first finishes the job and
 // cancels the other, whose handler then runs with operation_aborted.
-#include "styles.hpp"
 #include "stop_listener.hpp"
+#include "styles.hpp"
 
 #include <array>
 #include <asio/error.hpp>
@@ -23,7 +23,7 @@ namespace {
 using asio::ip::udp;
 using std::chrono::steady_clock;
 
-struct HandlerRun {               // what all the jobs of one run share; one thread, no lock
+struct HandlerRun {  // what all the jobs of one run share; one thread, no lock
     const JobPlan& plan;
     PeakProbe& probe;
     StopListener& stop_listener;  // cancelled when the last job ends, so that run() returns
@@ -41,10 +41,9 @@ public:
         socket_.open(run_.plan.echo.protocol(), ec);
         if (ec) return finish(Outcome::failed, ec);
         sent_at_ = steady_clock::now();
-        socket_.async_send_to(asio::buffer(request_), run_.plan.echo,
-                              [self = shared_from_this()](const std::error_code& error, std::size_t) {
-                                  self->on_sent(error);
-                              });
+        socket_.async_send_to(
+            asio::buffer(request_), run_.plan.echo,
+            [self = shared_from_this()](const std::error_code& error, std::size_t) { self->on_sent(error); });
     }
 
 private:
@@ -55,15 +54,17 @@ private:
         state_ = State::waiting;
         run_.probe.job_waiting();
         deadline_.expires_at(sent_at_ + run_.plan.timeout);
-        deadline_.async_wait([self = shared_from_this()](const std::error_code& error) { self->on_deadline(error); });
+        deadline_.async_wait(
+            [self = shared_from_this()](const std::error_code& error) { self->on_deadline(error); });
         do_receive();
     }
 
     void do_receive() {
-        socket_.async_receive_from(asio::buffer(reply_), from_,
-                                   [self = shared_from_this()](const std::error_code& error, std::size_t length) {
-                                       self->on_receive(error, length);
-                                   });
+        socket_.async_receive_from(
+            asio::buffer(reply_), from_,
+            [self = shared_from_this()](const std::error_code& error, std::size_t length) {
+                self->on_receive(error, length);
+            });
     }
 
     void on_receive(const std::error_code& ec, std::size_t length) {
@@ -77,7 +78,8 @@ private:
             do_receive();  // the loop of the blocking style, as a chain: start the next receive
             return;
         }
-        result_.round_trip = std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - sent_at_);
+        result_.round_trip =
+            std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - sent_at_);
         finish(Outcome::replied);
     }
 
@@ -91,9 +93,9 @@ private:
         state_ = State::done;
         result_.outcome = outcome;
         if (ec) result_.error = ec.message();
-        deadline_.cancel();        // its pending handler runs with operation_aborted
+        deadline_.cancel();  // its pending handler runs with operation_aborted
         std::error_code ignored;
-        socket_.close(ignored);    // so does a pending receive
+        socket_.close(ignored);  // so does a pending receive
         run_.probe.job_done(was_waiting);
         if (--run_.jobs_left == 0) run_.stop_listener.cancel();
     }
@@ -103,7 +105,7 @@ private:
     HandlerRun& run_;
     const std::string request_;
     std::array<char, reply_capacity> reply_{};
-    udp::endpoint from_;          // filled in by async_receive_from
+    udp::endpoint from_;  // filled in by async_receive_from
     steady_clock::time_point sent_at_{};
     State state_ = State::sending;
     JobResult& result_;
@@ -111,7 +113,8 @@ private:
 
 }  // namespace
 
-void run_handlers(const JobPlan& plan, std::span<JobResult> results, PeakProbe& probe, const course::StopEvent& stop) {
+void run_handlers(const JobPlan& plan, std::span<JobResult> results, PeakProbe& probe,
+                  const course::StopEvent& stop) {
     if (results.empty()) return;
     asio::io_context io;  // run by this thread alone, below: the jobs need no lock
     StopListener stop_listener(io, stop);

@@ -20,7 +20,7 @@ namespace lesson03::three_ways {
 
 enum class Style { blocking, handlers, coroutine };
 
-std::string_view style_name(Style style) noexcept;      // "blocking", "handlers", "coroutine"
+std::string_view style_name(Style style) noexcept;  // "blocking", "handlers", "coroutine"
 std::optional<Style> parse_style(std::string_view name) noexcept;
 
 enum class Outcome {
@@ -39,8 +39,8 @@ struct JobResult {
 };
 
 struct JobPlan {
-    asio::ip::udp::endpoint echo;            // where each job sends its datagram
-    std::chrono::milliseconds timeout{1000}; // how long each job waits for the reply
+    asio::ip::udp::endpoint echo;             // where each job sends its datagram
+    std::chrono::milliseconds timeout{1000};  // how long each job waits for the reply
 };
 
 // Datagrams longer than this are cut to it on receipt; a request is far shorter.

@@ -19,22 +19,22 @@ namespace lesson03::three_ways {
 
 struct Peak {
     ProcessSample sample;
-    std::size_t in_flight = 0;                // jobs waiting when it was taken
-    std::chrono::steady_clock::time_point at; // when it was taken
+    std::size_t in_flight = 0;                 // jobs waiting when it was taken
+    std::chrono::steady_clock::time_point at;  // when it was taken
 };
 
 class PeakProbe {
 public:
     PeakProbe(std::size_t jobs, std::string label, course::Logger& log);
 
-    void job_waiting();                 // the job has sent its request and waits for the reply
-    void job_done(bool was_waiting);    // the job has its outcome
+    void job_waiting();               // the job has sent its request and waits for the reply
+    void job_done(bool was_waiting);  // the job has its outcome
 
     // The sample, once every job has waited or ended; nullopt if the run stopped before.
     std::optional<Peak> peak() const;
 
 private:
-    void take_sample_if_complete();     // with mutex_ held
+    void take_sample_if_complete();  // with mutex_ held
 
     const std::size_t jobs_;
     const std::string label_;

@@ -1,11 +1,11 @@
 #include "process_sample.hpp"
 
-#include <fstream>
 #include <malloc.h>
+#include <sys/resource.h>
+#include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
-#include <sys/resource.h>
 
 namespace lesson03::three_ways {
 

@@ -9,12 +9,12 @@
 namespace lesson03::three_ways {
 
 struct ProcessSample {
-    std::int64_t threads = 0;          // "Threads:" in /proc/self/status
-    std::int64_t resident_bytes = 0;   // "VmRSS:": pages in physical memory
-    std::int64_t virtual_bytes = 0;    // "VmSize:": address space reserved, touched or not
-    std::int64_t heap_bytes = 0;       // malloc'd and not yet freed (mallinfo2), every arena
-    std::chrono::microseconds cpu{};   // user + system time of every thread, since the start
-    std::int64_t context_switches = 0; // voluntary + involuntary, every thread, since the start
+    std::int64_t threads = 0;           // "Threads:" in /proc/self/status
+    std::int64_t resident_bytes = 0;    // "VmRSS:": pages in physical memory
+    std::int64_t virtual_bytes = 0;     // "VmSize:": address space reserved, touched or not
+    std::int64_t heap_bytes = 0;        // malloc'd and not yet freed (mallinfo2), every arena
+    std::chrono::microseconds cpu{};    // user + system time of every thread, since the start
+    std::int64_t context_switches = 0;  // voluntary + involuntary, every thread, since the start
 };
 
 // CPU time and context switches of the calling thread alone (getrusage(RUSAGE_THREAD)): the

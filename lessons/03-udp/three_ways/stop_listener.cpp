@@ -1,7 +1,7 @@
 #include "stop_listener.hpp"
 
-#include <cerrno>
 #include <fcntl.h>
+#include <cerrno>
 #include <system_error>
 
 namespace lesson03::three_ways {

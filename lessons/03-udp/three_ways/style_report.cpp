@@ -33,7 +33,8 @@ std::string ms_value(microseconds time) {  // "152.3", for the summary line
 
 StyleReport summarize(Style style, std::span<const JobResult> results, const ProcessSample& before,
                       const ProcessSample& after, const std::optional<Peak>& peak, const ThreadUsage& echo,
-                      std::chrono::steady_clock::time_point start, std::chrono::steady_clock::time_point end) {
+                      std::chrono::steady_clock::time_point start,
+                      std::chrono::steady_clock::time_point end) {
     StyleReport report;
     report.style = style;
     report.jobs = results.size();
@@ -69,7 +70,7 @@ StyleReport run_style(Style style, const JobPlan& plan, std::size_t jobs, const 
     const std::string name(style_name(style));
     std::vector<JobResult> results(jobs);  // before the first sample: not a cost of the style
     PeakProbe probe(jobs, name, log);
-    release_free_memory();                 // what earlier styles freed is not counted as ours
+    release_free_memory();  // what earlier styles freed is not counted as ours
     const ThreadUsage echo_before = echo_usage ? echo_usage() : ThreadUsage{};
     const ProcessSample before = sample_process();
     const auto start = std::chrono::steady_clock::now();
@@ -81,10 +82,12 @@ StyleReport run_style(Style style, const JobPlan& plan, std::size_t jobs, const 
     const auto end = std::chrono::steady_clock::now();
     const ProcessSample after = sample_process();
     const ThreadUsage echo_after = echo_usage ? echo_usage() : ThreadUsage{};
-    const ThreadUsage echo{echo_after.cpu - echo_before.cpu, echo_after.context_switches - echo_before.context_switches};
+    const ThreadUsage echo{echo_after.cpu - echo_before.cpu,
+                           echo_after.context_switches - echo_before.context_switches};
     StyleReport report = summarize(style, results, before, after, probe.peak(), echo, start, end);
     log.info(name, ": done in ", format_ms(report.wall));
-    if (report.failed > 0) log.info(name, ": ", report.failed, " jobs failed; the first: ", report.first_error);
+    if (report.failed > 0)
+        log.info(name, ": ", report.failed, " jobs failed; the first: ", report.first_error);
     return report;
 }
 
@@ -103,12 +106,18 @@ std::string comparison_table(std::span<const StyleReport> reports) {
         {"jobs stopped", count(&StyleReport::stopped)},
         {"wall time", [](const StyleReport& r) { return format_ms(r.wall); }},
         {"time until all in flight", at_peak([](const StyleReport& r) { return format_ms(r.time_to_peak); })},
-        {"jobs in flight at the peak", at_peak([](const StyleReport& r) { return std::to_string(*r.in_flight); })},
-        {"threads at the peak", at_peak([](const StyleReport& r) { return std::to_string(r.threads_at_peak); })},
-        {"threads added for the jobs", at_peak([](const StyleReport& r) { return std::to_string(r.threads_added); })},
-        {"heap per job in flight", at_peak([](const StyleReport& r) { return format_bytes(r.per_job.heap_bytes); })},
-        {"resident per job in flight", at_peak([](const StyleReport& r) { return format_bytes(r.per_job.resident_bytes); })},
-        {"virtual per job in flight", at_peak([](const StyleReport& r) { return format_bytes(r.per_job.virtual_bytes); })},
+        {"jobs in flight at the peak",
+         at_peak([](const StyleReport& r) { return std::to_string(*r.in_flight); })},
+        {"threads at the peak",
+         at_peak([](const StyleReport& r) { return std::to_string(r.threads_at_peak); })},
+        {"threads added for the jobs",
+         at_peak([](const StyleReport& r) { return std::to_string(r.threads_added); })},
+        {"heap per job in flight",
+         at_peak([](const StyleReport& r) { return format_bytes(r.per_job.heap_bytes); })},
+        {"resident per job in flight",
+         at_peak([](const StyleReport& r) { return format_bytes(r.per_job.resident_bytes); })},
+        {"virtual per job in flight",
+         at_peak([](const StyleReport& r) { return format_bytes(r.per_job.virtual_bytes); })},
         {"context switches", [](const StyleReport& r) { return std::to_string(r.context_switches); }},
         {"CPU time", [](const StyleReport& r) { return format_ms(r.cpu); }},
     };

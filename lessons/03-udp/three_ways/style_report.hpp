@@ -30,7 +30,7 @@
 
 namespace lesson03::three_ways {
 
-struct PerJobCost {                    // (peak - before) / jobs in flight
+struct PerJobCost {  // (peak - before) / jobs in flight
     std::int64_t heap_bytes = 0;
     std::int64_t resident_bytes = 0;
     std::int64_t virtual_bytes = 0;
@@ -40,11 +40,11 @@ struct StyleReport {
     Style style = Style::blocking;
     std::size_t jobs = 0;
     std::size_t replied = 0, timed_out = 0, failed = 0, stopped = 0;
-    std::size_t ignored = 0;           // datagrams that were nobody's reply, over all jobs
+    std::size_t ignored = 0;  // datagrams that were nobody's reply, over all jobs
     std::chrono::microseconds wall{};
     std::chrono::microseconds cpu{};
     std::int64_t context_switches = 0;
-    std::string first_error;           // of the first failed job, if any
+    std::string first_error;  // of the first failed job, if any
     // Only when every job was in flight at once (or had ended) before the run stopped:
     std::optional<std::size_t> in_flight;
     std::chrono::microseconds time_to_peak{};

@@ -16,8 +16,11 @@
 
 namespace lesson03::three_ways {
 
-void run_blocking(const JobPlan& plan, std::span<JobResult> results, PeakProbe& probe, const course::StopEvent& stop);
-void run_handlers(const JobPlan& plan, std::span<JobResult> results, PeakProbe& probe, const course::StopEvent& stop);
-void run_coroutine(const JobPlan& plan, std::span<JobResult> results, PeakProbe& probe, const course::StopEvent& stop);
+void run_blocking(const JobPlan& plan, std::span<JobResult> results, PeakProbe& probe,
+                  const course::StopEvent& stop);
+void run_handlers(const JobPlan& plan, std::span<JobResult> results, PeakProbe& probe,
+                  const course::StopEvent& stop);
+void run_coroutine(const JobPlan& plan, std::span<JobResult> results, PeakProbe& probe,
+                   const course::StopEvent& stop);
 
 }  // namespace lesson03::three_ways
