@@ -78,7 +78,8 @@ protected:
 
 TEST_P(ThreeWaysStyleTest, EveryJobGetsItsOwnReplyFromTheEcho) {
     constexpr std::size_t jobs = 40;
-    BuiltinEcho echo(asio::ip::make_address("127.0.0.1"), {.delay = 50ms, .drop_rate = 0, .max_held = 1'024},
+    // 0.5 s: long enough that even 40 threads started under a sanitizer all wait at once.
+    BuiltinEcho echo(asio::ip::make_address("127.0.0.1"), {.delay = 500ms, .drop_rate = 0, .max_held = 1'024},
                      log_);
     const JobPlan plan{echo.endpoint(), 5s};
     std::vector<JobResult> results(jobs);
@@ -87,7 +88,7 @@ TEST_P(ThreeWaysStyleTest, EveryJobGetsItsOwnReplyFromTheEcho) {
     std::set<std::thread::id> threads;
     for (std::size_t k = 0; k < jobs; ++k) {
         EXPECT_EQ(results[k].outcome, Outcome::replied) << "job " << k << ": " << results[k].error;
-        EXPECT_GE(results[k].round_trip, 50ms) << "job " << k << ": the echo holds every reply 50 ms";
+        EXPECT_GE(results[k].round_trip, 500ms) << "job " << k << ": the echo holds every reply 0.5 s";
         EXPECT_EQ(results[k].ignored, 0u);
         threads.insert(results[k].thread);
     }
@@ -99,7 +100,7 @@ TEST_P(ThreeWaysStyleTest, EveryJobGetsItsOwnReplyFromTheEcho) {
     }
     const auto peak = probe.peak();
     ASSERT_TRUE(peak) << "every job waited, so the probe measured";
-    EXPECT_EQ(peak->in_flight, jobs) << "the echo held every reply 50 ms: all were in flight at once";
+    EXPECT_EQ(peak->in_flight, jobs) << "the echo held every reply 0.5 s: all were in flight at once";
 }
 
 TEST_P(ThreeWaysStyleTest, ADatagramThatIsNotTheReplyIsIgnoredAndTheWaitGoesOn) {

@@ -30,7 +30,8 @@ public:
     void job_waiting();               // the job has sent its request and waits for the reply
     void job_done(bool was_waiting);  // the job has its outcome
 
-    // The sample, once every job has waited or ended; nullopt if the run stopped before.
+    // The sample, once every job has waited or ended; nullopt if the run stopped before (or
+    // /proc could not be read: that is logged).
     std::optional<Peak> peak() const;
 
 private:
