@@ -5,6 +5,7 @@
 #include "ws_test_helpers.hpp"
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/program_failure.hpp"
 #include "tests/support/test_socket.hpp"
 #include "ws/handshake.hpp"
 
@@ -158,18 +159,9 @@ TEST_F(WsClientTest, RejectedHandshakeIsOneLineWithTheStatusAndFailure) {
 }
 
 TEST(WsClientProcessTest, RefusedConnectionIsOneLineAndFailure) {
-    int port = 0;
-    {  // a port nobody listens on: bind one, then close it
-        const auto server = start_server("04-ws-server");
-        port = server.port;
-        server.process->send_signal(SIGTERM);
-        ASSERT_EQ(server.process->wait(), 0);
-    }
+    const auto port = course::testing::unused_tcp_port();
     ChildProcess c({bin_path("04-ws-client"), "ws://127.0.0.1:" + std::to_string(port) + "/ws"});
-    const auto code = c.wait();
-    ASSERT_TRUE(code);
-    EXPECT_NE(*code, 0);
-    EXPECT_TRUE(c.wait_for_stderr("cannot connect")) << c.stderr_text();
+    course::testing::expect_one_line_failure(c, "cannot connect");
 }
 
 TEST(WsClientProcessTest, HostNamesResolve) {  // --host localhost once failed with "Invalid argument"
@@ -202,10 +194,18 @@ TEST(WsClientProcessTest, ASilentServerFailsAfterTheConnectTimeout) {
 
 TEST(WsClientProcessTest, BadUrlIsOneLineAndFailure) {
     ChildProcess c({bin_path("04-ws-client"), "wss://example.com/"});
-    const auto code = c.wait();
-    ASSERT_TRUE(code);
-    EXPECT_NE(*code, 0);
-    EXPECT_TRUE(c.wait_for_stderr("TLS")) << c.stderr_text();
+    course::testing::expect_one_line_failure(c, "TLS");
+}
+
+// Every duration flag of the lesson's programs is common/cli.hpp's seconds option: the same
+// help text, the same short refusal (04-ws-server --idle-timeout -1 once printed a 300-digit range).
+TEST(WsClientProcessTest, DurationFlagsOfEveryLessonProgramAreSecondsAndRefuseBadValuesInOneShortLine) {
+    course::testing::expect_seconds_flag("04-ws-server", "--handshake-timeout", "10");
+    course::testing::expect_seconds_flag("04-ws-server", "--idle-timeout", "300");
+    course::testing::expect_seconds_flag("04-ws-server", "--write-timeout", "30");
+    course::testing::expect_seconds_flag("04-ws-client", "--connect-timeout", "10");
+    course::testing::expect_seconds_flag("04-ws-client", "--timeout", "10");
+    course::testing::expect_seconds_flag("04-ws-bench", "--seconds", "2");
 }
 
 // ---- against a fake server, byte by byte

@@ -2,6 +2,7 @@
 #include "chat_test_client.hpp"
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/program_failure.hpp"
 #include "tests/support/test_socket.hpp"
 
 #include <gtest/gtest.h>
@@ -29,9 +30,9 @@ std::string str(const lesson05::json::Object& o, std::string_view key) { return 
 }
 
 std::unique_ptr<ChildProcess> start_client(std::uint16_t port, std::vector<std::string> extra = {}) {
-    std::vector<std::string> argv{course::testing::bin_path("05-chat-client"), "--port", std::to_string(port), "--no-time"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    return std::make_unique<ChildProcess>(argv);
+    extra.insert(extra.begin(), "--no-time");
+    return std::make_unique<ChildProcess>(
+        course::testing::client_argv("05-chat-client", port, std::move(extra)));
 }
 
 TEST(WsChatClientTest, ShowsEventsAndSendsWhatIsTyped) {
@@ -120,6 +121,17 @@ TEST(WsChatClientTest, ASilentServerFailsAfterTheConnectTimeout) {
     EXPECT_EQ(client->wait(5s), 1);
     EXPECT_TRUE(client->wait_for_stderr("no WebSocket connection within 0.3 s (waiting for the server's answer)"))
         << client->stderr_text();
+}
+
+// Every duration flag of the lesson's programs is common/cli.hpp's seconds option: the same
+// help text, the same short refusal.
+TEST(WsChatClientTest, DurationFlagsOfBothProgramsAreSecondsAndRefuseBadValuesInOneShortLine) {
+    course::testing::expect_seconds_flag("05-chat-server", "--handshake-timeout", "10");
+    course::testing::expect_seconds_flag("05-chat-server", "--ping-interval", "30");
+    course::testing::expect_seconds_flag("05-chat-server", "--idle-timeout", "75");
+    course::testing::expect_seconds_flag("05-chat-server", "--close-timeout", "3");
+    course::testing::expect_seconds_flag("05-chat-server", "--queue-soft-time", "10");
+    course::testing::expect_seconds_flag("05-chat-client", "--connect-timeout", "10");
 }
 
 }  // namespace
