@@ -1,5 +1,5 @@
 // The echo page. Its DOM is a contract the browser tests (tests/peers/browser_echo.mjs,
-// tests/lesson04-peers/page_states.mjs) rely on:
+// tests/lesson04/peers/page_states.mjs) rely on:
 //
 //   #pill     the connection's state, as a coloured pill: data-state is the same word as #status;
 //             once closed, data-clean is "true" if the closing handshake completed, else "false"

@@ -22,7 +22,7 @@
 // With --screenshot, page A is saved at the end, and page B beside it (NAME-1006.png).
 // Prints `PASS page-states: ...` and exits 0, or `FAIL page-states: why` and exits 1.
 
-import { withBrowser, pass, fail, Failure } from '../peers/browser.mjs';
+import { withBrowser, pass, fail, Failure } from '../../peers/browser.mjs';
 
 const STEP_MS = 10000;  // the longest any one step may take (generous: CI machines are busy)
 
