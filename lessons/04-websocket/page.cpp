@@ -19,6 +19,8 @@
 // The icon is a data: URL in the page, so the browser never asks the server for /favicon.ico.
 #include "page.hpp"
 
+#include <string_view>
+
 namespace lesson04 {
 
 namespace {
@@ -152,8 +154,6 @@ connect();
 )html";
 
 }  // namespace
-
-std::string_view echo_page_html() noexcept { return page; }
 
 std::string echo_page_response() {
     // The Content-Security-Policy is a second line of defence: should markup ever get into the
