@@ -1,7 +1,7 @@
 // 01-echo-client end to end against the three lesson 01 servers, and the errors a student meets.
 
 #include "tests/support/child_process.hpp"
-#include "tests/support/program_failure.hpp"
+#include "tests/support/program_checks.hpp"
 #include "tests/support/test_socket.hpp"
 
 #include <gtest/gtest.h>

@@ -5,7 +5,7 @@
 // skip it, and PlainEchoServerTest (below) asserts what it does instead, as README.md shows.
 
 #include "tests/support/child_process.hpp"
-#include "tests/support/program_failure.hpp"
+#include "tests/support/program_checks.hpp"
 #include "tests/support/test_socket.hpp"
 
 #include <gtest/gtest.h>

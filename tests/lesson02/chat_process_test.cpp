@@ -4,7 +4,7 @@
 #include "common/stop_event.hpp"
 #include "tests/lesson02/chat_peer.hpp"
 #include "tests/support/child_process.hpp"
-#include "tests/support/program_failure.hpp"
+#include "tests/support/program_checks.hpp"
 
 #include <asio/ip/tcp.hpp>
 #include <asio/write.hpp>

@@ -5,7 +5,7 @@
 #include "lessons/03-udp/fault_plan.hpp"
 #include "tests/lesson03/udp_test_socket.hpp"
 #include "tests/support/child_process.hpp"
-#include "tests/support/program_failure.hpp"
+#include "tests/support/program_checks.hpp"
 
 #include <gtest/gtest.h>
 

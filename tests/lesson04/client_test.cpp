@@ -5,7 +5,7 @@
 #include "ws_test_helpers.hpp"
 
 #include "tests/support/child_process.hpp"
-#include "tests/support/program_failure.hpp"
+#include "tests/support/program_checks.hpp"
 #include "tests/support/test_socket.hpp"
 #include "ws/handshake.hpp"
 

@@ -3,7 +3,7 @@
 // No test looks at a speed: a loaded machine makes them slow, never wrong.
 #include "lossy_chat.hpp"
 #include "tests/support/child_process.hpp"
-#include "tests/support/program_failure.hpp"
+#include "tests/support/program_checks.hpp"
 
 #include <gtest/gtest.h>
 

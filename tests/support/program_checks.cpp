@@ -1,4 +1,4 @@
-#include "tests/support/program_failure.hpp"
+#include "tests/support/program_checks.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,6 +9,24 @@ namespace {
 constexpr std::size_t short_line = 120;  // characters: "NAME: error: --flag: what (see --help)"
 
 }  // namespace
+
+::testing::AssertionResult stdout_line_with(ChildProcess& process, std::string_view needle,
+                                            std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::string seen;
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left <= std::chrono::milliseconds::zero()) break;
+        const auto line = process.read_line(left);
+        if (!line) break;  // the end of its output, or the time is up
+        if (line->find(needle) != std::string::npos) return ::testing::AssertionSuccess();
+        seen += *line + "\n";
+    }
+    return ::testing::AssertionFailure() << "no line with '" << needle << "'; got:\n"
+                                         << seen << "stderr:\n"
+                                         << process.stderr_text();
+}
 
 void expect_one_line_failure(ChildProcess& process, std::string_view expected) {
     const auto code = process.wait();  // also waits for the last of stderr
