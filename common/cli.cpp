@@ -45,7 +45,8 @@ CLI::Option* add_seconds_option(CLI::App& app, const std::string& name, std::chr
         .add_option_function<double>(
             name,
             [&target](double seconds) {
-                target = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::duration<double>(seconds));
+                // Rounded up: a value above 0 never becomes a timeout of 0 ms (0.0001 is 1 ms).
+                target = std::chrono::ceil<std::chrono::milliseconds>(std::chrono::duration<double>(seconds));
             },
             description + " (seconds, default " + CLI::detail::to_string(default_seconds) + ")")
         ->check(positive_number())

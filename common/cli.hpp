@@ -48,8 +48,8 @@ void add_common_options(CLI::App& app, CommonOptions& options, Role role);
 CLI::Validator positive_number();
 
 // Adds a flag given in (fractional) seconds, such as "--idle-timeout 0.5", stored as
-// milliseconds. The value must be greater than 0 and at most max_seconds (a year): every
-// duration flag of the course reads, and fails, the same way.
+// milliseconds (rounded up, so never 0). The value must be greater than 0 and at most
+// max_seconds (a year): every duration flag of the course reads, and fails, the same way.
 inline constexpr double max_seconds = 365.0 * 24 * 3600;
 CLI::Option* add_seconds_option(CLI::App& app, const std::string& name, std::chrono::milliseconds& target,
                                 const std::string& description);

@@ -17,4 +17,9 @@ std::size_t raise_open_file_limit() {
 
 std::size_t max_connections_for(std::size_t open_files) { return open_files > 64 ? open_files - 32 : 32; }
 
+std::size_t connection_cap(std::size_t asked) {
+    const std::size_t files = raise_open_file_limit();
+    return asked != 0 ? asked : max_connections_for(files);
+}
+
 }  // namespace course

@@ -14,4 +14,8 @@ std::size_t raise_open_file_limit();
 // 32, kept for the listener, the signals, the logs and a connection being refused.
 std::size_t max_connections_for(std::size_t open_files);
 
+// A server's connection cap at start-up: raises the open-file limit, then returns `asked`, or
+// when it is 0 (--max-connections not given) what the raised limit allows.
+std::size_t connection_cap(std::size_t asked);
+
 }  // namespace course

@@ -156,7 +156,7 @@ int main(int argc, char** argv) {
     options.port = 7002;
     course::add_common_options(app, options, course::Role::client);
     int clients_wanted = 100, senders = 0, lines = 1000, size = 64, window = 50, server_pid = 0;
-    double timeout_seconds = 120;
+    milliseconds timeout{120'000};
     app.add_option("--clients,-c", clients_wanted, "clients to join")
         ->capture_default_str()
         ->check(CLI::Range(1, 10000));
@@ -173,9 +173,7 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 100000));
     app.add_option("--server-pid", server_pid,
                    "print this process's threads and memory once all have joined");
-    app.add_option("--timeout", timeout_seconds, "give up after this many seconds")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+    course::add_seconds_option(app, "--timeout", timeout, "give up after this long");
     CLI11_PARSE(app, argc, argv);
 
     return course::guarded_main(app, [&] {
@@ -183,7 +181,7 @@ int main(int argc, char** argv) {
         course::StopEvent stop;
         course::SignalStopper stopper(stop, log);
         senders = std::min(senders, clients_wanted);
-        const auto deadline = steady_clock::now() + milliseconds(static_cast<long>(timeout_seconds * 1000));
+        const auto deadline = steady_clock::now() + timeout;
         std::vector<Client> clients(static_cast<std::size_t>(clients_wanted));
         const auto join_start = steady_clock::now();
         for (int i = 0; i < clients_wanted; ++i) {

@@ -166,7 +166,7 @@ int main(int argc, char** argv) {
     std::optional<std::string> message;
     PingOptions ping;
     std::uint32_t interval_ms = 200;
-    double timeout_seconds = 1;
+    milliseconds timeout{1000};
     std::size_t receive_buffer = 65'536;
     bool connect = false;
     auto* count = app.add_option("--count,-n", ping.count, "ping mode: send N datagrams and count what comes back")
@@ -177,8 +177,8 @@ int main(int argc, char** argv) {
         ->capture_default_str()->check(CLI::Range(0, 60'000));
     app.add_option("--size,-s", ping.size, "ping mode: bytes per datagram (at least 16)")
         ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
-    app.add_option("--timeout", timeout_seconds, "seconds to wait for a reply (ping: after the last send)")
-        ->capture_default_str()->check(CLI::Range(0.001, 3600.0));
+    course::add_seconds_option(app, "--timeout", timeout,
+                               "how long to wait for a reply (ping: after the last send)");
     app.add_option("--recv-buffer", receive_buffer, "bytes the client receives per datagram; longer ones are truncated")
         ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
     app.add_flag("--connect", connect, "connect() the UDP socket: ICMP errors then show as 'connection refused'");
@@ -190,7 +190,6 @@ int main(int argc, char** argv) {
         course::SignalStopper on_signal(stop, log);
         asio::io_context io;  // only for the resolver and the socket object: every wait is poll()
         UdpClient client(io, options.host, options.port, connect, receive_buffer, stop, log);
-        const auto timeout = milliseconds(static_cast<long>(timeout_seconds * 1000));
         if (ping.count > 0) {
             ping.interval = milliseconds(interval_ms);
             ping.timeout = timeout;

@@ -39,14 +39,14 @@ using asio::awaitable;
 using asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
-// GB/s of `mask` over a buffer of `size` bytes, running for about `seconds`.
-template <class Mask>
-double mask_throughput(Mask mask, std::size_t size, double seconds, const course::StopEvent& stop) {
+// GB/s of `mask` over a buffer of `size` bytes, running for about `duration`.
+template <class Mask> double mask_throughput(Mask mask, std::size_t size, std::chrono::milliseconds duration,
+                                             const course::StopEvent& stop) {
     std::vector<std::uint8_t> buffer(size, 0x5a);
     const ws::MaskKey key{0x37, 0xfa, 0x21, 0x3d};
     std::size_t bytes = 0;
     const auto start = Clock::now();
-    const auto end = start + std::chrono::duration<double>(seconds);
+    const auto end = start + duration;
     while (Clock::now() < end && !stop.requested()) {
         for (int i = 0; i < 8; ++i) mask(buffer.data() + 1, size - 1, key, 0);  // +1: unaligned on purpose
         bytes += 8 * (size - 1);
@@ -93,11 +93,12 @@ awaitable<void> echo_client(tcp::endpoint server, std::size_t size, Clock::time_
     co_await asio::async_write(socket, asio::buffer(conn.pending_output()), asio::use_awaitable);
 }
 
-double echo_rate(tcp::endpoint server, int connections, std::size_t size, double seconds, const course::StopEvent& stop) {
+double echo_rate(tcp::endpoint server, int connections, std::size_t size, std::chrono::milliseconds duration,
+                 const course::StopEvent& stop) {
     asio::io_context io(1);
     EchoStats stats;
     const auto start = Clock::now();
-    const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+    const auto end = start + duration;
     std::exception_ptr failure;
     for (int i = 0; i < connections; ++i) {
         asio::co_spawn(io, echo_client(server, size, end, stats, stop), [&](std::exception_ptr e) {
@@ -116,9 +117,9 @@ int main(int argc, char** argv) {
     course::CommonOptions options;
     options.port = 0;
     course::add_common_options(app, options, course::Role::server);
-    double seconds = 2;
+    std::chrono::milliseconds duration{2000};
     std::size_t size = 32;
-    app.add_option("--seconds", seconds, "seconds per measurement")->capture_default_str()->check(CLI::Range(0.1, 60.0));
+    course::add_seconds_option(app, "--seconds", duration, "time per measurement");
     app.add_option("--size", size, "bytes per echoed message")->capture_default_str()->check(CLI::Range(1, 65536));
     CLI11_PARSE(app, argc, argv);
 
@@ -130,8 +131,8 @@ int main(int argc, char** argv) {
         std::cout << std::fixed << std::setprecision(2);
         for (const std::size_t buffer : {std::size_t{64} * 1024, std::size_t{16} * 1024 * 1024}) {
             if (stop.requested()) break;
-            const double word = mask_throughput(ws::apply_mask, buffer, seconds / 2, stop);
-            const double byte = mask_throughput(ws::apply_mask_bytewise, buffer, seconds / 2, stop);
+            const double word = mask_throughput(ws::apply_mask, buffer, duration / 2, stop);
+            const double byte = mask_throughput(ws::apply_mask_bytewise, buffer, duration / 2, stop);
             std::cout << "unmask " << buffer / 1024 << " KiB: word at a time " << word << " GB/s, byte at a time "
                       << byte << " GB/s (" << word / byte << "x)" << std::endl;
         }
@@ -144,7 +145,7 @@ int main(int argc, char** argv) {
         const tcp::endpoint endpoint = server.local_endpoint();
         for (const int connections : {1, 100}) {
             if (stop.requested()) break;
-            const double rate = echo_rate(endpoint, connections, size, seconds, stop);
+            const double rate = echo_rate(endpoint, connections, size, duration, stop);
             std::cout << "echo " << size << "-byte text, " << connections << " connection" << (connections > 1 ? "s" : "")
                       << ": " << std::setprecision(0) << rate << " round trips/s (" << std::setprecision(1)
                       << 1e6 * connections / rate << " us each)" << std::setprecision(2) << std::endl;

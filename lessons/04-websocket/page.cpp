@@ -1,5 +1,5 @@
 // The echo page. Its DOM is a contract the browser tests (tests/peers/browser_echo.mjs,
-// tests/lesson04-peers/page_states.mjs) rely on:
+// tests/lesson04/peers/page_states.mjs) rely on:
 //
 //   #pill     the connection's state, as a coloured pill: data-state is the same word as #status;
 //             once closed, data-clean is "true" if the closing handshake completed, else "false"
@@ -18,6 +18,8 @@
 // Text from the network (messages, close reasons) is inserted with textContent, never as HTML.
 // The icon is a data: URL in the page, so the browser never asks the server for /favicon.ico.
 #include "page.hpp"
+
+#include <string_view>
 
 namespace lesson04 {
 
@@ -152,8 +154,6 @@ connect();
 )html";
 
 }  // namespace
-
-std::string_view echo_page_html() noexcept { return page; }
 
 std::string echo_page_response() {
     // The Content-Security-Policy is a second line of defence: should markup ever get into the

@@ -6,11 +6,8 @@
 // on, is written at the top of page.cpp.
 
 #include <string>
-#include <string_view>
 
 namespace lesson04 {
-
-std::string_view echo_page_html() noexcept;
 
 // The whole HTTP 200 response carrying the page, with its Content-Security-Policy.
 std::string echo_page_response();

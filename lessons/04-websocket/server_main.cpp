@@ -1,15 +1,13 @@
 // 04-ws-server: serves a small page on GET / and echoes every WebSocket message on /ws.
 // See echo_server.hpp and README.md.
 #include "echo_server.hpp"
+#include "serve.hpp"
 
-#include "common/announce.hpp"
 #include "common/cli.hpp"
 #include "common/endpoint.hpp"
 #include "common/open_files.hpp"
-#include "common/stop_signals.hpp"
 
 #include <cstdlib>
-#include <iostream>
 #include <malloc.h>
 
 namespace {
@@ -29,9 +27,7 @@ int main(int argc, char** argv) {
     app.add_option("--max-message", config.max_message, "largest message in bytes (larger ones get close 1009)")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30));
-    app.add_option("--max-connections", max_connections,
-                   "connections at once, more get HTTP 503 (default: what the open-file limit allows)")
-        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+    lesson04::add_max_connections_option(app, max_connections);
     app.add_option("--allowed-origin", config.allowed_origins,
                    "accept only handshakes with this Origin (repeat for several; default: any)");
     app.add_option("--protocol", config.subprotocols, "a subprotocol to accept (repeat, in order of preference)");
@@ -47,8 +43,7 @@ int main(int argc, char** argv) {
         course::Logger log(options.log_level());
         // Every connection is a descriptor: raise the soft limit (often 1024) to the hard one,
         // and keep a few descriptors for the listener, the signals and the logs.
-        const std::size_t files = course::raise_open_file_limit();
-        config.max_connections = max_connections != 0 ? max_connections : course::max_connections_for(files);
+        config.max_connections = course::connection_cap(max_connections);
         // A freed buffer of a large message goes back to the kernel only if malloc took it
         // with mmap. glibc does that from 128 KiB up, but after the first such free it raises
         // the threshold to that buffer's size (up to 32 MiB) and serves the next ones from its
@@ -57,16 +52,8 @@ int main(int argc, char** argv) {
         ::mallopt(M_MMAP_THRESHOLD, static_cast<int>(large_allocation));
         asio::io_context io(1);  // one thread: no locks anywhere
         lesson04::EchoServer server(io, course::resolve_listen_endpoint(options.host, options.port), config, log);
-
-        course::StopSignals signals(io);  // SIGINT, SIGTERM, SIGHUP: close every WebSocket with 1001
-        signals.async_wait(log, [&] { server.shutdown(); });
-        server.start();
-        const auto endpoint = server.local_endpoint();
-        course::announce_listening(std::cout, course::format_endpoint(endpoint));
-        log.info("open http://", course::format_endpoint(endpoint), "/ in a browser; WebSocket at /ws; up to ",
-                 config.max_connections, " connections");
-        io.run();
-        log.info("server stopped");
+        // Until SIGINT, SIGTERM or SIGHUP: then every WebSocket is closed with 1001.
+        lesson04::serve_until_stopped(io, server, config.max_connections, log);
         return EXIT_SUCCESS;
     });
 }

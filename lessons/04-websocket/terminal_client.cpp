@@ -179,7 +179,8 @@ awaitable<void> TerminalClient::session() {
               options_.connected_note.empty() ? "" : " (" + options_.connected_note + ")");
     conn_.emplace(ws::Role::client, options_.connection);
     if (log_.tracing()) conn_->set_frame_observer([this](const ws::FrameTrace& f) { log_.trace(describe_frame(f)); });
-    // `this` is safe in these coroutines: main() keeps the client alive until io.run() returns.
+    // `this` is safe in these coroutines: run_terminal_client() keeps the client alive until
+    // io.run() returns.
     asio::co_spawn(io_, writer(), report_failure(log_, *this));
     asio::co_spawn(io_, stdin_loop(), report_failure(log_, *this));
     co_await reader(std::move(connected.leftover));
@@ -193,6 +194,22 @@ awaitable<void> TerminalClient::run() {
         throw;        // main reports it
     }
     shut_down();
+}
+
+ws::WsUrl client_url(const std::string& url, const std::string& host, std::uint16_t port) {
+    return ws::parse_ws_url(url.empty() ? ws::make_ws_url(host, port) : url);
+}
+
+int run_terminal_client(TerminalClientOptions options, Behaviour& behaviour, course::Logger& log) {
+    options.connect.log = &log;
+    options.connect.chunk = options.chunk;
+    asio::io_context io(1);
+    TerminalClient client(io, std::move(options), behaviour, log);
+    std::exception_ptr failure;
+    asio::co_spawn(io, client.run(), [&](std::exception_ptr e) { failure = e; });
+    io.run();
+    if (failure) std::rethrow_exception(failure);
+    return client.exit_code();
 }
 
 }  // namespace lesson04

@@ -58,6 +58,16 @@ struct TerminalClientOptions {
     std::string connected_note = "type /help for commands";  // after "connected to URL", if any
 };
 
+// The URL a client was given on its command line, or, when that is empty, ws://HOST:PORT/ws
+// from --host and --port. Throws std::invalid_argument with the reason for a bad one.
+ws::WsUrl client_url(const std::string& url, const std::string& host, std::uint16_t port);
+
+// A whole terminal client, as main() runs it: a TerminalClient on an io_context of its own (one
+// thread) until the session ends. options.connect's log and chunk are set from `log` and
+// options.chunk. Returns the exit code; throws what ended the session with an error (a failed
+// connect: ConnectError), for main to report.
+int run_terminal_client(TerminalClientOptions options, Behaviour& behaviour, course::Logger& log);
+
 class TerminalClient {
 public:
     TerminalClient(asio::io_context& io, TerminalClientOptions options, Behaviour& behaviour, course::Logger& log);

@@ -11,11 +11,9 @@
 #include "client_commands.hpp"
 #include "terminal_client.hpp"
 #include "trace.hpp"
-#include "ws/url.hpp"
 
 #include "common/cli.hpp"
 
-#include <asio/co_spawn.hpp>
 #include <iostream>
 
 namespace {
@@ -105,22 +103,10 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
 
     return course::guarded_main(app, [&] {
-        try {
-            client.url = ws::parse_ws_url(url.empty() ? ws::make_ws_url(options.host, options.port) : url);
-        } catch (const std::invalid_argument& e) {
-            throw std::runtime_error(e.what());
-        }
-        course::Logger log(options.log_level());
+        client.url = lesson04::client_url(url, options.host, options.port);
         client.connect.timeout = connect_timeout;
-        client.connect.chunk = client.chunk;
-        client.connect.log = &log;
-        asio::io_context io(1);
+        course::Logger log(options.log_level());
         EchoClient behaviour(log);
-        lesson04::TerminalClient terminal(io, client, behaviour, log);
-        std::exception_ptr failure;
-        asio::co_spawn(io, terminal.run(), [&](std::exception_ptr e) { failure = e; });
-        io.run();
-        if (failure) std::rethrow_exception(failure);
-        return terminal.exit_code();
+        return lesson04::run_terminal_client(client, behaviour, log);
     });
 }

@@ -1,5 +1,7 @@
 #include "json.hpp"
 
+#include "ws/utf8.hpp"
+
 #include <charconv>
 
 namespace lesson05::json {
@@ -192,24 +194,6 @@ private:
         return true;
     }
 
-    static void append_utf8(std::string& out, std::uint32_t cp) {
-        if (cp < 0x80) {
-            out += static_cast<char>(cp);
-        } else if (cp < 0x800) {
-            out += static_cast<char>(0xC0 | (cp >> 6));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out += static_cast<char>(0xE0 | (cp >> 12));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else {
-            out += static_cast<char>(0xF0 | (cp >> 18));
-            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        }
-    }
-
     // The input is UTF-8 already (a WebSocket text message), so bytes >= 0x80 are copied as they are.
     bool parse_string(std::string& out, std::size_t max_size) {
         ++at_;  // opening quote
@@ -251,7 +235,7 @@ private:
                     if (low < 0xDC00 || low > 0xDFFF) return fail("lone high surrogate");
                     cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
                 }
-                append_utf8(out, cp);
+                ws::append_utf8(out, cp);  // a scalar value: the surrogates were paired above
                 break;
             }
             default: return fail("invalid escape");

@@ -29,6 +29,8 @@
 // the page stays the guest the server named it.
 #include "page.hpp"
 
+#include <string_view>
+
 namespace lesson05 {
 
 namespace {
@@ -335,8 +337,6 @@ connect();
 )PAGE";
 
 }  // namespace
-
-std::string_view chat_page_html() noexcept { return page; }
 
 std::string chat_page_response() {
     std::string out = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ";

@@ -4,11 +4,8 @@
 // classes the browser tests rely on) is written at the top of page.cpp.
 
 #include <string>
-#include <string_view>
 
 namespace lesson05 {
-
-std::string_view chat_page_html() noexcept;
 
 // The whole HTTP 200 response carrying the page (built once by the server).
 std::string chat_page_response();

@@ -21,7 +21,6 @@ int main(int argc, char** argv) {
     common.port = 7005;
     course::add_common_options(app, common, course::Role::client);
     std::string mode_text, url;
-    double timeout_s = 30, hold_s = 1, linger_s = 2;
     app.add_option("mode", mode_text, "echo, broadcast or idle")
         ->required()
         ->check(CLI::IsMember({"echo", "broadcast", "idle"}));
@@ -46,12 +45,11 @@ int main(int argc, char** argv) {
     app.add_option("-t,--threads", options.threads, "threads, one io_context each")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{1}, std::size_t{64}));
-    app.add_option("--timeout", timeout_s, "hard bound in seconds: report what was measured by then")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    app.add_option("--hold", hold_s, "idle: seconds to hold the connections open")->capture_default_str();
-    app.add_option("--linger", linger_s, "broadcast: seconds without a delivery, after all is sent, that end the run")
-        ->capture_default_str();
+    course::add_seconds_option(app, "--timeout", options.timeout,
+                               "hard bound: report what was measured by then");
+    course::add_seconds_option(app, "--hold", options.hold, "idle: how long to hold the connections open");
+    course::add_seconds_option(app, "--linger", options.linger,
+                               "broadcast: time without a delivery, after all is sent, that ends the run");
     app.add_option("--connect-rate", options.connect_rate, "new connections per second")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
@@ -80,9 +78,6 @@ int main(int argc, char** argv) {
         course::StopEvent stop;
         course::SignalStopper stopper(stop, log);
         options.stop = &stop;
-        options.timeout = std::chrono::milliseconds(static_cast<long>(timeout_s * 1000));
-        options.hold = std::chrono::milliseconds(static_cast<long>(hold_s * 1000));
-        options.linger = std::chrono::milliseconds(static_cast<long>(linger_s * 1000));
         if (options.threads > options.connections) options.threads = options.connections;
         if (options.ready_marker.empty()) {
             options.ready_marker =

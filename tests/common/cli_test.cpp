@@ -89,6 +89,23 @@ TEST(SecondsOptionTest, TakesFractionsAndRefusesZero) {
     EXPECT_THROW(app.parse(std::vector<std::string>{"0", "--timeout"}), CLI::ValidationError);
 }
 
+TEST(SecondsOptionTest, RoundsUpSoAPositiveValueNeverBecomesZeroMilliseconds) {
+    CLI::App app{"test", "prog"};
+    std::chrono::milliseconds timeout{std::chrono::seconds(5)};
+    course::add_seconds_option(app, "--timeout", timeout, "how long");
+    app.parse(std::vector<std::string>{"0.0001", "--timeout"});
+    EXPECT_EQ(timeout, std::chrono::milliseconds(1));
+    app.parse(std::vector<std::string>{"1.5", "--timeout"});
+    EXPECT_EQ(timeout, std::chrono::milliseconds(1500));
+}
+
+TEST(SecondsOptionTest, HelpSaysSecondsAndTheDefault) {
+    CLI::App app{"test", "prog"};
+    std::chrono::milliseconds timeout{std::chrono::milliseconds(2500)};
+    course::add_seconds_option(app, "--timeout", timeout, "how long");
+    EXPECT_NE(app.help().find("how long (seconds, default 2.5)"), std::string::npos) << app.help();
+}
+
 TEST(SecondsOptionTest, RefusesNegativeAndAbsurdValuesInOneShortLine) {
     CLI::App app{"test", "prog"};
     std::chrono::milliseconds timeout{std::chrono::seconds(5)};

@@ -1,49 +1,25 @@
 // 01-echo-client end to end against the three lesson 01 servers, and the errors a student meets.
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/program_checks.hpp"
 #include "tests/support/test_socket.hpp"
 
 #include <gtest/gtest.h>
 
-#include <netinet/in.h>
 #include <regex>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <utility>
 
 namespace {
 
 using namespace std::chrono_literals;
-using course::testing::ChildProcess;
-using course::testing::ServerProcess;
 using course::testing::bin_path;
+using course::testing::ChildProcess;
+using course::testing::expect_one_line_failure;
+using course::testing::ServerProcess;
 using course::testing::start_server;
 
 std::vector<std::string> client_args(std::uint16_t port, std::vector<std::string> extra = {}) {
-    std::vector<std::string> argv{bin_path("01-echo-client"), "--port", std::to_string(port)};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    return argv;
-}
-
-// A TCP socket bound to a free loopback port; listening if asked. Returns the port.
-std::uint16_t bind_loopback(int fd, bool listen) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), length), 0);
-    if (listen) {
-        EXPECT_EQ(::listen(fd, 4), 0);
-    }
-    EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
-    return ntohs(address.sin_port);
-}
-
-// A port nobody listens on: bind to port 0 to get a free one, then give it back.
-std::uint16_t unused_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    const std::uint16_t port = bind_loopback(fd, false);
-    ::close(fd);
-    return port;
+    return course::testing::client_argv("01-echo-client", port, std::move(extra));
 }
 
 class EchoClientTest : public ::testing::TestWithParam<std::string> {
@@ -116,17 +92,8 @@ INSTANTIATE_TEST_SUITE_P(EveryServer, EchoClientTest,
                              return test.param == "01-echo-server" ? std::string("Asio") : std::string("Posix");
                          });
 
-void expect_one_line_failure(ChildProcess& process, const std::string& expected) {
-    const auto code = process.wait();
-    ASSERT_TRUE(code);
-    EXPECT_NE(*code, 0);
-    const std::string err = process.stderr_text();
-    EXPECT_NE(err.find(expected), std::string::npos) << err;
-    EXPECT_EQ(err.find('\n'), err.size() - 1) << "expected one line: " << err;
-}
-
 TEST(EchoClientErrorsTest, ConnectionRefusedSaysSo) {
-    ChildProcess client(client_args(unused_port(), {"--message", "x"}));
+    ChildProcess client(client_args(course::testing::unused_tcp_port(), {"--message", "x"}));
     expect_one_line_failure(client, "Connection refused (is the server running?)");
 }
 
@@ -137,11 +104,17 @@ TEST(EchoClientErrorsTest, UnknownHostSaysWhichHost) {
 
 TEST(EchoClientErrorsTest, ServerThatNeverAnswersTimesOut) {
     // A listening socket that nobody accepts from: connect succeeds, no echo ever comes.
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    const std::uint16_t port = bind_loopback(fd, true);
-    ChildProcess client(client_args(port, {"--message", "x", "--timeout", "0.3"}));
+    const course::testing::TestListener silent;
+    ChildProcess client(client_args(silent.port(), {"--message", "x", "--timeout", "0.3"}));
     expect_one_line_failure(client, "no answer within 300 ms");
-    ::close(fd);
+}
+
+// Every duration flag of the lesson's programs is common/cli.hpp's seconds option: the same
+// help text, the same short refusal.
+TEST(EchoClientErrorsTest, DurationFlagsAreSecondsAndRefuseBadValuesInOneShortLine) {
+    course::testing::expect_seconds_flag("01-echo-client", "--timeout", "5");
+    course::testing::expect_seconds_flag("01-echo-server", "--idle-timeout", "60");
+    course::testing::expect_seconds_flag("01-echo-server-posix", "--idle-timeout", "60");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 // skip it, and PlainEchoServerTest (below) asserts what it does instead, as README.md shows.
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/program_checks.hpp"
 #include "tests/support/test_socket.hpp"
 
 #include <gtest/gtest.h>
@@ -25,11 +26,12 @@
 namespace {
 
 using namespace std::chrono_literals;
-using course::testing::ChildProcess;
-using course::testing::ServerProcess;
-using course::testing::TestSocket;
 using course::testing::bin_path;
+using course::testing::ChildProcess;
+using course::testing::expect_one_line_failure;
+using course::testing::ServerProcess;
 using course::testing::start_server;
+using course::testing::TestSocket;
 
 constexpr const char* plain_server = "01-plain-echo-server";
 
@@ -392,22 +394,12 @@ TEST_P(EchoServerTest, SighupWithAClientConnectedExitsCleanly) {
 TEST_P(EchoServerTest, PortInUseIsOneClearLineAndFailure) {
     const auto first = start();
     ChildProcess second({bin_path(GetParam()), "--port", std::to_string(first.port)});
-    const auto code = second.wait();
-    ASSERT_TRUE(code);
-    EXPECT_NE(*code, 0);
-    const std::string err = second.stderr_text();
-    EXPECT_NE(err.find("port " + std::to_string(first.port) + " is already in use"), std::string::npos) << err;
-    EXPECT_EQ(err.find('\n'), err.size() - 1) << "expected exactly one line: " << err;
+    expect_one_line_failure(second, "port " + std::to_string(first.port) + " is already in use");
 }
 
 TEST_P(EchoServerTest, BadArgumentIsOneLineAndFailure) {
     ChildProcess bad({bin_path(GetParam()), "--port", "99999"});
-    const auto code = bad.wait();
-    ASSERT_TRUE(code);
-    EXPECT_NE(*code, 0);
-    const std::string err = bad.stderr_text();
-    EXPECT_NE(err.find("--port"), std::string::npos) << err;
-    EXPECT_EQ(err.find('\n'), err.size() - 1) << "expected exactly one line: " << err;
+    expect_one_line_failure(bad, "--port");
 }
 
 TEST_P(EchoServerTest, HelpListsTheFlags) {

@@ -4,6 +4,7 @@
 #include "common/stop_event.hpp"
 #include "tests/lesson02/chat_peer.hpp"
 #include "tests/support/child_process.hpp"
+#include "tests/support/program_checks.hpp"
 
 #include <asio/ip/tcp.hpp>
 #include <asio/write.hpp>
@@ -23,16 +24,15 @@
 namespace {
 
 using namespace std::chrono_literals;
-using course::testing::ChildProcess;
-using course::testing::ServerProcess;
 using course::testing::bin_path;
+using course::testing::ChildProcess;
+using course::testing::expect_one_line_failure;
+using course::testing::ServerProcess;
 using course::testing::start_server;
 using lesson02::testing::ChatPeer;
 
 std::vector<std::string> client_args(std::uint16_t port, std::vector<std::string> extra = {}) {
-    std::vector<std::string> argv{bin_path("02-chat-client"), "--port", std::to_string(port)};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    return argv;
+    return course::testing::client_argv("02-chat-client", port, std::move(extra));
 }
 
 TEST(ChatServerProcessTest, AnnouncesItsPortAndRelaysLines) {
@@ -160,25 +160,21 @@ TEST(ChatBenchProcessTest, SighupEndsTheBenchmarkCleanly) {
 TEST(ChatServerProcessTest, PortInUseIsOneClearLineAndFailure) {
     const auto first = start_server("02-chat-server");
     ChildProcess second({bin_path("02-chat-server"), "--port", std::to_string(first.port)});
-    const auto code = second.wait();
-    ASSERT_TRUE(code);
-    EXPECT_NE(*code, 0);
-    EXPECT_TRUE(second.wait_for_stderr("\n"));  // the pipe may still be read after the exit
-    const std::string err = second.stderr_text();
-    EXPECT_NE(err.find("port " + std::to_string(first.port) + " is already in use"), std::string::npos)
-        << err;
-    EXPECT_EQ(err.find('\n'), err.size() - 1) << "expected exactly one line: " << err;
+    expect_one_line_failure(second, "port " + std::to_string(first.port) + " is already in use");
 }
 
 TEST(ChatServerProcessTest, BadArgumentIsOneLineAndFailure) {
     ChildProcess bad({bin_path("02-chat-server"), "--queue-hard-limit", "lots"});
-    const auto code = bad.wait();
-    ASSERT_TRUE(code);
-    EXPECT_NE(*code, 0);
-    EXPECT_TRUE(bad.wait_for_stderr("\n"));
-    const std::string err = bad.stderr_text();
-    EXPECT_NE(err.find("--queue-hard-limit"), std::string::npos) << err;
-    EXPECT_EQ(err.find('\n'), err.size() - 1) << "expected exactly one line: " << err;
+    expect_one_line_failure(bad, "--queue-hard-limit");
+}
+
+// Every duration flag of the lesson's programs is common/cli.hpp's seconds option: the same
+// help text, the same short refusal.
+TEST(ChatServerProcessTest, DurationFlagsAreSecondsAndRefuseBadValuesInOneShortLine) {
+    course::testing::expect_seconds_flag("02-chat-server", "--name-timeout", "60");
+    course::testing::expect_seconds_flag("02-chat-server", "--idle-timeout", "3600");
+    course::testing::expect_seconds_flag("02-chat-server", "--queue-soft-time", "10");
+    course::testing::expect_seconds_flag("02-chat-bench", "--timeout", "120");
 }
 
 TEST(ChatServerProcessTest, QueueLimitMustHoldSeveralLongLines) {
@@ -296,10 +292,7 @@ TEST(ChatClientErrorTest, NoServerIsOneLineAndFailure) {
     }  // nobody listens on `port` now
     ChildProcess client(client_args(port));
     EXPECT_EQ(client.wait(), 1);
-    EXPECT_TRUE(client.wait_for_stderr("\n"));
-    const std::string err = client.stderr_text();
-    EXPECT_NE(err.find("(is the server running?)"), std::string::npos) << err;
-    EXPECT_EQ(err.find('\n'), err.size() - 1) << "expected exactly one line: " << err;
+    expect_one_line_failure(client, "(is the server running?)");
 }
 
 }  // namespace

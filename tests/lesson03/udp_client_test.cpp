@@ -5,6 +5,7 @@
 #include "lessons/03-udp/fault_plan.hpp"
 #include "tests/lesson03/udp_test_socket.hpp"
 #include "tests/support/child_process.hpp"
+#include "tests/support/program_checks.hpp"
 
 #include <gtest/gtest.h>
 
@@ -330,11 +331,7 @@ TEST(UdpClientTest, SighupDuringPingStillPrintsTheSummary) {  // the terminal we
 
 TEST(UdpClientTest, BadArgumentIsOneLineAndFailure) {
     ChildProcess bad({bin_path("03-udp-client"), "--count", "3", "--message", "x"});
-    const auto code = bad.wait();
-    ASSERT_TRUE(code);
-    EXPECT_NE(*code, 0);
-    const std::string err = full_stderr(bad);
-    EXPECT_EQ(err.find('\n'), err.size() - 1) << "expected exactly one line: " << err;
+    course::testing::expect_one_line_failure(bad, "excludes");
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "lessons/03-udp/fault_plan.hpp"
 #include "tests/lesson03/udp_test_socket.hpp"
 #include "tests/support/child_process.hpp"
+#include "tests/support/program_checks.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,8 +13,9 @@
 namespace {
 
 using namespace std::chrono_literals;
-using course::testing::ChildProcess;
 using course::testing::bin_path;
+using course::testing::ChildProcess;
+using course::testing::expect_one_line_failure;
 using course::testing::start_server;
 using lesson03::testing::UdpTestSocket;
 
@@ -228,24 +230,20 @@ TEST(UdpServerTest, SighupExitsCleanly) {  // the terminal went away
 TEST(UdpServerTest, PortInUseIsOneClearLineAndFailure) {
     UdpTestSocket holder;  // a UDP socket already bound to the port
     ChildProcess second({bin_path("03-udp-server"), "--port", std::to_string(holder.local_port())});
-    const auto code = second.wait();
-    ASSERT_TRUE(code);
-    EXPECT_NE(*code, 0);
-    second.wait_for_stderr("\x01end of stderr\x01");  // returns once stderr is closed
-    const std::string err = second.stderr_text();
-    EXPECT_NE(err.find("port " + std::to_string(holder.local_port()) + " is already in use"), std::string::npos) << err;
-    EXPECT_EQ(err.find('\n'), err.size() - 1) << "expected exactly one line: " << err;
+    expect_one_line_failure(second, "port " + std::to_string(holder.local_port()) + " is already in use");
 }
 
 TEST(UdpServerTest, BadRateIsOneLineAndFailure) {
     ChildProcess bad({bin_path("03-udp-server"), "--drop-rate", "1.5"});
-    const auto code = bad.wait();
-    ASSERT_TRUE(code);
-    EXPECT_NE(*code, 0);
-    bad.wait_for_stderr("\x01end of stderr\x01");  // returns once stderr is closed
-    const std::string err = bad.stderr_text();
-    EXPECT_NE(err.find("--drop-rate"), std::string::npos) << err;
-    EXPECT_EQ(err.find('\n'), err.size() - 1) << "expected exactly one line: " << err;
+    expect_one_line_failure(bad, "--drop-rate");
+}
+
+// Every duration flag of the lesson's programs given in seconds is common/cli.hpp's seconds
+// option: the same help text, the same short refusal. (--delay-ms, --jitter-ms and
+// --interval-ms are whole milliseconds, where 0 means none.)
+TEST(UdpServerTest, DurationFlagsAreSecondsAndRefuseBadValuesInOneShortLine) {
+    course::testing::expect_seconds_flag("03-udp-server", "--summary-interval", "5");
+    course::testing::expect_seconds_flag("03-udp-client", "--timeout", "1");
 }
 
 }  // namespace

@@ -5,17 +5,14 @@
 #include "ws_test_helpers.hpp"
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/program_checks.hpp"
 #include "tests/support/test_socket.hpp"
 #include "ws/handshake.hpp"
 
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
 #include <csignal>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <stdexcept>
 
 namespace {
 
@@ -158,18 +155,9 @@ TEST_F(WsClientTest, RejectedHandshakeIsOneLineWithTheStatusAndFailure) {
 }
 
 TEST(WsClientProcessTest, RefusedConnectionIsOneLineAndFailure) {
-    int port = 0;
-    {  // a port nobody listens on: bind one, then close it
-        const auto server = start_server("04-ws-server");
-        port = server.port;
-        server.process->send_signal(SIGTERM);
-        ASSERT_EQ(server.process->wait(), 0);
-    }
+    const auto port = course::testing::unused_tcp_port();
     ChildProcess c({bin_path("04-ws-client"), "ws://127.0.0.1:" + std::to_string(port) + "/ws"});
-    const auto code = c.wait();
-    ASSERT_TRUE(code);
-    EXPECT_NE(*code, 0);
-    EXPECT_TRUE(c.wait_for_stderr("cannot connect")) << c.stderr_text();
+    course::testing::expect_one_line_failure(c, "cannot connect");
 }
 
 TEST(WsClientProcessTest, HostNamesResolve) {  // --host localhost once failed with "Invalid argument"
@@ -202,67 +190,43 @@ TEST(WsClientProcessTest, ASilentServerFailsAfterTheConnectTimeout) {
 
 TEST(WsClientProcessTest, BadUrlIsOneLineAndFailure) {
     ChildProcess c({bin_path("04-ws-client"), "wss://example.com/"});
-    const auto code = c.wait();
-    ASSERT_TRUE(code);
-    EXPECT_NE(*code, 0);
-    EXPECT_TRUE(c.wait_for_stderr("TLS")) << c.stderr_text();
+    course::testing::expect_one_line_failure(c, "TLS");
+}
+
+// Every duration flag of the lesson's programs is common/cli.hpp's seconds option: the same
+// help text, the same short refusal (04-ws-server --idle-timeout -1 once printed a 300-digit range).
+TEST(WsClientProcessTest, DurationFlagsOfEveryLessonProgramAreSecondsAndRefuseBadValuesInOneShortLine) {
+    course::testing::expect_seconds_flag("04-ws-server", "--handshake-timeout", "10");
+    course::testing::expect_seconds_flag("04-ws-server", "--idle-timeout", "300");
+    course::testing::expect_seconds_flag("04-ws-server", "--write-timeout", "30");
+    course::testing::expect_seconds_flag("04-ws-client", "--connect-timeout", "10");
+    course::testing::expect_seconds_flag("04-ws-client", "--timeout", "10");
+    course::testing::expect_seconds_flag("04-ws-bench", "--seconds", "2");
 }
 
 // ---- against a fake server, byte by byte
 
-// A one-shot listener on 127.0.0.1 (port 0) for scripting a server's exact bytes.
-class FakeServer {
-public:
-    FakeServer() {
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof addr;
-        if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 || ::listen(fd_, 1) != 0 ||
-            ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-            throw std::runtime_error("fake server: cannot listen");
-        }
-        port_ = ntohs(addr.sin_port);
-    }
-    ~FakeServer() {
-        if (client_ >= 0) ::close(client_);
-        ::close(fd_);
-    }
-    std::uint16_t port() const { return port_; }
+using course::testing::TestListener;
+using course::testing::TestSocket;
 
-    // Accepts the client and reads its request head (up to the blank line).
-    std::string accept_request() {
-        pollfd p{fd_, POLLIN, 0};
-        if (::poll(&p, 1, 5000) != 1) throw std::runtime_error("fake server: no client");
-        client_ = ::accept(fd_, nullptr, nullptr);
-        std::string head;
-        while (head.find("\r\n\r\n") == std::string::npos) head += read_some();
-        return head;
+// The client's request head, up to and including the blank line (the client sends nothing
+// more before our answer).
+std::string read_request_head(TestSocket& server_side) {
+    std::string head;
+    while (head.find("\r\n\r\n") == std::string::npos) {
+        const std::string bytes = server_side.read_some();
+        if (bytes.empty()) throw std::runtime_error("the client closed before the end of its request");
+        head += bytes;
     }
-    std::string read_some() {
-        pollfd p{client_, POLLIN, 0};
-        if (::poll(&p, 1, 5000) != 1) throw std::runtime_error("fake server: client silent");
-        char buffer[4096];
-        const ssize_t n = ::read(client_, buffer, sizeof buffer);
-        if (n <= 0) throw std::runtime_error("fake server: client gone");
-        return {buffer, static_cast<std::size_t>(n)};
-    }
-    void send(std::string_view bytes) {
-        if (::write(client_, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) {
-            throw std::runtime_error("fake server: short write");
-        }
-    }
-    void close_client() {
-        ::close(client_);
-        client_ = -1;
-    }
+    return head;
+}
 
-private:
-    int fd_ = -1;
-    int client_ = -1;
-    std::uint16_t port_ = 0;
-};
+// The next bytes from the client; the client closing first is a failure.
+std::string next_bytes(TestSocket& server_side) {
+    std::string bytes = server_side.read_some();
+    if (bytes.empty()) throw std::runtime_error("the client closed the connection");
+    return bytes;
+}
 
 std::string accept_for(const std::string& request) {
     const std::size_t at = request.find("Sec-WebSocket-Key: ") + 19;
@@ -270,14 +234,17 @@ std::string accept_for(const std::string& request) {
 }
 
 TEST(WsClientFakeServerTest, AFrameGluedToThe101AnswerIsNotLost) {
-    FakeServer fake;
-    ChildProcess c({bin_path("04-ws-client"), "ws://127.0.0.1:" + std::to_string(fake.port()) + "/chat"});
-    const std::string request = fake.accept_request();
+    TestListener listener;  // plays the server, byte by byte
+    ChildProcess c({bin_path("04-ws-client"), "ws://127.0.0.1:" + std::to_string(listener.port()) + "/chat"});
+    TestSocket fake = listener.accept();
+    const std::string request = read_request_head(fake);
     EXPECT_EQ(request.substr(0, 20), "GET /chat HTTP/1.1\r\n");
     EXPECT_NE(request.find("Sec-WebSocket-Version: 13\r\n"), std::string::npos);
     // The 101 answer and two frames in one write: the client must read past the blank line.
-    fake.send("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-              "Sec-WebSocket-Accept: " + accept_for(request) + "\r\n\r\n" + "\x81\x05Hello\x89\x02hi"s);
+    fake.send_all(
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Accept: " +
+        accept_for(request) + "\r\n\r\n" + "\x81\x05Hello\x89\x02hi"s);
     EXPECT_EQ(c.read_line(), "Hello");
     // The ping is answered with a masked pong carrying "hi".
     ws::Connection server_side(ws::Role::server);
@@ -285,34 +252,36 @@ TEST(WsClientFakeServerTest, AFrameGluedToThe101AnswerIsNotLost) {
     std::string bytes;
     ws::Event event;
     while (!event) {
-        bytes = fake.read_some();
+        bytes = next_bytes(fake);
         in = bytes;
         event = server_side.receive(in);
     }
     EXPECT_EQ(describe(event), "pong:hi");
     // Server-initiated close: the client answers and waits for us to close TCP.
-    fake.send("\x88\x02\x03\xe8"s);
+    fake.send_all("\x88\x02\x03\xe8"s);
     EXPECT_EQ(c.read_line(), "close: 1000");
     for (;;) {
         while (!in.empty()) {
             if (const ws::Event next = server_side.receive(in)) {
                 EXPECT_EQ(describe(next), "close 1000:");
-                fake.close_client();
+                fake.shutdown_write();  // the server closes TCP first (RFC 6455 7.1.1)
                 EXPECT_EQ(c.wait(), 0);
                 return;
             }
         }
-        bytes = fake.read_some();
+        bytes = next_bytes(fake);
         in = bytes;
     }
 }
 
 TEST(WsClientFakeServerTest, AWrongAcceptIsRefused) {
-    FakeServer fake;
-    ChildProcess c({bin_path("04-ws-client"), "ws://127.0.0.1:" + std::to_string(fake.port()) + "/"});
-    fake.accept_request();
-    fake.send("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-              "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n");
+    TestListener listener;
+    ChildProcess c({bin_path("04-ws-client"), "ws://127.0.0.1:" + std::to_string(listener.port()) + "/"});
+    TestSocket fake = listener.accept();
+    read_request_head(fake);
+    fake.send_all(
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n");
     const auto code = c.wait();
     ASSERT_TRUE(code);
     EXPECT_NE(*code, 0);
@@ -320,12 +289,13 @@ TEST(WsClientFakeServerTest, AWrongAcceptIsRefused) {
 }
 
 TEST(WsClientFakeServerTest, AHeadSplitOverManyWritesIsReassembled) {
-    FakeServer fake;
-    ChildProcess c({bin_path("04-ws-client"), "ws://127.0.0.1:" + std::to_string(fake.port()) + "/"});
-    const std::string request = fake.accept_request();
+    TestListener listener;
+    ChildProcess c({bin_path("04-ws-client"), "ws://127.0.0.1:" + std::to_string(listener.port()) + "/"});
+    TestSocket fake = listener.accept();
+    const std::string request = read_request_head(fake);
     const std::string answer = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                                "Sec-WebSocket-Accept: " + accept_for(request) + "\r\n\r\n\x81\x02ok"s;
-    for (const char ch : answer) fake.send(std::string_view(&ch, 1));
+    for (const char ch : answer) fake.send_all(std::string_view(&ch, 1));
     EXPECT_EQ(c.read_line(), "ok");
 }
 

@@ -9,23 +9,9 @@
 
 namespace {
 
-std::string encode(std::uint32_t cp) {  // a plain encoder, surrogates included (to test them)
+std::string encode(char32_t code_point) {  // surrogates included, to test that they are refused
     std::string out;
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
+    ws::append_utf8(out, code_point);
     return out;
 }
 
@@ -38,10 +24,33 @@ int first_failing_byte(std::string_view bytes) {
     return -1;
 }
 
+// RFC 3629 7's examples, and the first and last code point of each length.
+TEST(Utf8Test, AppendUtf8EncodesRfc3629ExamplesAndEveryLengthBoundary) {
+    EXPECT_EQ(encode(U'A') + encode(U'\u2262') + encode(U'\u0391') + encode(U'.'),
+              "\x41\xE2\x89\xA2\xCE\x91\x2E");
+    EXPECT_EQ(encode(U'\uD55C') + encode(U'\uAD6D') + encode(U'\uC5B4'),
+              "\xED\x95\x9C\xEA\xB5\xAD\xEC\x96\xB4");
+    EXPECT_EQ(encode(U'\u65E5') + encode(U'\u672C') + encode(U'\u8A9E'),
+              "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E");
+    EXPECT_EQ(encode(U'\U000233B4'), "\xF0\xA3\x8E\xB4");
+    EXPECT_EQ(encode(0x00), std::string(1, '\0'));
+    EXPECT_EQ(encode(0x7F), "\x7F");
+    EXPECT_EQ(encode(0x80), "\xC2\x80");
+    EXPECT_EQ(encode(0x7FF), "\xDF\xBF");
+    EXPECT_EQ(encode(0x800), "\xE0\xA0\x80");
+    EXPECT_EQ(encode(0xFFFF), "\xEF\xBF\xBF");
+    EXPECT_EQ(encode(0x10000), "\xF0\x90\x80\x80");
+    EXPECT_EQ(encode(0x10FFFF), "\xF4\x8F\xBF\xBF");
+    std::string appended = "x";
+    ws::append_utf8(appended, U'\u00E9');
+    EXPECT_EQ(appended, "x\xC3\xA9") << "appends, keeps what was there";
+}
+
 TEST(Utf8Test, AcceptsEveryScalarValueAndRefusesEverySurrogate) {
-    for (std::uint32_t cp = 0; cp <= 0x10FFFF; ++cp) {
+    for (char32_t cp = 0; cp <= 0x10FFFF; ++cp) {
         const bool surrogate = cp >= 0xD800 && cp <= 0xDFFF;
-        ASSERT_EQ(ws::is_valid_utf8(encode(cp)), !surrogate) << std::hex << "U+" << cp;
+        ASSERT_EQ(ws::is_valid_utf8(encode(cp)), !surrogate)
+            << std::hex << "U+" << static_cast<std::uint32_t>(cp);
     }
 }
 

@@ -3,6 +3,7 @@
 // No test looks at a speed: a loaded machine makes them slow, never wrong.
 #include "lossy_chat.hpp"
 #include "tests/support/child_process.hpp"
+#include "tests/support/program_checks.hpp"
 
 #include <gtest/gtest.h>
 
@@ -278,8 +279,15 @@ TEST(LoadgenTest, TraceShowsTheHandshakeAndEveryFrame) {
 
 TEST(LoadgenTest, BadArgumentsGiveOneLineAndNonZeroExit) {
     ChildProcess loadgen({course::testing::bin_path("06-loadgen"), "echo", "http://127.0.0.1:1"});
-    EXPECT_NE(loadgen.wait(), 0);
-    EXPECT_NE(loadgen.stderr_text().find("tcp://HOST:PORT"), std::string::npos) << loadgen.stderr_text();
+    course::testing::expect_one_line_failure(loadgen, "tcp://HOST:PORT");
+}
+
+// Every duration flag is common/cli.hpp's seconds option: the same help text, the same short
+// refusal as every other program of the course.
+TEST(LoadgenTest, DurationFlagsAreSecondsAndRefuseBadValuesInOneShortLine) {
+    course::testing::expect_seconds_flag("06-loadgen", "--timeout", "30", {"echo"});
+    course::testing::expect_seconds_flag("06-loadgen", "--hold", "1", {"idle"});
+    course::testing::expect_seconds_flag("06-loadgen", "--linger", "2", {"broadcast"});
 }
 
 }  // namespace

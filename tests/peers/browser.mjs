@@ -36,6 +36,16 @@ export class Failure extends Error {}
 export function pass(what, detail) { console.log(`PASS ${what}: ${detail}`); }
 export function fail(what, why) { console.log(`FAIL ${what}: ${why}`); }
 
+// The options a page script takes after its URLs: --screenshot PNG (none by default) and
+// --timeout SECONDS (60 by default), from process.argv.
+export function pageScriptOptions(argv = process.argv) {
+  const arg = (flag, fallback) => {
+    const at = argv.indexOf(flag);
+    return at > 0 ? argv[at + 1] : fallback;
+  };
+  return { screenshot: arg('--screenshot', ''), timeoutSeconds: Number(arg('--timeout', '60')) };
+}
+
 export async function withBrowser(body, { timeoutSeconds = 30 } = {}) {
   if (!existsSync(CHROMIUM)) {
     throw new Failure(`${CHROMIUM} not found: run scripts/setup lesson04`);

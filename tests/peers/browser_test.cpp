@@ -12,11 +12,8 @@
 namespace {
 
 namespace peers = course::peers;
+using peers::has_line;
 using peers::Peer;
-
-bool has_line(const std::string& text, const std::string& line) {
-    return ("\n" + text).find("\n" + line + "\n") != std::string::npos;
-}
 
 TEST(PeerBrowserTest, DrivesTheEchoPageAndSeesItClose) {
     ASSERT_TRUE(peers::available(Peer::python));

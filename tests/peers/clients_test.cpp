@@ -3,13 +3,11 @@
 // against a lesson's server means something. Needs no lesson binary.
 
 #include "tests/peers/peers.hpp"
+#include "tests/support/test_socket.hpp"
 
 #include <gtest/gtest.h>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <tuple>
-#include <unistd.h>
 
 namespace {
 
@@ -26,19 +24,6 @@ peers::PeerRun run_client(Peer peer, const std::string& url, const std::string& 
 }
 
 std::string peer_name(Peer peer) { return peer == Peer::python ? "Python" : "Node"; }
-
-// A port nobody listens on: bind to port 0 to get a free one, then give it back.
-std::uint16_t unused_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), length), 0);
-    EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
-    ::close(fd);
-    return ntohs(address.sin_port);
-}
 
 class PeerScenarioTest : public ::testing::TestWithParam<std::tuple<Peer, std::string>> {
 protected:
@@ -111,7 +96,7 @@ TEST_P(PeerClientTest, NoticesAServerThatRefusesALargeMessage) {
 }
 
 TEST_P(PeerClientTest, ReportsARefusedConnection) {
-    const std::string url = "ws://127.0.0.1:" + std::to_string(unused_port()) + "/ws";
+    const std::string url = "ws://127.0.0.1:" + std::to_string(course::testing::unused_tcp_port()) + "/ws";
     EXPECT_TRUE(peers::failed(run_client(GetParam(), url, "text"), "text", ""));
 }
 

@@ -33,14 +33,6 @@ std::optional<fs::path> find_on_path(std::string_view name) {
     return ::testing::AssertionFailure() << what << ": " << setup_hint;
 }
 
-bool has_line_starting(const std::string& text, const std::string& prefix) {
-    std::istringstream lines(text);
-    for (std::string line; std::getline(lines, line);) {
-        if (line.rfind(prefix, 0) == 0) return true;
-    }
-    return false;
-}
-
 std::vector<std::string> interpreter_argv(std::string interpreter, std::string_view script,
                                           std::vector<std::string> args) {
     std::vector<std::string> argv{std::move(interpreter), script_path(script)};
@@ -234,6 +226,14 @@ std::string ws_url(const testing::ServerProcess& server, std::string_view path) 
 
 std::string http_url(const testing::ServerProcess& server, std::string_view path) {
     return "http://" + authority(server) + std::string(path);
+}
+
+bool has_line(const std::string& text, const std::string& line) {
+    return ("\n" + text).find("\n" + line + "\n") != std::string::npos;
+}
+
+bool has_line_starting(const std::string& text, const std::string& prefix) {
+    return ("\n" + text).find("\n" + prefix) != std::string::npos;
 }
 
 }  // namespace course::peers

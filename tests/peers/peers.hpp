@@ -61,6 +61,10 @@ PeerRun run_node(std::string_view script, std::vector<std::string> args, std::ch
 // The same, for a program that is not an interpreter (e.g. a lesson binary).
 PeerRun run_program(std::vector<std::string> argv, std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
+// Whether one line of `text` (each ending in "\n") is exactly `line`, or starts with `prefix`.
+bool has_line(const std::string& text, const std::string& line);
+bool has_line_starting(const std::string& text, const std::string& prefix);
+
 // Exit code 0 and a `PASS what:` line, else a failure showing the whole run.
 ::testing::AssertionResult passed(const PeerRun& run, std::string_view what);
 // Exit code 1 and a `FAIL what:` line containing `reason`, else a failure showing the run.

@@ -228,4 +228,11 @@ ServerProcess start_server(std::string_view binary, std::vector<std::string> arg
     return server;
 }
 
+std::vector<std::string> client_argv(std::string_view binary, std::uint16_t port,
+                                     std::vector<std::string> extra) {
+    std::vector<std::string> argv{bin_path(binary), "--port", std::to_string(port)};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return argv;
+}
+
 }  // namespace course::testing

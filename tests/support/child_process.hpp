@@ -82,4 +82,8 @@ struct ServerProcess {
 ServerProcess start_server(std::string_view binary, std::vector<std::string> args = {},
                            std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+// The command line of a client of the server at `port`: build/bin/<binary> --port PORT <extra...>.
+std::vector<std::string> client_argv(std::string_view binary, std::uint16_t port,
+                                     std::vector<std::string> extra = {});
+
 }  // namespace course::testing

@@ -41,6 +41,8 @@ TestListener::TestListener() {
 
 TestListener::~TestListener() { ::close(fd_); }
 
+std::uint16_t unused_tcp_port() { return TestListener().port(); }
+
 TestSocket TestListener::accept(std::chrono::milliseconds timeout) {
     pollfd p{fd_, POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1) throw std::runtime_error("test listener: no client came");

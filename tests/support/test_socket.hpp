@@ -12,6 +12,9 @@ namespace course::testing {
 
 class TestSocket;
 
+// A TCP port on 127.0.0.1 that nobody listens on: a free one, bound and given back at once.
+std::uint16_t unused_tcp_port();
+
 // A listening socket on 127.0.0.1, port 0 (a free one), for scripting a server's exact bytes,
 // or for playing a server that never answers: the kernel completes a client's connect from the
 // backlog before anyone calls accept().

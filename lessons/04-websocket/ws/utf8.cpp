@@ -55,4 +55,23 @@ bool is_valid_utf8(std::string_view bytes) noexcept {
     return validator.feed(bytes) && validator.complete();
 }
 
+void append_utf8(std::string& out, char32_t code_point) {
+    const auto byte = [](char32_t bits) { return static_cast<char>(bits); };
+    if (code_point < 0x80) {
+        out += byte(code_point);
+    } else if (code_point < 0x800) {  // 110xxxxx 10xxxxxx
+        out += byte(0xC0 | (code_point >> 6));
+        out += byte(0x80 | (code_point & 0x3F));
+    } else if (code_point < 0x10000) {  // 1110xxxx 10xxxxxx 10xxxxxx
+        out += byte(0xE0 | (code_point >> 12));
+        out += byte(0x80 | ((code_point >> 6) & 0x3F));
+        out += byte(0x80 | (code_point & 0x3F));
+    } else {  // 11110xxx 10xxxxxx 10xxxxxx 10xxxxxx
+        out += byte(0xF0 | (code_point >> 18));
+        out += byte(0x80 | ((code_point >> 12) & 0x3F));
+        out += byte(0x80 | ((code_point >> 6) & 0x3F));
+        out += byte(0x80 | (code_point & 0x3F));
+    }
+}
+
 }  // namespace ws

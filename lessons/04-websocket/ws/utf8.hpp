@@ -1,5 +1,5 @@
 #pragma once
-// An incremental UTF-8 validator (RFC 3629, Unicode table 3-7).
+// An incremental UTF-8 validator (RFC 3629, Unicode table 3-7), and the encoder of one code point.
 //
 // A WebSocket text message must be valid UTF-8 (RFC 6455 5.6, 8.1), but it arrives in pieces:
 // in fragments, and each fragment in whatever pieces TCP delivers. A code point may be cut
@@ -10,6 +10,7 @@
 // whether the last code point was finished.
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace ws {
@@ -31,5 +32,12 @@ private:
 };
 
 bool is_valid_utf8(std::string_view bytes) noexcept;
+
+// Appends `code_point` (at most U+10FFFF) in UTF-8: 1 byte up to U+007F, 2 up to U+07FF, 3 up
+// to U+FFFF, 4 beyond (RFC 3629 3). It encodes what it is given: a surrogate (U+D800..DFFF,
+// half of a UTF-16 pair, never a character) comes out as the 3 bytes that is_valid_utf8
+// refuses, so a caller that must produce valid text passes only scalar values (a JSON \u
+// escape pair is combined into one code point first).
+void append_utf8(std::string& out, char32_t code_point);
 
 }  // namespace ws

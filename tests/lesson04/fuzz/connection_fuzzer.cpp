@@ -6,27 +6,17 @@
 // or a close nothing more comes out; and every frame we send back (echoes, pongs, closes)
 // decodes cleanly with a peer's Connection. Run it with scripts/fuzz.
 
+#include "fuzz_check.hpp"
 #include "ws/connection.hpp"
 #include "ws/utf8.hpp"
 
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
 namespace {
 
 constexpr std::size_t max_message = 4096;  // small, so that 1009 is reachable
-
-// A broken invariant: say which, then abort so that libFuzzer saves the input.
-#define FUZZ_CHECK(condition) \
-    do { \
-        if (!(condition)) { \
-            std::fprintf(stderr, "invariant broken at %s:%d: %s\n", __FILE__, __LINE__, #condition); \
-            std::abort(); \
-        } \
-    } while (false)
 
 struct Seen {
     ws::Event::Kind kind;

@@ -6,25 +6,15 @@
 // pieces (the fuzzer chooses the cuts), and it must never consume more than the head limit.
 // Run it with scripts/fuzz.
 
+#include "fuzz_check.hpp"
 #include "ws/client_handshake.hpp"
 #include "ws/handshake.hpp"
 #include "ws/http.hpp"
 
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 
 namespace {
-
-// A broken invariant: say which, then abort so that libFuzzer saves the input.
-#define FUZZ_CHECK(condition) \
-    do { \
-        if (!(condition)) { \
-            std::fprintf(stderr, "invariant broken at %s:%d: %s\n", __FILE__, __LINE__, #condition); \
-            std::abort(); \
-        } \
-    } while (false)
 
 bool same_head(const ws::HttpHead& a, const ws::HttpHead& b) {
     if (a.method != b.method || a.target != b.target || a.status != b.status || a.reason != b.reason ||

@@ -18,16 +18,11 @@
 //      log; and alice's next message is highlighted on her page only
 // Prints `PASS chat-browser: ...` and exits 0, or `FAIL chat-browser: why` and exits 1.
 
-import { withBrowser, pass, fail, Failure } from '../../peers/browser.mjs';
+import { withBrowser, pass, fail, Failure, pageScriptOptions } from '../../peers/browser.mjs';
 import { send, describe, waitUntil, waitForState, waitForName, expectMessage, logEntries } from './chat_page.mjs';
 
 const url = process.argv[2];
-const arg = (flag, fallback) => {
-  const at = process.argv.indexOf(flag);
-  return at > 0 ? process.argv[at + 1] : fallback;
-};
-const screenshot = arg('--screenshot', '');
-const timeoutSeconds = Number(arg('--timeout', '60'));
+const { screenshot, timeoutSeconds } = pageScriptOptions();
 const XSS = '<img src=x onerror=alert(1)>';
 
 // Records every change of #status from now on, with what the page shows at that moment, so

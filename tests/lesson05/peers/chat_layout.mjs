@@ -12,16 +12,11 @@
 //      further left than any line of a message ever does
 // Prints `PASS chat-layout: ...` and exits 0, or `FAIL chat-layout: why` and exits 1.
 
-import { withBrowser, pass, fail, Failure } from '../../peers/browser.mjs';
+import { withBrowser, pass, fail, Failure, pageScriptOptions } from '../../peers/browser.mjs';
 import { chatClient } from './chat_ws_client.mjs';
 
 const url = process.argv[2];
-const arg = (flag, fallback) => {
-  const at = process.argv.indexOf(flag);
-  return at > 0 ? process.argv[at + 1] : fallback;
-};
-const screenshot = arg('--screenshot', '');
-const timeoutSeconds = Number(arg('--timeout', '60'));
+const { screenshot, timeoutSeconds } = pageScriptOptions();
 const SPOOF = 'see you\n12:00:00 admin: the chat moves to evil.example, log in there\nthird line';
 
 async function main() {

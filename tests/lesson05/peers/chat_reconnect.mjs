@@ -24,18 +24,13 @@
 // Prints `PASS chat-reconnect: ...` and exits 0, or `FAIL chat-reconnect: why` and exits 1.
 
 import { createInterface } from 'node:readline';
-import { withBrowser, pass, fail, Failure } from '../../peers/browser.mjs';
+import { withBrowser, pass, fail, Failure, pageScriptOptions } from '../../peers/browser.mjs';
 import { send, describe, waitUntil, waitForState, waitForName, expectMessage, logEntries } from './chat_page.mjs';
 import { chatClient } from './chat_ws_client.mjs';
 
 const url = process.argv[2];
 const wsUrl = url.replace(/^http/, 'ws').replace(/\/?$/, '/ws');
-const arg = (flag, fallback) => {
-  const at = process.argv.indexOf(flag);
-  return at > 0 ? process.argv[at + 1] : fallback;
-};
-const screenshot = arg('--screenshot', '');
-const timeoutSeconds = Number(arg('--timeout', '60'));
+const { screenshot, timeoutSeconds } = pageScriptOptions();
 const refused = 4;                 // attempts made while the server is down
 const beyondAnyRetry = 8000 * 1.25 + 1;  // ms: past the longest delay (8 s) with the most jitter
 

@@ -7,6 +7,7 @@
 // The peers come from tests/peers (scripts/setup lesson05 installs them; a missing one fails).
 #include "tests/peers/peers.hpp"
 #include "tests/support/child_process.hpp"
+#include "tests/support/program_checks.hpp"
 
 #include <gtest/gtest.h>
 
@@ -18,22 +19,9 @@ namespace {
 using namespace std::chrono_literals;
 using course::peers::Peer;
 using course::testing::ChildProcess;
+using course::testing::stdout_line_with;
 
 std::string lesson_peer(std::string_view name) { return std::string(COURSE_LESSON05_PEERS_DIR) + "/" + std::string(name); }
-
-// Reads stdout lines until one contains `needle`.
-::testing::AssertionResult line_with(ChildProcess& child, std::string_view needle, std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    std::string seen;
-    while (std::chrono::steady_clock::now() < deadline) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        const auto line = child.read_line(left);
-        if (!line) break;
-        if (line->find(needle) != std::string::npos) return ::testing::AssertionSuccess();
-        seen += *line + "\n";
-    }
-    return ::testing::AssertionFailure() << "no line with '" << needle << "'; got:\n" << seen << "stderr:\n" << child.stderr_text();
-}
 
 TEST(ChatPeersTest, PythonAndNodeClientsChatThroughTheServer) {
     ASSERT_TRUE(course::peers::available(Peer::python));
@@ -42,8 +30,8 @@ TEST(ChatPeersTest, PythonAndNodeClientsChatThroughTheServer) {
     const std::string url = course::peers::ws_url(server);
     auto python = course::peers::start_python(lesson_peer("chat_peer.py"), {url, "py", "node", "30"});
     auto node = course::peers::start_node(lesson_peer("chat_peer.mjs"), {url, "node", "py", "30"});
-    EXPECT_TRUE(line_with(*python, "PASS chat:", 30s));
-    EXPECT_TRUE(line_with(*node, "PASS chat:", 30s));
+    EXPECT_TRUE(stdout_line_with(*python, "PASS chat:", 30s));
+    EXPECT_TRUE(stdout_line_with(*node, "PASS chat:", 30s));
     EXPECT_EQ(python->wait(10s), 0);
     EXPECT_EQ(node->wait(10s), 0);
 }
@@ -54,18 +42,18 @@ TEST(ChatBrowserTest, TwoPagesAndATerminalChatAndThePagesReconnect) {
     const std::uint16_t port = server.port;
     auto term = std::make_unique<ChildProcess>(std::vector<std::string>{
         course::testing::bin_path("05-chat-client"), "--port", std::to_string(port), "--no-time"});
-    ASSERT_TRUE(line_with(*term, "* you are guest-1", 10s));
+    ASSERT_TRUE(stdout_line_with(*term, "* you are guest-1", 10s));
     term->write_stdin("/nick term\n");
-    ASSERT_TRUE(line_with(*term, "* guest-1 is now term", 10s));
+    ASSERT_TRUE(stdout_line_with(*term, "* guest-1 is now term", 10s));
 
     const std::string screenshot = course::peers::output_dir() + "/lesson05-chat.png";
     auto browser = course::peers::start_node(lesson_peer("chat_browser.mjs"),
                                              {course::peers::http_url(server), "--screenshot", screenshot, "--timeout", "90"});
-    ASSERT_TRUE(line_with(*browser, "READY", 60s));
-    ASSERT_TRUE(line_with(*term, "alice: hello from alice", 20s));
+    ASSERT_TRUE(stdout_line_with(*browser, "READY", 60s));
+    ASSERT_TRUE(stdout_line_with(*term, "alice: hello from alice", 20s));
     term->write_stdin("hello from terminal\n");
-    EXPECT_TRUE(line_with(*term, "bob: <img src=x onerror=alert(1)>", 20s));
-    ASSERT_TRUE(line_with(*browser, "WAITING restart", 30s));
+    EXPECT_TRUE(stdout_line_with(*term, "bob: <img src=x onerror=alert(1)>", 20s));
+    ASSERT_TRUE(stdout_line_with(*browser, "WAITING restart", 30s));
 
     // Restart the server on the same port: the pages must notice and come back by themselves.
     server.process->send_signal(SIGTERM);
@@ -74,8 +62,8 @@ TEST(ChatBrowserTest, TwoPagesAndATerminalChatAndThePagesReconnect) {
         << "the page names its icon itself, so a visit logs no GET /favicon.ico -> 404:\n" << server.process->stderr_text();
     EXPECT_EQ(term->wait(10s), 0) << "the terminal client ends cleanly on the server's 1001";
     ChildProcess again({course::testing::bin_path("05-chat-server"), "--port", std::to_string(port)});
-    ASSERT_TRUE(line_with(again, "listening on", 10s));
-    EXPECT_TRUE(line_with(*browser, "PASS chat-browser:", 60s));
+    ASSERT_TRUE(stdout_line_with(again, "listening on", 10s));
+    EXPECT_TRUE(stdout_line_with(*browser, "PASS chat-browser:", 60s));
     EXPECT_EQ(browser->wait(15s), 0);
     EXPECT_TRUE(std::filesystem::exists(screenshot));
 }
@@ -87,17 +75,17 @@ TEST(ChatBrowserTest, RetriesShowInOneStatusLineAndATakenNameIsReportedOnce) {
     const std::string screenshot = course::peers::output_dir() + "/lesson05-reconnect.png";
     auto browser = course::peers::start_node(lesson_peer("chat_reconnect.mjs"),
                                              {course::peers::http_url(server), "--screenshot", screenshot, "--timeout", "90"});
-    ASSERT_TRUE(line_with(*browser, "WAITING stop", 60s));
+    ASSERT_TRUE(stdout_line_with(*browser, "WAITING stop", 60s));
     server.process->send_signal(SIGTERM);
     EXPECT_EQ(server.process->wait(10s), 0);
 
     // The page retries against the closed port while the script advances its clock; then the
     // server comes back on the same port (the listener sets SO_REUSEADDR, common/listener.cpp).
-    ASSERT_TRUE(line_with(*browser, "WAITING restart", 60s));
+    ASSERT_TRUE(stdout_line_with(*browser, "WAITING restart", 60s));
     ChildProcess again({course::testing::bin_path("05-chat-server"), "--port", std::to_string(port)});
-    ASSERT_TRUE(line_with(again, "listening on", 10s));
+    ASSERT_TRUE(stdout_line_with(again, "listening on", 10s));
     browser->write_stdin("restarted\n");
-    EXPECT_TRUE(line_with(*browser, "PASS chat-reconnect:", 60s));
+    EXPECT_TRUE(stdout_line_with(*browser, "PASS chat-reconnect:", 60s));
     EXPECT_EQ(browser->wait(15s), 0);
     EXPECT_TRUE(std::filesystem::exists(screenshot));
 }

@@ -21,14 +21,8 @@ namespace {
 
 namespace peers = course::peers;
 using namespace std::chrono_literals;
-
-bool has_line(const std::string& text, const std::string& line) {
-    return ("\n" + text).find("\n" + line + "\n") != std::string::npos;
-}
-
-bool has_line_starting(const std::string& text, const std::string& prefix) {
-    return ("\n" + text).find("\n" + prefix) != std::string::npos;
-}
+using peers::has_line;
+using peers::has_line_starting;
 
 TEST(WsServerBrowserTest, PageEchoesMessagesAndShowsMarkupAsText) {
     ASSERT_TRUE(peers::available(peers::Peer::chromium));

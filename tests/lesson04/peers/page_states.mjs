@@ -22,17 +22,12 @@
 // With --screenshot, page A is saved at the end, and page B beside it (NAME-1006.png).
 // Prints `PASS page-states: ...` and exits 0, or `FAIL page-states: why` and exits 1.
 
-import { withBrowser, pass, fail, Failure } from '../peers/browser.mjs';
+import { withBrowser, pass, fail, Failure, pageScriptOptions } from '../../peers/browser.mjs';
 
 const STEP_MS = 10000;  // the longest any one step may take (generous: CI machines are busy)
 
 const [urlA, urlB] = process.argv.slice(2, 4);
-const arg = (flag, fallback) => {
-  const at = process.argv.indexOf(flag);
-  return at > 0 ? process.argv[at + 1] : fallback;
-};
-const screenshot = arg('--screenshot', '');
-const timeoutSeconds = Number(arg('--timeout', '60'));
+const { screenshot, timeoutSeconds } = pageScriptOptions();
 if (!urlA?.startsWith('http') || !urlB?.startsWith('http') || !(timeoutSeconds > 0)) {
   console.error('usage: page_states.mjs URL_A URL_B [--screenshot PNG] [--timeout SECONDS]');
   process.exit(2);
