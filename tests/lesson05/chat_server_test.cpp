@@ -41,7 +41,20 @@ TEST(ChatServerTest, ServesThePageOnRoot) {
         if (bytes.empty()) break;
         response += bytes;
     }
-    EXPECT_TRUE(response.starts_with("HTTP/1.1 200 OK\r\n")) << response.substr(0, 200);
+    // The head exactly (ws::http_ok_response), with the page's Content-Security-Policy.
+    const std::size_t body = response.find("\r\n\r\n") + 4;
+    EXPECT_EQ(response.substr(0, body),
+              "HTTP/1.1 200 OK\r\n"
+              "Content-Type: text/html; charset=utf-8\r\n"
+              "Content-Length: " +
+                  std::to_string(response.size() - body) +
+                  "\r\n"
+                  "Connection: close\r\n"
+                  "Cache-Control: no-store\r\n"
+                  "X-Content-Type-Options: nosniff\r\n"
+                  "Content-Security-Policy: default-src 'self'; script-src 'unsafe-inline'; "
+                  "style-src 'unsafe-inline'; img-src data:; connect-src 'self' ws: wss:\r\n"
+                  "\r\n");
     EXPECT_NE(response.find("id=\"status\""), std::string::npos);
     EXPECT_NE(response.find("</html>"), std::string::npos) << "the whole page, then the server closes";
     // The page names its icon as a data: URL (allowed by its CSP), so no browser visit logs
