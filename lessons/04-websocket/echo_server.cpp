@@ -331,8 +331,10 @@ awaitable<void> Session::serve_websocket(std::string leftover) {
         in = co_await read_some(ec);  // all of it goes to conn.receive() before the next co_await
         if (ec == asio::error::operation_aborted && stopping_ && !timed_out_) continue;
         if (ec) {
-            // 1006: the TCP connection ended without a closing handshake (RFC 6455 7.1.5).
-            if (!timed_out_) log_.verbose(name_, ": connection lost without a close (1006): ", ec.message());
+            // The stream ended (or failed) before the closing handshake did: ws::Connection
+            // names it, a close 1006 (RFC 6455 7.1.5). Not logged if the watchdog dropped it.
+            const ws::Event end = conn.receive_eof();
+            if (end && !timed_out_) log_.verbose(name_, ": ", end.data, " (", end.code, "): ", ec.message());
             co_return;
         }
     }
