@@ -35,7 +35,7 @@ using std::chrono::steady_clock;
 namespace {
 
 constexpr std::size_t read_buffer_size = 64 * 1024;   // bytes per read, into the server's one buffer
-constexpr std::size_t max_drain_bytes = 1024 * 1024;  // read and dropped while closing, at most
+constexpr std::size_t max_drain_bytes = 1024 * 1024;  // read and dropped while draining, at most
 constexpr auto accept_retry_delay = std::chrono::milliseconds(100);  // after e.g. EMFILE
 
 // What GET / and GET /ws serve: the page, built once, and what the handshake accepts.
@@ -101,7 +101,8 @@ public:
     }
 
 private:
-    enum class Phase { http, websocket, writing, closing };
+    // What the watchdog is waiting for: it names the timeout that ran out.
+    enum class Phase { http, open, writing, closing, draining };
 
     awaitable<void> run(std::shared_ptr<Session> self);
     // The request, routed; the bytes after its head if it opened a WebSocket, else nullopt
@@ -110,7 +111,9 @@ private:
     void trace_handshake(const ws::HttpHead& request, const ws::HandshakeResult& hs);
     awaitable<void> serve_websocket(std::string leftover);
     awaitable<void> respond_and_close(std::shared_ptr<const std::string> response);
-    awaitable<void> finish();
+    awaitable<void> drain();
+    // Socket closed, out of the server's list: the end of every session.
+    void finish(const std::shared_ptr<Session>& self);
     awaitable<void> watchdog(std::shared_ptr<Session> self);
     // Reads into the server's shared buffer: valid until this session's next co_await.
     awaitable<std::string_view> read_some(std::error_code& ec);
@@ -193,12 +196,13 @@ awaitable<void> Session::watchdog(std::shared_ptr<Session> /*self: keeps the ses
         const char* what = "";
         switch (phase_) {
         case Phase::http: what = "no complete request within the handshake timeout"; break;
-        case Phase::websocket: what = "idle for longer than the idle timeout"; break;
+        case Phase::open: what = "idle for longer than the idle timeout"; break;
         case Phase::writing:
             what = stopping_ ? "took none of our bytes while the server shut down"
                              : "took none of our bytes within the write timeout (not reading?)";
             break;
-        case Phase::closing: what = "the peer did not finish closing in time"; break;
+        case Phase::closing:
+        case Phase::draining: what = "the peer did not finish closing in time"; break;
         }
         log_.info(name_, ": ", what, ": dropped");
         socket_.close(ec);
@@ -212,6 +216,10 @@ awaitable<void> Session::run(std::shared_ptr<Session> self) {
     // WebSocket's long life begins: only the frames of run() and serve_websocket() stay.
     std::optional<std::string> leftover = co_await serve_http();
     if (leftover) co_await serve_websocket(std::move(*leftover));
+    finish(self);
+}
+
+void Session::finish(const std::shared_ptr<Session>& self) {
     std::error_code ec;
     socket_.close(ec);
     finished_ = true;
@@ -272,7 +280,7 @@ void Session::trace_handshake(const ws::HttpHead& request, const ws::HandshakeRe
 awaitable<void> Session::respond_and_close(std::shared_ptr<const std::string> response) {
     // (Each co_await is a statement of its own: GCC 12 miscompiles co_await inside conditions.)
     const bool sent = co_await write_all(*response);
-    if (sent) co_await finish();
+    if (sent) co_await drain();
 }
 
 void Session::handle(ws::Connection& conn, const ws::Event& event) {
@@ -299,7 +307,7 @@ void Session::handle(ws::Connection& conn, const ws::Event& event) {
 }
 
 awaitable<void> Session::serve_websocket(std::string leftover) {
-    phase_ = Phase::websocket;
+    phase_ = Phase::open;
     ws::Connection conn(ws::Role::server, ws::ConnectionOptions{config_.max_message});
     if (log_.tracing()) {
         conn.set_frame_observer([this](const ws::FrameTrace& frame) { log_.trace(name_, ": ", describe_frame(frame)); });
@@ -338,14 +346,14 @@ awaitable<void> Session::serve_websocket(std::string leftover) {
             co_return;
         }
     }
-    co_await finish();
+    co_await drain();
 }
 
-awaitable<void> Session::finish() {
+awaitable<void> Session::drain() {
     // The server closes TCP first (RFC 6455 7.1.1). shutdown(send) sends our FIN after the last
     // byte; then we read and drop whatever the client still sends until its FIN, so that
     // closing never turns into a reset (RST) that could destroy our last bytes in its buffers.
-    phase_ = Phase::closing;
+    phase_ = Phase::draining;
     std::error_code ec;
     socket_.shutdown(tcp::socket::shutdown_send, ec);
     arm(config_.close_timeout);
