@@ -4,8 +4,8 @@
 #include "session.hpp"
 
 #include "trace.hpp"
-#include "ws/handshake.hpp"
 #include "ws/http.hpp"
+#include "ws/route.hpp"
 
 #include "common/endpoint.hpp"
 
@@ -112,41 +112,19 @@ awaitable<std::optional<std::string>> Session::serve_http() {
         const auto result = parser.push(in);
         if (log.tracing()) log.trace(label(), ": request bytes\n", lesson04::describe_http_head("  > ", received.substr(0, received.size() - in.size())));
         if (result == ws::HttpParser::Result::incomplete) continue;
-        if (result == ws::HttpParser::Result::error) {
-            log.info(label(), ": bad request: ", parser.error_status(), " ", parser.error_reason());
-            push(std::make_shared<const std::string>(ws::http_error_response(parser.error_status(), parser.error_reason())), true);
-            break;
+        const ws::Route route = result == ws::HttpParser::Result::error
+                                    ? ws::refuse_bad_request(parser.error_status(), parser.error_reason())
+                                    : ws::route_request(parser.head(), server_->site);
+        if (log.tracing() && route.handshake) {
+            std::string text = label() + ": opening handshake, checks in order:";
+            for (const auto& step : route.handshake->steps) text += "\n  " + step;
+            log.trace(text);
         }
-        const ws::HttpHead& request = parser.head();
-        const std::string path = request.target.substr(0, request.target.find('?'));
-        if (path == "/ws") {
-            const ws::HandshakeResult hs =
-                ws::evaluate_handshake(request, ws::ServerHandshakeOptions{server_->config.allowed_origins, {}});
-            if (log.tracing()) {
-                std::string text = label() + ": opening handshake, checks in order:";
-                for (const auto& step : hs.steps) text += "\n  " + step;
-                log.trace(text);
-            }
-            if (!hs.accepted()) {
-                log.info(label(), ": handshake refused: ", hs.status, " ", hs.reason);
-                push(std::make_shared<const std::string>(hs.response), true);
-                break;
-            }
-            push(std::make_shared<const std::string>(hs.response), true);
-            co_return std::string(in);  // bytes after the head belong to the first frame
-        }
-        if (path == "/" || path == "/index.html") {
-            if (request.method != "GET") {
-                log.info(label(), ": ", request.method, " ", request.target, " -> 405");
-                push(std::make_shared<const std::string>(ws::http_error_response(405, "only GET here", "Allow: GET\r\n")), true);
-            } else {
-                log.verbose(label(), ": GET ", request.target, " -> 200 page");
-                push(server_->page_response, true);
-            }
-        } else {
-            log.info(label(), ": ", request.method, " ", request.target, " -> 404");
-            push(std::make_shared<const std::string>(ws::http_error_response(404, "no such page: try / or /ws")), true);
-        }
+        if (route.kind == ws::Route::Kind::page) log.verbose(label(), ": ", route.summary);
+        else if (route.kind == ws::Route::Kind::refuse) log.info(label(), ": ", route.summary);
+        push(route.response, true);
+        if (route.kind == ws::Route::Kind::upgrade)
+            co_return std::string(in);  // bytes after the head: the first frame
         break;
     }
     co_return std::nullopt;
