@@ -169,8 +169,10 @@ awaitable<void> Session::serve_websocket(std::string leftover) {
         }
         if (ec == asio::error::operation_aborted && !dead_) continue;  // woken on purpose (evicted)
         if (ec) {
-            // 1006: the TCP connection ended without a closing handshake (RFC 6455 7.1.5).
-            if (!dead_) log.verbose(label(), ": connection lost without a close (1006): ", ec.message());
+            // The stream ended (or failed) before the closing handshake did: ws::Connection
+            // names it, a close 1006 (RFC 6455 7.1.5). Not logged if we dropped the client.
+            const ws::Event end = conn_->receive_eof();
+            if (end && !dead_) log.verbose(label(), ": ", end.data, " (", end.code, "): ", ec.message());
             co_return;
         }
         if (n == 0) continue;  // the socket drained: flush() and try again
