@@ -345,6 +345,18 @@ TEST(ChatServerTest, ClientCloseIsAnsweredAndAnnounced) {
     EXPECT_EQ(str(a.next_of_type("leave"), "name"), b_name);
 }
 
+TEST(ChatServerTest, ClientThatNeverAnswersOurCloseIsDroppedAfterTheCloseTimeout) {  // RFC 6455 7.1.1
+    // Once our close is sent (here 1003 for a binary message), the client has the close
+    // timeout to answer it, not the idle timeout.
+    ServerProcess server = start_server("05-chat-server", {"--close-timeout", "0.3", "--idle-timeout", "60"});
+    auto c = ChatTestClient::connect(server.port);
+    join(c);
+    c.send_raw(masked_frame(ws::Opcode::binary, "\x01\x02"));
+    EXPECT_TRUE(c.socket().wait_for_close(5s))
+        << "our close is never answered: the bytes are read, not parsed";
+    EXPECT_TRUE(server.process->wait_for_stderr("the peer did not finish closing in time"));
+}
+
 }  // namespace
 
 namespace {
