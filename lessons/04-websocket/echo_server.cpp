@@ -22,10 +22,6 @@
 #include <optional>
 #include <set>
 
-// GCC 12 warns that asio's coroutine frames are freed by a "mismatched" operator delete: a
-// false positive (asio pairs its own operator new and delete; GCC bug 103483), silenced here only.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
 namespace lesson04 {
 
 using asio::awaitable;

@@ -15,8 +15,6 @@
 #include <algorithm>
 #include <sys/socket.h>
 
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // GCC 12 false positive (lesson 04)
-
 namespace lesson05 {
 
 using asio::awaitable;
