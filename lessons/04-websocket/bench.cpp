@@ -30,9 +30,6 @@
 #include <thread>
 #include <vector>
 
-// GCC 12 false positive in asio's coroutine frames (see echo_server.cpp).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
 namespace {
 
 using asio::awaitable;

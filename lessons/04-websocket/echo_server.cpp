@@ -7,6 +7,7 @@
 #include "ws/connection.hpp"
 #include "ws/handshake.hpp"
 #include "ws/http.hpp"
+#include "ws/route.hpp"
 
 #include "common/endpoint.hpp"
 #include "common/listener.hpp"
@@ -21,10 +22,6 @@
 #include <optional>
 #include <set>
 
-// GCC 12 warns that asio's coroutine frames are freed by a "mismatched" operator delete: a
-// false positive (asio pairs its own operator new and delete; GCC bug 103483), silenced here only.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
 namespace lesson04 {
 
 using asio::awaitable;
@@ -34,8 +31,14 @@ using std::chrono::steady_clock;
 namespace {
 
 constexpr std::size_t read_buffer_size = 64 * 1024;   // bytes per read, into the server's one buffer
-constexpr std::size_t max_drain_bytes = 1024 * 1024;  // read and dropped while closing, at most
+constexpr std::size_t max_drain_bytes = 1024 * 1024;  // read and dropped while draining, at most
 constexpr auto accept_retry_delay = std::chrono::milliseconds(100);  // after e.g. EMFILE
+
+// What GET / and GET /ws serve: the page, built once, and what the handshake accepts.
+ws::Site make_site(const EchoServerConfig& config) {
+    return {std::make_shared<const std::string>(echo_page_response()),
+            {config.allowed_origins, config.subprotocols}};
+}
 
 }  // namespace
 
@@ -44,8 +47,9 @@ class Session;
 struct EchoServer::State {
     State(asio::io_context& io, const tcp::endpoint& endpoint, EchoServerConfig c, course::Logger& l)
         : acceptor(course::open_tcp_listener(io, endpoint)), config(std::move(c)), log(l),
-          read_buffer(read_buffer_size),
-          busy_response(ws::http_error_response(503, "too many connections, try again later", "Retry-After: 5\r\n")) {}
+          read_buffer(read_buffer_size), site(make_site(config)),
+          busy_response(
+              ws::http_error_response(503, "too many connections, try again later", "Retry-After: 5\r\n")) {}
 
     tcp::acceptor acceptor;
     EchoServerConfig config;
@@ -55,6 +59,7 @@ struct EchoServer::State {
     // readable, and hands every byte to its parser or ws::Connection before it waits again:
     // one thread needs one buffer, not one per connection (64 KiB each, idle or not).
     std::vector<char> read_buffer;
+    ws::Site site;              // what GET / (the page, built once) and GET /ws serve
     std::string busy_response;  // past max_connections: 503, built once
     std::uint64_t next_id = 0;
     bool stopping = false;
@@ -92,14 +97,19 @@ public:
     }
 
 private:
-    enum class Phase { http, websocket, writing, closing };
+    // What the watchdog is waiting for: it names the timeout that ran out.
+    enum class Phase { http, open, writing, closing, draining };
 
     awaitable<void> run(std::shared_ptr<Session> self);
-    // The request; the bytes after its head if it opened a WebSocket, else nullopt (answered).
+    // The request, routed; the bytes after its head if it opened a WebSocket, else nullopt
+    // (answered, or the client gone).
     awaitable<std::optional<std::string>> serve_http();
+    void trace_handshake(const ws::HttpHead& request, const ws::HandshakeResult& hs);
     awaitable<void> serve_websocket(std::string leftover);
-    awaitable<void> respond_and_close(std::string response);
-    awaitable<void> finish();
+    awaitable<void> respond_and_close(std::shared_ptr<const std::string> response);
+    awaitable<void> drain();
+    // Socket closed, out of the server's list: the end of every session.
+    void finish(const std::shared_ptr<Session>& self);
     awaitable<void> watchdog(std::shared_ptr<Session> self);
     // Reads into the server's shared buffer: valid until this session's next co_await.
     awaitable<std::string_view> read_some(std::error_code& ec);
@@ -182,12 +192,13 @@ awaitable<void> Session::watchdog(std::shared_ptr<Session> /*self: keeps the ses
         const char* what = "";
         switch (phase_) {
         case Phase::http: what = "no complete request within the handshake timeout"; break;
-        case Phase::websocket: what = "idle for longer than the idle timeout"; break;
+        case Phase::open: what = "idle for longer than the idle timeout"; break;
         case Phase::writing:
             what = stopping_ ? "took none of our bytes while the server shut down"
                              : "took none of our bytes within the write timeout (not reading?)";
             break;
-        case Phase::closing: what = "the peer did not finish closing in time"; break;
+        case Phase::closing:
+        case Phase::draining: what = "the peer did not finish closing in time"; break;
         }
         log_.info(name_, ": ", what, ": dropped");
         socket_.close(ec);
@@ -201,6 +212,10 @@ awaitable<void> Session::run(std::shared_ptr<Session> self) {
     // WebSocket's long life begins: only the frames of run() and serve_websocket() stay.
     std::optional<std::string> leftover = co_await serve_http();
     if (leftover) co_await serve_websocket(std::move(*leftover));
+    finish(self);
+}
+
+void Session::finish(const std::shared_ptr<Session>& self) {
     std::error_code ec;
     socket_.close(ec);
     finished_ = true;
@@ -216,68 +231,52 @@ awaitable<std::optional<std::string>> Session::serve_http() {
         std::string_view in = co_await read_some(ec);
         if (ec) {
             if (!timed_out_) log_.verbose(name_, ": gone before the request was complete (", ec.message(), ")");
-            break;
+            co_return std::nullopt;
         }
         const std::string_view received = in;
         const auto result = parser.push(in);  // leaves in `in` what follows the head
         if (log_.tracing()) head_text += received.substr(0, received.size() - in.size());
         if (result == ws::HttpParser::Result::incomplete) continue;
         if (log_.tracing()) log_.trace(name_, ": request head\n", describe_http_head("  > ", head_text));
-        if (result == ws::HttpParser::Result::error) {
-            log_.info(name_, ": bad request: ", parser.error_status(), " ", parser.error_reason());
-            co_await respond_and_close(ws::http_error_response(parser.error_status(), parser.error_reason()));
-            break;
+
+        const ws::Route route = result == ws::HttpParser::Result::error
+                                    ? ws::refuse_bad_request(parser.error_status(), parser.error_reason())
+                                    : ws::route_request(parser.head(), server_->site);
+        if (log_.tracing() && route.handshake) trace_handshake(parser.head(), *route.handshake);
+        if (route.kind != ws::Route::Kind::upgrade) {
+            if (route.kind == ws::Route::Kind::page) log_.verbose(name_, ": ", route.summary);
+            else log_.info(name_, ": ", route.summary);
+            co_await respond_and_close(route.response);
+            co_return std::nullopt;
         }
-        const ws::HttpHead& request = parser.head();
-        const std::string path = request.target.substr(0, request.target.find('?'));
-        if (path == "/" || path == "/index.html") {
-            if (request.method != "GET") {
-                log_.info(name_, ": ", request.method, " ", request.target, " -> 405");
-                co_await respond_and_close(ws::http_error_response(405, "only GET here", "Allow: GET\r\n"));
-            } else {
-                log_.verbose(name_, ": GET ", request.target, " -> 200 page");
-                co_await respond_and_close(echo_page_response());
-            }
-        } else if (path == "/ws") {
-            ws::ServerHandshakeOptions options{config_.allowed_origins, config_.subprotocols};
-            const ws::HandshakeResult hs = ws::evaluate_handshake(request, options);
-            if (log_.tracing()) {
-                std::string text = name_ + ": opening handshake, checks in order:";
-                for (const auto& step : hs.steps) text += "\n  " + step;
-                if (hs.accepted()) {
-                    text += "\n  accept computation (RFC 6455 4.2.2 item 5.4):";
-                    for (const auto& line : ws::explain_accept(*request.find("Sec-WebSocket-Key"))) text += "\n    " + line;
-                }
-                text += "\n" + describe_http_head("  < ", hs.response.substr(0, hs.response.find("\r\n\r\n") + 4));
-                log_.trace(text);
-            }
-            if (!hs.accepted()) {
-                log_.info(name_, ": handshake refused: ", hs.status, " ", hs.reason);
-                co_await respond_and_close(hs.response);
-            } else {
-                // Bytes after the head belong to the first frame. Copied now: the shared read
-                // buffer is another session's while we wait for our write.
-                std::string leftover(in);
-                const bool sent = co_await write_all(hs.response);
-                if (sent) {
-                    log_.verbose(name_, ": WebSocket open", hs.subprotocol.empty() ? "" : " subprotocol " + hs.subprotocol);
-                    co_return leftover;
-                }
-            }
-        } else {
-            log_.info(name_, ": ", request.method, " ", request.target, " -> 404");
-            co_await respond_and_close(ws::http_error_response(404, "no such page: try / or /ws"));
-        }
-        break;
+        // Bytes after the head belong to the first frame. Copied now: the shared read buffer
+        // is another session's while we wait for our write.
+        std::string leftover(in);
+        const bool sent = co_await write_all(*route.response);
+        if (!sent) co_return std::nullopt;
+        const std::string& subprotocol = route.handshake->subprotocol;
+        log_.verbose(name_, ": WebSocket open", subprotocol.empty() ? "" : " subprotocol " + subprotocol);
+        co_return leftover;
     }
-    co_return std::nullopt;
+}
+
+void Session::trace_handshake(const ws::HttpHead& request, const ws::HandshakeResult& hs) {
+    std::string text = name_ + ": opening handshake, checks in order:";
+    for (const auto& step : hs.steps) text += "\n  " + step;
+    if (hs.accepted()) {
+        text += "\n  accept computation (RFC 6455 4.2.2 item 5.4):";
+        for (const auto& line : ws::explain_accept(*request.find("Sec-WebSocket-Key")))
+            text += "\n    " + line;
+    }
+    text += "\n" + describe_http_head("  < ", hs.response.substr(0, hs.response.find("\r\n\r\n") + 4));
+    log_.trace(text);
 }
 
 // By value: a coroutine's view or reference parameters may outlive what they refer to.
-awaitable<void> Session::respond_and_close(std::string response) {
+awaitable<void> Session::respond_and_close(std::shared_ptr<const std::string> response) {
     // (Each co_await is a statement of its own: GCC 12 miscompiles co_await inside conditions.)
-    const bool sent = co_await write_all(response);
-    if (sent) co_await finish();
+    const bool sent = co_await write_all(*response);
+    if (sent) co_await drain();
 }
 
 void Session::handle(ws::Connection& conn, const ws::Event& event) {
@@ -304,7 +303,7 @@ void Session::handle(ws::Connection& conn, const ws::Event& event) {
 }
 
 awaitable<void> Session::serve_websocket(std::string leftover) {
-    phase_ = Phase::websocket;
+    phase_ = Phase::open;
     ws::Connection conn(ws::Role::server, ws::ConnectionOptions{config_.max_message});
     if (log_.tracing()) {
         conn.set_frame_observer([this](const ws::FrameTrace& frame) { log_.trace(name_, ": ", describe_frame(frame)); });
@@ -336,19 +335,21 @@ awaitable<void> Session::serve_websocket(std::string leftover) {
         in = co_await read_some(ec);  // all of it goes to conn.receive() before the next co_await
         if (ec == asio::error::operation_aborted && stopping_ && !timed_out_) continue;
         if (ec) {
-            // 1006: the TCP connection ended without a closing handshake (RFC 6455 7.1.5).
-            if (!timed_out_) log_.verbose(name_, ": connection lost without a close (1006): ", ec.message());
+            // The stream ended (or failed) before the closing handshake did: ws::Connection
+            // names it, a close 1006 (RFC 6455 7.1.5). Not logged if the watchdog dropped it.
+            const ws::Event end = conn.receive_eof();
+            if (end && !timed_out_) log_.verbose(name_, ": ", end.data, " (", end.code, "): ", ec.message());
             co_return;
         }
     }
-    co_await finish();
+    co_await drain();
 }
 
-awaitable<void> Session::finish() {
+awaitable<void> Session::drain() {
     // The server closes TCP first (RFC 6455 7.1.1). shutdown(send) sends our FIN after the last
     // byte; then we read and drop whatever the client still sends until its FIN, so that
     // closing never turns into a reset (RST) that could destroy our last bytes in its buffers.
-    phase_ = Phase::closing;
+    phase_ = Phase::draining;
     std::error_code ec;
     socket_.shutdown(tcp::socket::shutdown_send, ec);
     arm(config_.close_timeout);

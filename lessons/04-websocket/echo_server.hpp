@@ -2,10 +2,11 @@
 // Lesson 04: a WebSocket echo server on asio with C++20 coroutines, one thread, many clients.
 //
 // Each connection is one coroutine (Session::run in echo_server.cpp): read the HTTP request
-// with a size limit and a timeout, answer GET / with the page and GET /ws with the opening
-// handshake, then loop: read bytes, feed them to ws::Connection, echo each message, send what
-// the connection queued (echoes, pongs, closes). Reading waits until the last write is done,
-// so a client that does not read its echoes stops being read: memory stays bounded.
+// with a size limit and a timeout, and answer it as ws::route_request says (GET / the page,
+// GET /ws the opening handshake); then loop: read bytes, feed them to ws::Connection, echo each
+// message, send what the connection queued (echoes, pongs, closes); then drain: our FIN, and
+// the client's. Reading waits until the last write is done, so a client that does not read its
+// echoes stops being read: memory stays bounded.
 //
 // What one client can cost, and for how long:
 //   - memory: at most one message being assembled and its echo (2 x max_message); both buffers

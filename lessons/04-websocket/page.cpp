@@ -19,6 +19,8 @@
 // The icon is a data: URL in the page, so the browser never asks the server for /favicon.ico.
 #include "page.hpp"
 
+#include "ws/handshake.hpp"
+
 #include <string_view>
 
 namespace lesson04 {
@@ -159,18 +161,11 @@ std::string echo_page_response() {
     // The Content-Security-Policy is a second line of defence: should markup ever get into the
     // page, it could load nothing from anywhere, and talk to no server but this one. The
     // page's own script and style are inline, so they have to be allowed; the icon is data:.
-    std::string out = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ";
-    out += std::to_string(page.size());
-    out +=
-        "\r\n"
-        "Cache-Control: no-store\r\n"
-        "X-Content-Type-Options: nosniff\r\n"
-        "Content-Security-Policy: default-src 'none'; script-src 'unsafe-inline'; "
-        "style-src 'unsafe-inline'; img-src data:; connect-src 'self'\r\n"
-        "Connection: close\r\n"
-        "\r\n";
-    out += page;
-    return out;
+    return ws::http_ok_response("text/html; charset=utf-8", page,
+                                "Cache-Control: no-store\r\n"
+                                "X-Content-Type-Options: nosniff\r\n"
+                                "Content-Security-Policy: default-src 'none'; script-src 'unsafe-inline'; "
+                                "style-src 'unsafe-inline'; img-src data:; connect-src 'self'\r\n");
 }
 
 }  // namespace lesson04

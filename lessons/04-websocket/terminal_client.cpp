@@ -11,8 +11,6 @@
 #include <iostream>
 #include <unistd.h>
 
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // GCC 12 false positive (see echo_server.cpp)
-
 namespace lesson04 {
 
 using asio::awaitable;

@@ -15,8 +15,6 @@
 #include <algorithm>
 #include <sys/socket.h>
 
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // GCC 12 false positive (lesson 04)
-
 namespace lesson05 {
 
 using asio::awaitable;
@@ -39,11 +37,17 @@ std::chrono::milliseconds tick_period(const ChatServerConfig& c) {
     return std::clamp(shortest / 4, min_tick, max_tick);
 }
 
+// What GET / and GET /ws serve: the page, built once, and the Origin rule.
+ws::Site make_site(const ChatServerConfig& config) {
+    return {std::make_shared<const std::string>(chat_page_response()), {config.allowed_origins, {}}};
+}
+
 }  // namespace
 
-ChatServer::State::State(asio::io_context& io, const tcp::endpoint& endpoint, ChatServerConfig c, course::Logger& l)
-    : acceptor(course::open_tcp_listener(io, endpoint)), sweep_timer(io), config(std::move(c)), log(l), room(config.room),
-      read_buffer(read_buffer_size), page_response(std::make_shared<const std::string>(chat_page_response())) {
+ChatServer::State::State(asio::io_context& io, const tcp::endpoint& endpoint, ChatServerConfig c,
+                         course::Logger& l)
+    : acceptor(course::open_tcp_listener(io, endpoint)), sweep_timer(io), config(std::move(c)), log(l),
+      room(config.room), read_buffer(read_buffer_size), site(make_site(config)) {
     std::string ping;
     ws::append_frame(ping, ws::Opcode::ping, "keepalive", true, nullptr);
     ping_frame = std::make_shared<const std::string>(std::move(ping));

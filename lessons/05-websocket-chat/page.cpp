@@ -29,6 +29,8 @@
 // the page stays the guest the server named it.
 #include "page.hpp"
 
+#include "ws/handshake.hpp"
+
 #include <string_view>
 
 namespace lesson05 {
@@ -339,13 +341,11 @@ connect();
 }  // namespace
 
 std::string chat_page_response() {
-    std::string out = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ";
-    out += std::to_string(page.size());
-    out += "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n"
-           "Content-Security-Policy: default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-           "img-src data:; connect-src 'self' ws: wss:\r\nConnection: close\r\n\r\n";
-    out += page;
-    return out;
+    return ws::http_ok_response("text/html; charset=utf-8", page,
+                                "Cache-Control: no-store\r\n"
+                                "X-Content-Type-Options: nosniff\r\n"
+                                "Content-Security-Policy: default-src 'self'; script-src 'unsafe-inline'; "
+                                "style-src 'unsafe-inline'; img-src data:; connect-src 'self' ws: wss:\r\n");
 }
 
 }  // namespace lesson05

@@ -5,6 +5,8 @@
 #include "protocol.hpp"
 #include "room.hpp"
 
+#include "ws/route.hpp"
+
 #include "common/logger.hpp"
 
 #include <asio/ip/tcp.hpp>
@@ -31,7 +33,7 @@ struct ChatServer::State {
     // readable and hands the bytes to its ws::Connection before it waits again, so one thread
     // needs one buffer, not one per connection.
     std::vector<char> read_buffer;
-    FramePtr page_response;  // GET /: the whole HTTP response, built once
+    ws::Site site;           // what GET / (the page, built once) and GET /ws (the Origin rule) serve
     FramePtr ping_frame;     // the keepalive ping, encoded once
     std::uint64_t next_id = 0;
     bool stopping = false;

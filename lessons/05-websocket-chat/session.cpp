@@ -1,20 +1,15 @@
-// The session's coroutines: the HTTP request, the WebSocket loop, the closing drain. The only
-// translation unit of the server with per-connection coroutine code (coroutines are slow to
-// compile). The write queue is in session_write.cpp.
+// The life of a session: its coroutine from the first byte to the last (run), the states it
+// goes through (enter), the closing drain, the end, and its part in the sweep and in shutdown.
+// The HTTP phase is in session_http.cpp, the WebSocket phase in session_websocket.cpp, the
+// write queue in session_write.cpp.
 #include "session.hpp"
-
-#include "trace.hpp"
-#include "ws/handshake.hpp"
-#include "ws/http.hpp"
 
 #include "common/endpoint.hpp"
 
 #include <asio/co_spawn.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
-
-// GCC 12 false positive in asio's coroutine frames (see lesson 04's echo_server.cpp).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#include <cassert>
 
 namespace lesson05 {
 
@@ -23,17 +18,19 @@ using asio::ip::tcp;
 
 namespace {
 
-constexpr std::size_t max_drain_bytes = 1024 * 1024;  // read and dropped while closing, at most
+constexpr std::size_t max_drain_bytes = 1024 * 1024;  // read and dropped while draining, at most
 
 }  // namespace
 
 Session::Session(tcp::socket socket, std::shared_ptr<ChatServer::State> server, std::uint64_t id)
     : socket_(std::move(socket)), server_(std::move(server)), id_(id), meter_(server_->config.backpressure) {}
 
-std::string Session::label() const { return "connection " + std::to_string(id_) + (name().empty() ? "" : " (" + name() + ")"); }
+std::string Session::label() const {
+    return "connection " + std::to_string(id_) + (name().empty() ? "" : " (" + name() + ")");
+}
 
 void Session::start() {
-    deadline_ = clock::now() + server_->config.handshake_timeout;
+    enter(State::http);
     std::error_code ec;
     socket_.non_blocking(true, ec);  // read_some() and flush() try first, and wait only if they must
     socket_.set_option(tcp::no_delay(true), ec);  // chat lines are small: send them at once
@@ -49,7 +46,35 @@ void Session::start() {
     });
 }
 
-// ---- reading ----------------------------------------------------------------------------
+awaitable<void> Session::run(std::shared_ptr<Session> self) {
+    course::Logger& log = server_->log;
+    if (log.enabled(course::LogLevel::verbose)) {
+        std::error_code ec;
+        log.verbose(label(), ": connected from ", course::format_endpoint(socket_.remote_endpoint(ec)));
+    }
+    // Two phases, so that the HTTP parser (and the request's headers) is gone before the
+    // WebSocket's long life begins: only the frames of run() and serve_websocket() stay.
+    std::optional<Upgrade> upgrade = co_await serve_http();
+    if (upgrade) co_await serve_websocket(std::move(*upgrade));
+    // After an HTTP answer or a closing handshake; not if the client is gone already.
+    if (state_ != State::done) co_await drain();
+    finish();
+    log.verbose(label(), ": gone");
+    (void)self;  // kept us alive until here
+}
+
+void Session::enter(State next) {
+    assert(next >= state_ && "a session only moves forward");
+    state_ = next;
+    const ChatServerConfig& config = server_->config;
+    switch (next) {
+    case State::http: deadline_ = clock::now() + config.handshake_timeout; break;
+    case State::open: last_input_ = clock::now(); break;
+    case State::closing:
+    case State::draining: deadline_ = clock::now() + config.close_timeout; break;
+    case State::done: break;
+    }
+}
 
 awaitable<std::size_t> Session::read_some(std::error_code& ec) {
     // Try first (the bytes are often there already), wait for readability only when there are
@@ -63,20 +88,17 @@ awaitable<std::size_t> Session::read_some(std::error_code& ec) {
     }
 }
 
-awaitable<void> Session::run(std::shared_ptr<Session> self) {
-    course::Logger& log = server_->log;
-    if (log.enabled(course::LogLevel::verbose)) {
-        std::error_code ec;
-        log.verbose(label(), ": connected from ", course::format_endpoint(socket_.remote_endpoint(ec)));
+awaitable<void> Session::drain() {
+    // The server closes TCP first (RFC 6455 7.1.1): our FIN goes after the last queued byte
+    // (flush() sends it while draining), then we read and drop what the client still sends
+    // until its FIN, so that closing never turns into a reset that could destroy our last bytes.
+    enter(State::draining);
+    flush();
+    std::error_code ec;
+    for (std::size_t drained = 0; !ec && state_ != State::done && drained < max_drain_bytes;) {
+        drained += co_await read_some(ec);
+        if (ec == asio::error::operation_aborted && state_ != State::done) ec = {};
     }
-    // Two steps, so that the HTTP parser (and the request's headers) is gone before the
-    // WebSocket's long life begins: only the frames of run() and serve_websocket() stay.
-    std::optional<std::string> leftover = co_await serve_http();
-    if (leftover) co_await serve_websocket(std::move(*leftover));
-    else co_await drain();
-    finish();
-    log.verbose(label(), ": gone");
-    (void)self;  // kept us alive until here
 }
 
 void Session::finish() {
@@ -86,7 +108,7 @@ void Session::finish() {
     server_->room.flush();
     std::error_code ec;
     socket_.close(ec);
-    dead_ = true;
+    enter(State::done);
     // Out of the registry: swap with the last entry (O(1)).
     auto& sessions = server_->sessions;
     if (registry_index < sessions.size() && sessions[registry_index].get() == this) {
@@ -97,173 +119,59 @@ void Session::finish() {
     if (server_->stopping && sessions.empty()) server_->sweep_timer.cancel();  // the last one: stop now
 }
 
-awaitable<std::optional<std::string>> Session::serve_http() {
-    course::Logger& log = server_->log;
-    ws::HttpParser parser(ws::HttpParser::Kind::request);
-    for (;;) {
-        std::error_code ec;
-        const std::size_t n = co_await read_some(ec);
-        if (ec) {
-            if (!dead_) log.verbose(label(), ": gone before the request was complete (", ec.message(), ")");
-            co_return std::nullopt;
-        }
-        std::string_view in(server_->read_buffer.data(), n);
-        const std::string_view received = in;
-        const auto result = parser.push(in);
-        if (log.tracing()) log.trace(label(), ": request bytes\n", lesson04::describe_http_head("  > ", received.substr(0, received.size() - in.size())));
-        if (result == ws::HttpParser::Result::incomplete) continue;
-        if (result == ws::HttpParser::Result::error) {
-            log.info(label(), ": bad request: ", parser.error_status(), " ", parser.error_reason());
-            push(std::make_shared<const std::string>(ws::http_error_response(parser.error_status(), parser.error_reason())), true);
+void Session::abort(const char* why) {
+    if (state_ == State::done) return;
+    if (why) server_->log.info(label(), ": ", why, ": dropped");
+    enter(State::done);
+    std::error_code ec;
+    socket_.close(ec);  // the reader wakes with an error and leaves the room
+}
+
+// ---- the sweep and shutdown ---------------------------------------------------------------
+
+void Session::on_tick(clock::time_point now) {
+    const ChatServerConfig& config = server_->config;
+    switch (state_) {
+    case State::http:
+        if (now >= deadline_) abort("no complete request within the handshake timeout");
+        break;
+    case State::open: {
+        const course::Backpressure verdict = meter_.check(now);
+        if (verdict != course::Backpressure::ok) {
+            evict(verdict);  // above the soft bound, or nothing written, for the soft time
             break;
         }
-        const ws::HttpHead& request = parser.head();
-        const std::string path = request.target.substr(0, request.target.find('?'));
-        if (path == "/ws") {
-            const ws::HandshakeResult hs =
-                ws::evaluate_handshake(request, ws::ServerHandshakeOptions{server_->config.allowed_origins, {}});
-            if (log.tracing()) {
-                std::string text = label() + ": opening handshake, checks in order:";
-                for (const auto& step : hs.steps) text += "\n  " + step;
-                log.trace(text);
-            }
-            if (!hs.accepted()) {
-                log.info(label(), ": handshake refused: ", hs.status, " ", hs.reason);
-                push(std::make_shared<const std::string>(hs.response), true);
-                break;
-            }
-            push(std::make_shared<const std::string>(hs.response), true);
-            co_return std::string(in);  // bytes after the head belong to the first frame
-        }
-        if (path == "/" || path == "/index.html") {
-            if (request.method != "GET") {
-                log.info(label(), ": ", request.method, " ", request.target, " -> 405");
-                push(std::make_shared<const std::string>(ws::http_error_response(405, "only GET here", "Allow: GET\r\n")), true);
-            } else {
-                log.verbose(label(), ": GET ", request.target, " -> 200 page");
-                push(server_->page_response, true);
-            }
-        } else {
-            log.info(label(), ": ", request.method, " ", request.target, " -> 404");
-            push(std::make_shared<const std::string>(ws::http_error_response(404, "no such page: try / or /ws")), true);
+        // A client whose socket is full is not read from (serve_websocket), so its silence
+        // means nothing: the stall rule watches it instead.
+        if (write_waiting_) break;
+        if (now - last_input_ >= config.idle_timeout) {
+            abort("silent for longer than the idle timeout (dead peer?)");
+        } else if (!ping_sent_ && now - last_input_ >= config.ping_interval) {
+            ping_sent_ = true;  // a live client answers with a pong, which counts as input
+            if (enqueue(server_->ping_frame)) flush();
         }
         break;
     }
-    co_return std::nullopt;
+    case State::closing:
+    case State::draining:
+        if (now >= deadline_) abort("the peer did not finish closing in time");
+        break;
+    case State::done: break;
+    }
 }
 
-awaitable<void> Session::serve_websocket(std::string leftover) {
-    course::Logger& log = server_->log;
-    conn_.emplace(ws::Role::server, ws::ConnectionOptions{server_->config.max_message});
-    if (log.tracing()) {
-        conn_->set_frame_observer([this](const ws::FrameTrace& frame) {
-            server_->log.trace(label(), ": ", lesson04::describe_frame(frame));
-        });
-    }
-    phase_ = Phase::open;
-    last_input_ = clock::now();
-    if (server_->stopping) {  // shut down while we read the request
+void Session::stop() {
+    switch (state_) {
+    case State::http: abort(nullptr); break;
+    case State::open:
+        if (in_room()) server_->room.leave(*this, true);
         close_with(ws::close_code::going_away, "server shutting down");
-    } else {
-        server_->room.join(*this);
-        log.verbose(label(), ": joined (", server_->room.size(), " online)");
-    }
-    std::string_view in = leftover;
-    for (;;) {
-        while (const ws::Event event = conn_->receive(in)) handle(event);
-        // A pong or a close that ws::Connection queued counts toward the bounds too.
-        if (conn_->has_output() && meter_.queued(counted_bytes(), clock::now()) == course::Backpressure::over_hard_bound) {
-            evict(course::Backpressure::over_hard_bound);
-        }
-        if (!accepting_ && in_room()) server_->room.leave(*this, server_->stopping);
-        server_->room.flush();
         flush();
-        if (conn_->should_close_tcp()) break;  // the closing handshake is done, or failed
-        std::error_code ec;
-        std::size_t n = 0;
-        if (write_waiting_) {
-            // Backpressure: the client's socket buffer is full, so it is not reading what we
-            // send. Read nothing more from it until it drains (lesson 04 does the same): it can
-            // neither flood the room nor make us answer pings it will never read.
-            co_await socket_.async_wait(tcp::socket::wait_write, asio::redirect_error(asio::use_awaitable, ec));
-        } else {
-            n = co_await read_some(ec);
-        }
-        if (ec == asio::error::operation_aborted && !dead_) continue;  // woken on purpose (evicted)
-        if (ec) {
-            // 1006: the TCP connection ended without a closing handshake (RFC 6455 7.1.5).
-            if (!dead_) log.verbose(label(), ": connection lost without a close (1006): ", ec.message());
-            co_return;
-        }
-        if (n == 0) continue;  // the socket drained: flush() and try again
-        last_input_ = clock::now();
-        ping_sent_ = false;
-        in = std::string_view(server_->read_buffer.data(), n);
-    }
-    co_await drain();
-}
-
-awaitable<void> Session::drain() {
-    // The server closes TCP first (RFC 6455 7.1.1): our FIN goes after the last queued byte
-    // (flush() sends it), then we read and drop what the client still sends until its FIN,
-    // so that closing never turns into a reset that could destroy our last bytes.
-    phase_ = Phase::closing;
-    deadline_ = clock::now() + server_->config.close_timeout;
-    shutdown_when_flushed_ = true;
-    flush();
-    std::error_code ec;
-    for (std::size_t drained = 0; !ec && !dead_ && drained < max_drain_bytes;) {
-        drained += co_await read_some(ec);
-        if (ec == asio::error::operation_aborted && !dead_) ec = {};
-    }
-}
-
-void Session::handle(const ws::Event& event) {
-    course::Logger& log = server_->log;
-    using Kind = ws::Event::Kind;
-    switch (event.kind) {
-    case Kind::text: handle_text(event.data); break;
-    case Kind::binary:
-        log.info(label(), ": binary message: close 1003");
-        close_with(ws::close_code::unsupported_data, "binary messages are not part of the chat");
         break;
-    case Kind::ping:
-    case Kind::pong: break;  // the pong is queued by ws::Connection; any input counts as alive
-    case Kind::close:
-        log.verbose(label(), ": client closed with ", event.code, " (", ws::close_code_name(event.code), ")");
-        accepting_ = false;
-        break;
-    case Kind::error:
-        log.info(label(), ": protocol violation, closing with ", event.code, " (", ws::close_code_name(event.code), "): ", event.data);
-        accepting_ = false;
-        break;
-    case Kind::none: break;
+    case State::closing:
+    case State::draining:
+    case State::done: break;  // on its way out already, under the close timeout
     }
-}
-
-void Session::handle_text(std::string_view text) {
-    if (!accepting_ || !in_room()) return;
-    Room& room = server_->room;
-    const ClientCommand command = parse_client_message(text);
-    switch (command.kind) {
-    case ClientCommand::Kind::message:
-        if (command.text.empty()) room.error(*this, "an empty message is not sent");
-        else room.say(*this, command.text);
-        break;
-    case ClientCommand::Kind::nick: {
-        const std::string before = name();
-        room.rename(*this, command.text);
-        if (name() != before) server_->log.verbose("connection ", id_, ": ", before, " is now ", name());
-        break;
-    }
-    case ClientCommand::Kind::who: room.who(*this); break;
-    case ClientCommand::Kind::invalid: room.error(*this, command.text); break;
-    }
-}
-
-void Session::close_with(std::uint16_t code, std::string_view reason) {
-    // The close frame waits in ws::Connection until everything queued before it is sent.
-    if (conn_ && conn_->close(code, reason)) accepting_ = false;
 }
 
 }  // namespace lesson05

@@ -1,16 +1,33 @@
 #pragma once
-// One client connection of the chat server: the HTTP request, then the WebSocket, as one
-// coroutine (run) that reads, and a write queue that the room fills and flush() empties.
+// One client connection of the chat server. Its life is one coroutine (run) through explicit
+// states, each with the file that handles it:
+//
+//   http      serve_http (session_http.cpp): read the request head, with a size limit and
+//             the handshake timeout, and route it (lesson 04's ws::route_request). The page
+//             or an HTTP error is queued and the session goes to draining; an accepted
+//             handshake is handed over, as Beast's http_session hands its socket and request
+//             to a websocket_session, to
+//   open      serve_websocket (session_websocket.cpp): the 101, the room's greeting, then
+//             messages both ways, until a close frame is sent or received:
+//   closing   no chat frames any more; waiting for the closing handshake to complete
+//             (RFC 6455 7.1.2), at most close_timeout;
+//   draining  drain (session.cpp): our FIN goes after the last queued byte, and what the
+//             client still sends is read and dropped until its FIN, at most close_timeout;
+//   done      the socket is closed: finish() takes the session out of the room and the registry.
+//
+// A session only moves forward through these states (enter()); any of them can jump to done
+// (the client went away, a timeout, a write failed).
 //
 // Reading: the session waits until its socket is readable, then reads into the server's one
 // shared buffer and feeds the bytes to its ws::Connection at once, so an idle connection holds
 // no read buffer. Messages are handled as they complete (room.say, rename, who).
 //
-// Writing: the queue holds shared, already-encoded frames (FramePtr). flush() sends as much as
-// the kernel takes with one sendmsg() of up to 256 pieces (a gathered write), and waits for
-// the socket to become writable only when the kernel's buffer is full. The connection's own
-// frames (pongs, our close) wait in ws::Connection until everything queued before them is sent;
-// there a newer ping's pong replaces an unsent one, so a ping flood costs one pong.
+// Writing (session_write.cpp): the queue holds shared, already-encoded frames (FramePtr).
+// flush() sends as much as the kernel takes with one sendmsg() of up to 256 pieces (a gathered
+// write), and waits for the socket to become writable only when the kernel's buffer is full.
+// The connection's own frames (pongs, our close) wait in ws::Connection until everything queued
+// before them is sent; there a newer ping's pong replaces an unsent one, so a ping flood costs
+// one pong. The HTTP answers go through the same queue.
 //
 // Backpressure (common/backpressure.hpp, the policy Redis has for pub/sub clients): the bytes
 // waiting for the client, its own frames included, are measured. Past the hard bound it is
@@ -59,31 +76,50 @@ public:
     std::size_t registry_index = 0;  // position in State::sessions
 
 private:
-    enum class Phase { http, open, closing };
+    enum class State { http, open, closing, draining, done };  // in this order (see above)
 
+    // What serve_http hands to serve_websocket once the handshake is accepted.
+    struct Upgrade {
+        FramePtr response;     // the 101, the first bytes of the greeting
+        std::string leftover;  // bytes that came after the request head: the first frames
+    };
+
+    // ---- the life of the connection (session.cpp)
     asio::awaitable<void> run(std::shared_ptr<Session> self);
-    // The request; the bytes after its head if it opened a WebSocket, else nullopt (answered).
-    asio::awaitable<std::optional<std::string>> serve_http();
-    asio::awaitable<void> serve_websocket(std::string leftover);
+    // The next state, and the deadline that comes with it (handshake or close timeout).
+    void enter(State next);
     asio::awaitable<void> drain();
     // Out of the room and the registry, socket closed: the end of every session.
     void finish();
+    // Closes the socket at once (logging `why` if given): done.
+    void abort(const char* why);
     asio::awaitable<std::size_t> read_some(std::error_code& ec);
+    std::string label() const;
+
+    // ---- the HTTP phase (session_http.cpp)
+    // The request, routed; the hand-off if it opened a WebSocket, else nullopt (answer queued,
+    // or the client gone).
+    asio::awaitable<std::optional<Upgrade>> serve_http();
+
+    // ---- the WebSocket phase (session_websocket.cpp)
+    asio::awaitable<void> serve_websocket(Upgrade upgrade);
     void handle(const ws::Event& event);
     void handle_text(std::string_view text);
-    // Moves what ws::Connection queued (pongs, our close) into the write queue once everything
-    // before it is sent; false if there was nothing.
-    bool take_connection_output();
+    // Queues our close frame (it waits in ws::Connection until everything queued before it is
+    // sent): closing.
     void close_with(std::uint16_t code, std::string_view reason);
-    // Closes a client that is too slow with 1008, dropping what it has not started to receive.
-    void evict(course::Backpressure why);
+
+    // ---- the write queue (session_write.cpp)
     void push(FramePtr frame, bool exempt);
     // The bytes the backpressure bounds apply to: the queue without the unsent part of the
     // greeting, plus ws::Connection's own output.
     std::size_t counted_bytes() const noexcept;
+    // Moves what ws::Connection queued (pongs, our close) into the write queue once everything
+    // before it is sent; false if there was nothing.
+    bool take_connection_output();
+    // Closes a client that is too slow with 1008, dropping what it has not started to receive.
+    void evict(course::Backpressure why);
     void wait_writable();
-    void abort(const char* why);
-    std::string label() const;
 
     asio::ip::tcp::socket socket_;
     std::shared_ptr<ChatServer::State> server_;
@@ -98,14 +134,12 @@ private:
     std::uint64_t greeting_end_ = 0;  // the first greeting_end_ bytes of the queue are exempt
     course::BackpressureMeter meter_;
 
-    Phase phase_ = Phase::http;
-    clock::time_point deadline_;    // http and closing phases: when we give up
-    clock::time_point last_input_;  // open phase: the last byte from the client
-    bool ping_sent_ = false;        // since last_input_
-    bool accepting_ = true;         // false once our close is queued: no data frames after it
-    bool write_waiting_ = false;    // waiting for the socket to become writable
-    bool shutdown_when_flushed_ = false;  // send our FIN after the last queued byte
-    bool dead_ = false;             // the socket is closed or failed: stop everything
+    State state_ = State::http;
+    clock::time_point deadline_;    // http, closing and draining: when we give up
+    clock::time_point last_input_;  // open: the last byte from the client
+    // Two flags that are not steps of the connection's life but the state of one part of it:
+    bool ping_sent_ = false;      // keepalive (open only): a ping went out since last_input_
+    bool write_waiting_ = false;  // the writer (any state): waiting for the socket to become writable
 };
 
 }  // namespace lesson05

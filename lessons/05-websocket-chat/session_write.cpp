@@ -1,6 +1,6 @@
-// The session's write queue (gathered writes of shared frames, the bounds, eviction) and its
-// part in the sweep and in shutdown: plain callbacks, no coroutines. The reading side is in
-// session.cpp.
+// The session's write queue: gathered writes of shared frames, the backpressure bounds, and
+// eviction. Plain callbacks, no coroutines; every state writes through it (the HTTP answers,
+// the greeting, the chat, our close and FIN).
 #include "session.hpp"
 
 #include "common/hex_dump.hpp"
@@ -37,7 +37,7 @@ std::size_t Session::counted_bytes() const noexcept {
 }
 
 bool Session::enqueue(const FramePtr& frame, bool exempt) {
-    if (!accepting_ || dead_) return false;
+    if (state_ != State::open) return false;  // nothing after our close (RFC 6455 5.5.1)
     const bool was_idle = head_ == queue_.size() && !write_waiting_;
     push(frame, exempt);
     if (server_->log.tracing()) server_->log.trace(label(), ": ", course::hex_dump("frame out", *frame, 64));
@@ -49,6 +49,8 @@ bool Session::enqueue(const FramePtr& frame, bool exempt) {
 }
 
 void Session::evict(course::Backpressure why) {
+    // Only an open connection is evicted; one that is closing already ends within close_timeout.
+    if (state_ != State::open) return;
     const std::string reason = "too slow: " + course::describe(why, server_->config.backpressure);
     server_->log.info(label(), ": ", reason, ": closing with 1008");
     // Drop what the client has not started to receive, but keep the frame being sent (cutting it
@@ -60,8 +62,6 @@ void Session::evict(course::Backpressure why) {
     for (std::size_t i = keep; i < queue_.size(); ++i) queued_bytes_ -= queue_[i]->size();
     queue_.resize(keep);
     close_with(ws::close_code::policy_violation, reason);
-    phase_ = Phase::closing;
-    deadline_ = clock::now() + server_->config.close_timeout;
     std::error_code ec;
     socket_.cancel(ec);  // wake the reader: it leaves the room (not from inside a broadcast)
     flush();
@@ -75,7 +75,7 @@ bool Session::take_connection_output() {
 }
 
 void Session::flush() {
-    if (write_waiting_ || dead_) return;
+    if (write_waiting_ || state_ == State::done) return;
     const int fd = socket_.native_handle();
     while (head_ < queue_.size() || take_connection_output()) {
         // One sendmsg() for up to max_iov frames: a gathered write straight from the shared bytes.
@@ -121,7 +121,7 @@ void Session::flush() {
     if (queue_.capacity() > idle_queue_capacity) std::vector<FramePtr>().swap(queue_);
     else queue_.clear();
     head_ = 0;
-    if (shutdown_when_flushed_) {
+    if (state_ == State::draining) {  // all sent: our FIN goes after the last byte
         std::error_code ec;
         socket_.shutdown(tcp::socket::shutdown_send, ec);
     }
@@ -131,63 +131,10 @@ void Session::wait_writable() {
     write_waiting_ = true;
     socket_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](const std::error_code& ec) {
         self->write_waiting_ = false;
-        if (self->dead_) return;
+        if (self->state_ == State::done) return;
         if (ec && ec != asio::error::operation_aborted) return self->abort(nullptr);
         self->flush();  // (aborted: the reader was woken by cancel(); just try again)
     });
-}
-
-void Session::abort(const char* why) {
-    if (dead_) return;
-    if (why) server_->log.info(label(), ": ", why, ": dropped");
-    dead_ = true;
-    accepting_ = false;
-    std::error_code ec;
-    socket_.close(ec);  // the reader wakes with an error and leaves the room
-}
-
-// ---- the sweep and shutdown ---------------------------------------------------------------
-
-void Session::on_tick(clock::time_point now) {
-    if (dead_) return;
-    const ChatServerConfig& config = server_->config;
-    switch (phase_) {
-    case Phase::http:
-        if (now >= deadline_) abort("no complete request within the handshake timeout");
-        break;
-    case Phase::closing:
-        if (now >= deadline_) abort("the peer did not finish closing in time");
-        break;
-    case Phase::open: {
-        const course::Backpressure verdict = meter_.check(now);
-        if (verdict != course::Backpressure::ok) {
-            evict(verdict);  // above the soft bound, or nothing written, for the soft time
-            break;
-        }
-        // A client whose socket is full is not read from (serve_websocket), so its silence
-        // means nothing: the stall rule watches it instead.
-        if (write_waiting_) break;
-        if (now - last_input_ >= config.idle_timeout) {
-            abort("silent for longer than the idle timeout (dead peer?)");
-        } else if (!ping_sent_ && now - last_input_ >= config.ping_interval) {
-            ping_sent_ = true;  // a live client answers with a pong, which counts as input
-            if (enqueue(server_->ping_frame)) flush();
-        }
-        break;
-    }
-    }
-}
-
-void Session::stop() {
-    if (dead_) return;
-    if (phase_ == Phase::http) return abort(nullptr);
-    if (phase_ == Phase::open && accepting_) {
-        if (in_room()) server_->room.leave(*this, true);
-        close_with(ws::close_code::going_away, "server shutting down");
-        phase_ = Phase::closing;
-        deadline_ = clock::now() + server_->config.close_timeout;
-        flush();
-    }
 }
 
 }  // namespace lesson05

@@ -1,8 +1,10 @@
 // The opening handshake, server side (each refusal with its status) and client side (each
-// check of the server's answer), on RFC 6455's own example.
+// check of the server's answer), on RFC 6455's own example; and the plain HTTP responses a
+// server sends before it hangs up.
 
-#include "ws/client_handshake.hpp"
 #include "ws/handshake.hpp"
+#include "page.hpp"
+#include "ws/client_handshake.hpp"
 
 #include <gtest/gtest.h>
 
@@ -140,6 +142,53 @@ TEST(HandshakeTest, ExtensionsOfferedAreNotAccepted) {
     const auto result = evaluate(request("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits"));
     ASSERT_TRUE(result.accepted());
     EXPECT_EQ(result.response.find("Sec-WebSocket-Extensions"), std::string::npos);
+}
+
+// ---- the responses a server sends before it hangs up
+
+TEST(HttpResponseTest, OkResponseIsTheStatusLineTypeLengthCloseThenTheExtraHeaders) {
+    EXPECT_EQ(ws::http_ok_response("text/plain; charset=utf-8", "hi\n", "Cache-Control: no-store\r\n"),
+              "HTTP/1.1 200 OK\r\n"
+              "Content-Type: text/plain; charset=utf-8\r\n"
+              "Content-Length: 3\r\n"
+              "Connection: close\r\n"
+              "Cache-Control: no-store\r\n"
+              "\r\n"
+              "hi\n");
+}
+
+TEST(HttpResponseTest, ContentLengthCountsBytesNotCharacters) {  // RFC 9110 8.6
+    const std::string response = ws::http_ok_response("text/plain; charset=utf-8", "caf\xC3\xA9");
+    EXPECT_NE(response.find("\r\nContent-Length: 5\r\n"), std::string::npos) << response;
+    EXPECT_TRUE(response.ends_with("\r\n\r\ncaf\xC3\xA9")) << response;
+}
+
+TEST(HttpResponseTest, ErrorResponseHasTheSameShapeWithTheReasonAsItsBody) {
+    EXPECT_EQ(ws::http_error_response(405, "only GET here", "Allow: GET\r\n"),
+              "HTTP/1.1 405 Method Not Allowed\r\n"
+              "Content-Type: text/plain; charset=utf-8\r\n"
+              "Content-Length: 14\r\n"
+              "Connection: close\r\n"
+              "Allow: GET\r\n"
+              "\r\n"
+              "only GET here\n");
+}
+
+TEST(HttpResponseTest, EchoPageIsServedWithItsSecurityHeaders) {
+    const std::string response = lesson04::echo_page_response();
+    const std::string head =
+        "HTTP/1.1 200 OK\r\n"
+        "Content-Type: text/html; charset=utf-8\r\n"
+        "Content-Length: " +
+        std::to_string(lesson04::echo_page_html().size()) +
+        "\r\n"
+        "Connection: close\r\n"
+        "Cache-Control: no-store\r\n"
+        "X-Content-Type-Options: nosniff\r\n"
+        "Content-Security-Policy: default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+        "img-src data:; connect-src 'self'\r\n"
+        "\r\n";
+    EXPECT_EQ(response, head + std::string(lesson04::echo_page_html()));
 }
 
 // ---- client side

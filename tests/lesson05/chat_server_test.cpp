@@ -41,7 +41,20 @@ TEST(ChatServerTest, ServesThePageOnRoot) {
         if (bytes.empty()) break;
         response += bytes;
     }
-    EXPECT_TRUE(response.starts_with("HTTP/1.1 200 OK\r\n")) << response.substr(0, 200);
+    // The head exactly (ws::http_ok_response), with the page's Content-Security-Policy.
+    const std::size_t body = response.find("\r\n\r\n") + 4;
+    EXPECT_EQ(response.substr(0, body),
+              "HTTP/1.1 200 OK\r\n"
+              "Content-Type: text/html; charset=utf-8\r\n"
+              "Content-Length: " +
+                  std::to_string(response.size() - body) +
+                  "\r\n"
+                  "Connection: close\r\n"
+                  "Cache-Control: no-store\r\n"
+                  "X-Content-Type-Options: nosniff\r\n"
+                  "Content-Security-Policy: default-src 'self'; script-src 'unsafe-inline'; "
+                  "style-src 'unsafe-inline'; img-src data:; connect-src 'self' ws: wss:\r\n"
+                  "\r\n");
     EXPECT_NE(response.find("id=\"status\""), std::string::npos);
     EXPECT_NE(response.find("</html>"), std::string::npos) << "the whole page, then the server closes";
     // The page names its icon as a data: URL (allowed by its CSP), so no browser visit logs
@@ -330,6 +343,18 @@ TEST(ChatServerTest, ClientCloseIsAnsweredAndAnnounced) {
     EXPECT_EQ(b.wait_for_close(), 1000);
     EXPECT_TRUE(b.socket().wait_for_close()) << "the server closes TCP after the handshake";
     EXPECT_EQ(str(a.next_of_type("leave"), "name"), b_name);
+}
+
+TEST(ChatServerTest, ClientThatNeverAnswersOurCloseIsDroppedAfterTheCloseTimeout) {  // RFC 6455 7.1.1
+    // Once our close is sent (here 1003 for a binary message), the client has the close
+    // timeout to answer it, not the idle timeout.
+    ServerProcess server = start_server("05-chat-server", {"--close-timeout", "0.3", "--idle-timeout", "60"});
+    auto c = ChatTestClient::connect(server.port);
+    join(c);
+    c.send_raw(masked_frame(ws::Opcode::binary, "\x01\x02"));
+    EXPECT_TRUE(c.socket().wait_for_close(5s))
+        << "our close is never answered: the bytes are read, not parsed";
+    EXPECT_TRUE(server.process->wait_for_stderr("the peer did not finish closing in time"));
 }
 
 }  // namespace

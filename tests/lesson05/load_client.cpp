@@ -17,8 +17,6 @@
 #include <sys/resource.h>
 #include <vector>
 
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // GCC 12 false positive (lesson 04)
-
 namespace lesson05::testing {
 
 using asio::awaitable;

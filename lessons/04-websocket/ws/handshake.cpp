@@ -30,6 +30,20 @@ private:
     HandshakeResult& result_;
 };
 
+// Every response of http_ok_response() and http_error_response(): one shape, one place.
+std::string http_response(int status, std::string_view content_type, std::string_view body,
+                          std::string_view extra_headers) {
+    std::string out = "HTTP/1.1 " + std::to_string(status) + " " + http_reason_phrase(status) + "\r\n";
+    out += "Content-Type: ";
+    out += content_type;
+    out += "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    out += "Connection: close\r\n";
+    out += extra_headers;
+    out += "\r\n";
+    out += body;
+    return out;
+}
+
 bool is_valid_key(const std::string* key) {
     if (key == nullptr) return false;
     const auto decoded = base64_decode(*key);
@@ -56,16 +70,13 @@ std::vector<std::string> explain_accept(std::string_view key) {
     };
 }
 
+std::string http_ok_response(std::string_view content_type, std::string_view body,
+                             std::string_view extra_headers) {
+    return http_response(200, content_type, body, extra_headers);
+}
+
 std::string http_error_response(int status, std::string_view reason, std::string_view extra_headers) {
-    const std::string body = std::string(reason) + "\n";
-    std::string out = "HTTP/1.1 " + std::to_string(status) + " " + http_reason_phrase(status) + "\r\n";
-    out += "Content-Type: text/plain; charset=utf-8\r\n";
-    out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-    out += "Connection: close\r\n";
-    out += extra_headers;
-    out += "\r\n";
-    out += body;
-    return out;
+    return http_response(status, "text/plain; charset=utf-8", std::string(reason) + "\n", extra_headers);
 }
 
 HandshakeResult evaluate_handshake(const HttpHead& request, const ServerHandshakeOptions& options) {

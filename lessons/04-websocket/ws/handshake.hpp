@@ -43,8 +43,14 @@ struct HandshakeResult {
 
 HandshakeResult evaluate_handshake(const HttpHead& request, const ServerHandshakeOptions& options);
 
-// A complete HTTP/1.1 error response: status line, a short text body with the reason, and
-// `extra_headers` (each "Name: value\r\n"). Connection: close, the server hangs up after it.
+// The HTTP/1.1 responses a server sends before it hangs up (both say Connection: close), in one
+// shape: the status line, Content-Type, Content-Length, Connection: close, `extra_headers` (each
+// "Name: value\r\n"), a blank line, the body.
+//
+// 200 OK with `body` (a page, say) of the given type.
+std::string http_ok_response(std::string_view content_type, std::string_view body,
+                             std::string_view extra_headers = {});
+// An error: `status` with a short text body, the reason and a newline.
 std::string http_error_response(int status, std::string_view reason, std::string_view extra_headers = {});
 
 }  // namespace ws
