@@ -157,6 +157,8 @@ connect();
 
 }  // namespace
 
+std::string_view echo_page_html() noexcept { return page; }
+
 std::string echo_page_response() {
     // The Content-Security-Policy is a second line of defence: should markup ever get into the
     // page, it could load nothing from anywhere, and talk to no server but this one. The

@@ -9,6 +9,8 @@
 
 namespace lesson04 {
 
+// The page itself (the tests compare it with what the server sends).
+std::string_view echo_page_html() noexcept;
 // The whole HTTP 200 response carrying the page, with its Content-Security-Policy.
 std::string echo_page_response();
 
