@@ -6,6 +6,7 @@
 // on, is written at the top of page.cpp.
 
 #include <string>
+#include <string_view>
 
 namespace lesson04 {
 
