@@ -8,15 +8,13 @@ std::string describe(Backpressure verdict, const BackpressureLimits& limits) {
         return ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
     };
     switch (verdict) {
-    case Backpressure::ok:
-        return "keeping up";
+    case Backpressure::ok: return "keeping up";
     case Backpressure::over_hard_bound:
         return "more than " + std::to_string(limits.hard_bytes) + " bytes waiting";
     case Backpressure::over_soft_bound:
         return "more than " + std::to_string(limits.soft_bytes) + " bytes waiting for " +
                seconds(limits.soft_time);
-    case Backpressure::stalled:
-        return "nothing read for " + seconds(limits.soft_time);
+    case Backpressure::stalled: return "nothing read for " + seconds(limits.soft_time);
     }
     return "unknown";
 }

@@ -65,7 +65,7 @@ private:
     BackpressureLimits limits_;
     std::size_t waiting_ = 0;
     std::optional<clock::time_point> over_soft_since_;  // since when waiting_ > soft_bytes
-    clock::time_point progress_at_{};  // when bytes last started waiting or were written
+    clock::time_point progress_at_{};                   // when bytes last started waiting or were written
 };
 
 }  // namespace course

@@ -32,7 +32,8 @@ CLI::Validator positive_number() {
     return CLI::Validator(
         [](std::string& text) -> std::string {
             double value = 0;
-            if (!CLI::detail::lexical_cast(text, value) || !(value > 0)) return "must be a number greater than 0";
+            if (!CLI::detail::lexical_cast(text, value) || !(value > 0))
+                return "must be a number greater than 0";
             return {};
         },
         "POSITIVE");

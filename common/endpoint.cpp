@@ -24,11 +24,10 @@ asio::ip::tcp::endpoint resolve_listen_endpoint(const std::string& host, std::ui
     if (!ec) return {address, port};
     asio::io_context io;
     asio::ip::tcp::resolver resolver(io);
-    const auto results = resolver.resolve(host, std::to_string(port),
-                                          asio::ip::tcp::resolver::passive, ec);
+    const auto results = resolver.resolve(host, std::to_string(port), asio::ip::tcp::resolver::passive, ec);
     if (ec || results.empty()) {
-        throw std::runtime_error("cannot resolve host '" + host + "': " +
-                                 (ec ? ec.message() : std::string("no address")));
+        throw std::runtime_error("cannot resolve host '" + host +
+                                 "': " + (ec ? ec.message() : std::string("no address")));
     }
     return results.begin()->endpoint();
 }

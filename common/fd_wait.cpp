@@ -2,8 +2,8 @@
 
 #include "common/stop_event.hpp"
 
-#include <cerrno>
 #include <poll.h>
+#include <cerrno>
 #include <system_error>
 
 namespace course {

@@ -34,9 +34,9 @@ public:
 private:
     std::size_t max_line_length_;
     std::string buffer_;
-    std::size_t begin_ = 0;     // start of the first unread line in buffer_
-    std::size_t scanned_ = 0;   // bytes after begin_ already known to hold no '\n'
-    bool skipping_ = false;     // inside an over-long line: drop bytes up to the next '\n'
+    std::size_t begin_ = 0;    // start of the first unread line in buffer_
+    std::size_t scanned_ = 0;  // bytes after begin_ already known to hold no '\n'
+    bool skipping_ = false;    // inside an over-long line: drop bytes up to the next '\n'
 };
 
 }  // namespace course

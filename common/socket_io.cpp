@@ -23,8 +23,8 @@ bool is_would_block(const std::error_code& ec) {
 
 }  // namespace
 
-IoResult read_some(asio::ip::tcp::socket& socket, asio::mutable_buffer buffer,
-                   const StopEvent& stop, std::chrono::milliseconds timeout) {
+IoResult read_some(asio::ip::tcp::socket& socket, asio::mutable_buffer buffer, const StopEvent& stop,
+                   std::chrono::milliseconds timeout) {
     make_non_blocking(socket);
     for (;;) {
         const WaitResult wait = wait_readable(socket.native_handle(), stop, timeout);
@@ -38,8 +38,8 @@ IoResult read_some(asio::ip::tcp::socket& socket, asio::mutable_buffer buffer,
     }
 }
 
-IoResult read_exactly(asio::ip::tcp::socket& socket, asio::mutable_buffer buffer,
-                      const StopEvent& stop, std::chrono::milliseconds timeout) {
+IoResult read_exactly(asio::ip::tcp::socket& socket, asio::mutable_buffer buffer, const StopEvent& stop,
+                      std::chrono::milliseconds timeout) {
     std::size_t done = 0;
     while (done < buffer.size()) {
         const IoResult part = read_some(socket, buffer + done, stop, timeout);
@@ -49,8 +49,8 @@ IoResult read_exactly(asio::ip::tcp::socket& socket, asio::mutable_buffer buffer
     return {IoStatus::ok, done};
 }
 
-IoResult write_all(asio::ip::tcp::socket& socket, asio::const_buffer data,
-                   const StopEvent& stop, std::chrono::milliseconds timeout) {
+IoResult write_all(asio::ip::tcp::socket& socket, asio::const_buffer data, const StopEvent& stop,
+                   std::chrono::milliseconds timeout) {
     make_non_blocking(socket);
     std::size_t done = 0;
     while (done < data.size()) {

@@ -32,17 +32,17 @@ struct IoResult {
 };
 
 // Waits up to `timeout` for data, then reads what is there (at least 1 byte when ok).
-IoResult read_some(asio::ip::tcp::socket& socket, asio::mutable_buffer buffer,
-                   const StopEvent& stop, std::chrono::milliseconds timeout);
+IoResult read_some(asio::ip::tcp::socket& socket, asio::mutable_buffer buffer, const StopEvent& stop,
+                   std::chrono::milliseconds timeout);
 
 // Reads exactly buffer.size() bytes; `timeout` applies to each wait, not to the whole.
-IoResult read_exactly(asio::ip::tcp::socket& socket, asio::mutable_buffer buffer,
-                      const StopEvent& stop, std::chrono::milliseconds timeout);
+IoResult read_exactly(asio::ip::tcp::socket& socket, asio::mutable_buffer buffer, const StopEvent& stop,
+                      std::chrono::milliseconds timeout);
 
 // Writes every byte of `data`; `timeout` applies to each wait for buffer space, so a peer
 // that stops reading is detected instead of blocking us forever.
-IoResult write_all(asio::ip::tcp::socket& socket, asio::const_buffer data,
-                   const StopEvent& stop, std::chrono::milliseconds timeout);
+IoResult write_all(asio::ip::tcp::socket& socket, asio::const_buffer data, const StopEvent& stop,
+                   std::chrono::milliseconds timeout);
 
 const char* describe(IoStatus status) noexcept;
 

@@ -3,11 +3,11 @@
 #include "common/fd_wait.hpp"
 #include "common/stop_event.hpp"
 
+#include <unistd.h>
 #include <cerrno>
 #include <cstring>
 #include <iostream>
 #include <stdexcept>
-#include <unistd.h>
 
 namespace course {
 

@@ -3,13 +3,13 @@
 #include "common/logger.hpp"
 #include "common/stop_signals.hpp"
 
+#include <sys/eventfd.h>
+#include <unistd.h>
 #include <asio/io_context.hpp>
 #include <cerrno>
 #include <cstdint>
-#include <sys/eventfd.h>
 #include <system_error>
 #include <thread>
-#include <unistd.h>
 
 namespace course {
 

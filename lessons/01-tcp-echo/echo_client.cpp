@@ -11,6 +11,7 @@
 #include "common/stdin_lines.hpp"
 #include "common/stop_event.hpp"
 
+#include <unistd.h>
 #include <algorithm>
 #include <asio/connect.hpp>
 #include <asio/io_context.hpp>
@@ -23,7 +24,6 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -83,11 +83,14 @@ private:
     void check(const course::IoResult& result, const char* what) const {
         switch (result.status) {
         case course::IoStatus::ok: return;
-        case course::IoStatus::closed: throw std::runtime_error(std::string(what) + ": server closed the connection");
+        case course::IoStatus::closed:
+            throw std::runtime_error(std::string(what) + ": server closed the connection");
         case course::IoStatus::timed_out:
-            throw std::runtime_error(std::string(what) + ": no answer within " + std::to_string(timeout_.count()) + " ms");
+            throw std::runtime_error(std::string(what) + ": no answer within " +
+                                     std::to_string(timeout_.count()) + " ms");
         case course::IoStatus::stopped: throw std::runtime_error(std::string(what) + ": interrupted");
-        case course::IoStatus::failed: throw std::runtime_error(std::string(what) + ": " + result.error.message());
+        case course::IoStatus::failed:
+            throw std::runtime_error(std::string(what) + ": " + result.error.message());
         }
     }
 
@@ -118,9 +121,8 @@ int run_timed(EchoClient& client, int count, std::size_t size) {
         if (echo != payload) throw std::runtime_error("echo differs from what was sent");
     }
     std::sort(micros.begin(), micros.end());
-    std::cout << count << " round trips of " << size << " bytes: min " << micros.front()
-              << " us, median " << micros[micros.size() / 2] << " us, max " << micros.back() << " us"
-              << std::endl;
+    std::cout << count << " round trips of " << size << " bytes: min " << micros.front() << " us, median "
+              << micros[micros.size() / 2] << " us, max " << micros.back() << " us" << std::endl;
     return EXIT_SUCCESS;
 }
 
@@ -150,8 +152,7 @@ int main(int argc, char** argv) {
         course::StopEvent stop;
         course::SignalStopper on_signal(stop, log);
         asio::io_context io;
-        EchoClient client(connect_to(io, options.host, options.port, log),
-                          timeout, stop, log);
+        EchoClient client(connect_to(io, options.host, options.port, log), timeout, stop, log);
         if (count > 0) return run_timed(client, count, size);
         if (message) {
             std::cout << client.round_trip(*message) << std::endl;

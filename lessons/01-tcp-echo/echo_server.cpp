@@ -13,8 +13,8 @@
 
 namespace lesson01 {
 
-EchoServer::EchoServer(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint,
-                       EchoServerConfig config, course::Logger& log, const course::StopEvent& stop)
+EchoServer::EchoServer(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint, EchoServerConfig config,
+                       course::Logger& log, const course::StopEvent& stop)
     : acceptor_(course::open_tcp_listener(io, endpoint)), config_(config), log_(log), stop_(stop) {}
 
 void EchoServer::run() {
@@ -59,8 +59,7 @@ void EchoServer::serve(asio::ip::tcp::socket& client, const std::string& peer) {
             case course::IoStatus::stopped:
                 log_.info("closing client ", peer, ": server shutting down");
                 break;
-            default:
-                log_.info("client ", peer, " connection error: ", got.error.message());
+            default: log_.info("client ", peer, " connection error: ", got.error.message());
             }
             return;  // the socket closes when the caller's `client` goes out of scope
         }
@@ -68,8 +67,8 @@ void EchoServer::serve(asio::ip::tcp::socket& client, const std::string& peer) {
             log_.trace(course::hex_dump("recv " + std::to_string(got.bytes) + " bytes from " + peer,
                                         {buffer.data(), got.bytes}));
         }
-        const auto sent = course::write_all(client, asio::buffer(buffer.data(), got.bytes), stop_,
-                                            config_.idle_timeout);
+        const auto sent =
+            course::write_all(client, asio::buffer(buffer.data(), got.bytes), stop_, config_.idle_timeout);
         if (sent.status != course::IoStatus::ok) {
             log_.info("client ", peer, " write ", course::describe(sent.status),
                       sent.error ? ": " + sent.error.message() : std::string());

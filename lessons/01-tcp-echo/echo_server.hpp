@@ -20,14 +20,14 @@ namespace lesson01 {
 
 struct EchoServerConfig {
     std::chrono::milliseconds idle_timeout{std::chrono::seconds(60)};  // drop a silent client
-    std::size_t buffer_size = 4096;                                      // bytes per read
+    std::size_t buffer_size = 4096;                                    // bytes per read
 };
 
 class EchoServer {
 public:
     // Binds and listens at once, so a port already in use is reported here, before run().
-    EchoServer(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint,
-               EchoServerConfig config, course::Logger& log, const course::StopEvent& stop);
+    EchoServer(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint, EchoServerConfig config,
+               course::Logger& log, const course::StopEvent& stop);
 
     asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
 

@@ -23,8 +23,8 @@ int main(int argc, char** argv) {
         lesson01::EchoServerConfig config;
         config.idle_timeout = flags.idle_timeout;
         asio::io_context io;
-        lesson01::EchoServer server(io, course::resolve_listen_endpoint(options.host, options.port),
-                                    config, log, stop);
+        lesson01::EchoServer server(io, course::resolve_listen_endpoint(options.host, options.port), config,
+                                    log, stop);
         course::announce_listening(std::cout, course::format_endpoint(server.local_endpoint()));
         server.run();
         log.info("server stopped");

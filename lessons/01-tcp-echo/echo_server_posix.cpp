@@ -4,25 +4,25 @@
 
 #include "echo_flags.hpp"
 
+#include "common/announce.hpp"
 #include "common/cli.hpp"
 #include "common/fd_wait.hpp"
 #include "common/hex_dump.hpp"
-#include "common/announce.hpp"
 #include "common/logger.hpp"
 #include "common/stop_event.hpp"
 
 #include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdexcept>
 #include <string>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <utility>
 #include <vector>
 
@@ -42,7 +42,9 @@ constexpr int listen_backlog = SOMAXCONN;
 class FileDescriptor {
 public:
     explicit FileDescriptor(int fd = -1) : fd_(fd) {}
-    ~FileDescriptor() { if (fd_ >= 0) ::close(fd_); }
+    ~FileDescriptor() {
+        if (fd_ >= 0) ::close(fd_);
+    }
     FileDescriptor(const FileDescriptor&) = delete;
     FileDescriptor& operator=(const FileDescriptor&) = delete;
     int get() const { return fd_; }
@@ -89,8 +91,8 @@ int open_listener(const std::string& host, std::uint16_t port) {
     if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes) < 0) throw_errno("setsockopt");
     if (::bind(fd, reinterpret_cast<const sockaddr*>(&address), first.ai_addrlen) < 0) {
         if (errno == EADDRINUSE) {
-            throw std::runtime_error("cannot listen on " + describe_address(address) + ": port " +
-                                     service + " is already in use (another server running? try --port 0)");
+            throw std::runtime_error("cannot listen on " + describe_address(address) + ": port " + service +
+                                     " is already in use (another server running? try --port 0)");
         }
         throw_errno("bind " + describe_address(address));
     }
@@ -114,11 +116,12 @@ public:
     }
 
     void run() {
-        while (course::wait_readable(listener_.get(), stop_, course::no_timeout) == course::WaitResult::ready) {
+        while (course::wait_readable(listener_.get(), stop_, course::no_timeout) ==
+               course::WaitResult::ready) {
             sockaddr_storage peer_address{};
             socklen_t length = sizeof peer_address;
-            const int fd = ::accept4(listener_.get(), reinterpret_cast<sockaddr*>(&peer_address),
-                                     &length, SOCK_CLOEXEC);
+            const int fd =
+                ::accept4(listener_.get(), reinterpret_cast<sockaddr*>(&peer_address), &length, SOCK_CLOEXEC);
             if (fd < 0) {  // e.g. ECONNABORTED: that client gave up; keep serving the others
                 log_.info("accept failed: ", std::strerror(errno));
                 continue;
@@ -188,9 +191,9 @@ private:
             }
             const auto wait = course::wait_writable(fd, stop_, idle_timeout_);
             if (wait != course::WaitResult::ready) {
-                log_.info("client ", peer, wait == course::WaitResult::stopped
-                                               ? ": server shutting down"
-                                               : " is not reading: disconnecting");
+                log_.info("client ", peer,
+                          wait == course::WaitResult::stopped ? ": server shutting down"
+                                                              : " is not reading: disconnecting");
                 return false;
             }
         }

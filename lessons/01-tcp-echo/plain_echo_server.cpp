@@ -13,10 +13,10 @@
 #include "common/listener.hpp"
 #include "common/logger.hpp"
 
+#include <array>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/write.hpp>
-#include <array>
 #include <cstdlib>
 #include <iostream>
 #include <string>

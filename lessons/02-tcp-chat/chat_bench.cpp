@@ -13,21 +13,21 @@
 #include "common/stop_event.hpp"
 #include "protocol.hpp"
 
-#include <algorithm>
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
 #include <stdexcept>
 #include <string>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -37,9 +37,9 @@ using namespace std::chrono;
 struct Client {
     int fd = -1;
     std::string name;
-    std::string inbox;         // bytes read, not yet a whole line
-    std::string outbox;        // bytes to send
-    long chat_lines = 0;       // chat lines received
+    std::string inbox;    // bytes read, not yet a whole line
+    std::string outbox;   // bytes to send
+    long chat_lines = 0;  // chat lines received
     bool joined = false;
 };
 
@@ -95,7 +95,8 @@ void pump_out(Client& client) {
 
 // One round of poll() over every client; false once a stop was requested (Ctrl-C, SIGTERM,
 // SIGHUP: the stop event wakes the poll at once). Throws if one was closed or time ran out.
-bool poll_all(std::vector<Client>& clients, steady_clock::time_point deadline, const course::StopEvent& stop) {
+bool poll_all(std::vector<Client>& clients, steady_clock::time_point deadline,
+              const course::StopEvent& stop) {
     if (stop.requested()) return false;
     if (steady_clock::now() > deadline) throw std::runtime_error("timed out");
     std::vector<pollfd> fds;
@@ -200,7 +201,8 @@ int main(int argc, char** argv) {
             if (!poll_all(clients, deadline, stop)) return stopped();
         }
         std::cout << clients_wanted << " clients joined in "
-                  << duration_cast<milliseconds>(steady_clock::now() - join_start).count() << " ms" << std::endl;
+                  << duration_cast<milliseconds>(steady_clock::now() - join_start).count() << " ms"
+                  << std::endl;
         ServerStatus before;
         if (server_pid > 0) print_server_status(before = server_status(server_pid));
 

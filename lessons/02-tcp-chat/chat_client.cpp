@@ -17,6 +17,7 @@
 #include "common/terminal_text.hpp"
 #include "protocol.hpp"
 
+#include <unistd.h>
 #include <asio/connect.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
@@ -30,7 +31,6 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <unistd.h>
 
 namespace {
 
@@ -38,7 +38,7 @@ using asio::ip::tcp;
 using namespace std::chrono;
 
 constexpr std::size_t max_server_line = 64 * 1024;  // longer lines from a server are skipped
-constexpr auto goodbye_timeout = seconds(5);         // for the server to answer /quit
+constexpr auto goodbye_timeout = seconds(5);        // for the server to answer /quit
 
 tcp::socket connect_to(asio::io_context& io, const std::string& host, std::uint16_t port,
                        course::Logger& log) {

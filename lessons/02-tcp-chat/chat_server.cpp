@@ -91,8 +91,8 @@ void ChatServer::accept_one() {
     }
     const MemberId id = next_id_++;
     try {
-        auto session = std::make_unique<Session>(id, std::move(socket), room_, config_.session, log_,
-                                                 sessions_stop_);
+        auto session =
+            std::make_unique<Session>(id, std::move(socket), room_, config_.session, log_, sessions_stop_);
         Session& added = *sessions_.emplace(id, std::move(session)).first->second;
         // Started under the lock, so its on_finished (which takes the lock) cannot run before
         // start() has stored the thread handles the reaper will join.

@@ -55,7 +55,7 @@ private:
     asio::ip::tcp::acceptor acceptor_;
     const ChatServerConfig config_;
     course::Logger& log_;
-    const course::StopEvent& stop_;  // ends the accept loop
+    const course::StopEvent& stop_;    // ends the accept loop
     course::StopEvent sessions_stop_;  // ends every session: requested when run() leaves the loop
     Room room_;
     MemberId next_id_ = 1;         // accept thread only

@@ -101,9 +101,9 @@ public:
     void abort(std::optional<std::string> last = std::nullopt);
 
     const course::StopEvent& cancelled() const noexcept { return cancelled_; }
-    bool aborted() const;                  // aborted or evicted
+    bool aborted() const;                     // aborted or evicted
     std::optional<Verdict> eviction() const;  // why it was evicted, if it was
-    std::size_t waiting_bytes() const;     // queued (with overhead) plus the writer's batch
+    std::size_t waiting_bytes() const;        // queued (with overhead) plus the writer's batch
     const course::BackpressureLimits& limits() const noexcept { return limits_; }
 
 private:
@@ -117,14 +117,14 @@ private:
     course::StopEvent cancelled_;
     mutable std::mutex mutex_;
     std::condition_variable changed_;
-    course::BackpressureMeter meter_;      // guarded by mutex_
-    std::deque<SharedLine> lines_;         // guarded by mutex_
-    std::size_t queued_bytes_ = 0;         // guarded by mutex_: lines_, each with line_overhead
-    std::size_t in_flight_ = 0;            // guarded by mutex_: popped, not yet reported sent
-    bool closed_ = false;                  // guarded by mutex_: no more pushes
-    bool aborted_ = false;                 // guarded by mutex_
-    std::optional<Verdict> eviction_;      // guarded by mutex_
-    std::optional<std::string> last_;      // guarded by mutex_: the line to try after an abort
+    course::BackpressureMeter meter_;  // guarded by mutex_
+    std::deque<SharedLine> lines_;     // guarded by mutex_
+    std::size_t queued_bytes_ = 0;     // guarded by mutex_: lines_, each with line_overhead
+    std::size_t in_flight_ = 0;        // guarded by mutex_: popped, not yet reported sent
+    bool closed_ = false;              // guarded by mutex_: no more pushes
+    bool aborted_ = false;             // guarded by mutex_
+    std::optional<Verdict> eviction_;  // guarded by mutex_
+    std::optional<std::string> last_;  // guarded by mutex_: the line to try after an abort
 };
 
 }  // namespace lesson02

@@ -129,4 +129,3 @@ void Room::deliver(Recipients recipients, SharedLine line) {
 }
 
 }  // namespace lesson02
-

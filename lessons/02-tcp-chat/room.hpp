@@ -73,7 +73,7 @@ private:
     void deliver(Recipients recipients, SharedLine line);
 
     mutable std::mutex mutex_;
-    std::unordered_map<MemberId, Member> members_;   // guarded by mutex_
+    std::unordered_map<MemberId, Member> members_;  // guarded by mutex_
     // Guarded by mutex_: course::name_key(name) -> member. Keyed without case, so "Alice" and
     // "ALICE" cannot join next to "alice" (the same rule as lesson 05).
     std::unordered_map<std::string, MemberId> ids_;

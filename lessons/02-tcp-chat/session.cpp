@@ -37,26 +37,19 @@ std::string eviction_line(course::Backpressure verdict, const course::Backpressu
     return protocol::error("too slow: " + course::describe(verdict, limits) + "; disconnecting");
 }
 
-const char* help_text =
-    "commands: /nick NAME (change your name), /who (who is here), /quit (leave), /help";
+const char* help_text = "commands: /nick NAME (change your name), /who (who is here), /quit (leave), /help";
 
 }  // namespace
 
 Session::Session(MemberId id, asio::ip::tcp::socket socket, Room& room, const SessionConfig& config,
                  course::Logger& log, const course::StopEvent& server_stop)
-    : id_(id),
-      socket_(std::move(socket)),
-      room_(room),
-      config_(config),
-      log_(log),
-      server_stop_(server_stop),
+    : id_(id), socket_(std::move(socket)), room_(room), config_(config), log_(log), server_stop_(server_stop),
       peer_(peer_of(socket_)),
       outbox_(std::make_shared<Outbox>(config.backpressure,
                                        [limits = config.backpressure](course::Backpressure verdict) {
                                            return eviction_line(verdict, limits);
                                        })),
-      lines_(config.max_line),
-      name_deadline_(std::chrono::steady_clock::now() + config.name_timeout) {
+      lines_(config.max_line), name_deadline_(std::chrono::steady_clock::now() + config.name_timeout) {
     // Set before any thread starts: from then on both threads only read the socket's flags,
     // so reading on one thread while writing on the other is not a data race.
     socket_.non_blocking(true);
@@ -88,9 +81,9 @@ void Session::read_loop() {
                            " letters, digits, '_', '-' or '.')"));
     std::vector<char> buffer(config_.read_size);
     const auto no_name = [&] {
-        return end_reading("no name", protocol::error("no name after " + seconds(config_.name_timeout) +
-                                                      "; disconnecting"),
-                           false);
+        return end_reading(
+            "no name", protocol::error("no name after " + seconds(config_.name_timeout) + "; disconnecting"),
+            false);
     };
     for (;;) {
         // Until it has a name, a client has until name_deadline_ to pick one (a port scanner,
@@ -117,9 +110,9 @@ void Session::read_loop() {
             return end_reading("connection lost", std::nullopt, true);
         }
         if (log_.tracing()) {
-            log_.trace(course::hex_dump("recv " + std::to_string(got.bytes) + " bytes from #" +
-                                            std::to_string(id_) + " " + peer_,
-                                        {buffer.data(), got.bytes}));
+            log_.trace(course::hex_dump(
+                "recv " + std::to_string(got.bytes) + " bytes from #" + std::to_string(id_) + " " + peer_,
+                {buffer.data(), got.bytes}));
         }
         // One read may hold several lines, or part of one: the splitter sorts that out.
         lines_.push({buffer.data(), got.bytes});

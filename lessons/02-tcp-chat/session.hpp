@@ -40,12 +40,12 @@
 namespace lesson02 {
 
 struct SessionConfig {
-    std::size_t max_line = 4096;                                      // bytes per line
-    course::BackpressureLimits backpressure;                          // 32 MiB; 1 MiB for 10 s
-    std::size_t read_size = 4096;                                     // bytes per read
-    std::size_t max_batch = 64 * 1024;                                // bytes per send
-    std::chrono::milliseconds name_timeout{std::chrono::seconds(60)};   // from accept to a name
-    std::chrono::milliseconds idle_timeout{std::chrono::hours(1)};      // of silence, once named
+    std::size_t max_line = 4096;                                       // bytes per line
+    course::BackpressureLimits backpressure;                           // 32 MiB; 1 MiB for 10 s
+    std::size_t read_size = 4096;                                      // bytes per read
+    std::size_t max_batch = 64 * 1024;                                 // bytes per send
+    std::chrono::milliseconds name_timeout{std::chrono::seconds(60)};  // from accept to a name
+    std::chrono::milliseconds idle_timeout{std::chrono::hours(1)};     // of silence, once named
 };
 
 class Session {
@@ -82,10 +82,10 @@ private:
     const SessionConfig config_;
     course::Logger& log_;
     const course::StopEvent& server_stop_;
-    const std::string peer_;               // "127.0.0.1:50512", for the log
-    std::shared_ptr<Outbox> outbox_;       // shared with the Room, which may outlive us
-    course::LineSplitter lines_;           // reader thread only
-    std::optional<std::string> name_;      // reader thread only: nullopt until named
+    const std::string peer_;           // "127.0.0.1:50512", for the log
+    std::shared_ptr<Outbox> outbox_;   // shared with the Room, which may outlive us
+    course::LineSplitter lines_;       // reader thread only
+    std::optional<std::string> name_;  // reader thread only: nullopt until named
     // A deadline, not a timeout per read: a client that drips a byte now and then must not
     // keep its two threads for ever without ever naming itself.
     const std::chrono::steady_clock::time_point name_deadline_;

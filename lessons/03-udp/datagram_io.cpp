@@ -3,11 +3,11 @@
 #include "common/fd_wait.hpp"
 #include "common/stop_event.hpp"
 
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <algorithm>
 #include <asio/error.hpp>
 #include <cerrno>
-#include <sys/socket.h>
-#include <sys/uio.h>
 
 namespace lesson03 {
 
@@ -32,7 +32,8 @@ ReceiveResult receive_datagram(asio::ip::udp::socket& socket, std::span<char> bu
         const ssize_t n = ::recvmsg(socket.native_handle(), &message, MSG_TRUNC | MSG_DONTWAIT);
         if (n < 0) {
             if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;  // wait again
-            result.error = std::error_code(errno, asio::error::get_system_category());  // as asio reports errors
+            result.error =
+                std::error_code(errno, asio::error::get_system_category());  // as asio reports errors
             return result;
         }
         result.status = ReceiveStatus::ok;

@@ -22,7 +22,7 @@ namespace lesson03 {
 struct Outgoing {
     asio::ip::udp::endpoint peer;  // who gets it
     std::string payload;
-    std::uint64_t arrival = 0;     // the datagram's arrival number (for the log)
+    std::uint64_t arrival = 0;  // the datagram's arrival number (for the log)
 };
 
 class DelayQueue {

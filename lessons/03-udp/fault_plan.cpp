@@ -11,7 +11,8 @@ constexpr std::uint64_t golden_gamma = 0x9e3779b97f4a7c15;  // SplitMix64's step
 constexpr unsigned draws_per_datagram = 4;                  // drop, duplicate, delay 1, delay 2
 
 double fraction(std::uint64_t draw) noexcept {
-    return static_cast<double>(draw >> 11) * 0x1.0p-53;  // the top 53 bits: every double in [0, 1) equally likely
+    return static_cast<double>(draw >> 11) *
+           0x1.0p-53;  // the top 53 bits: every double in [0, 1) equally likely
 }
 
 }  // namespace
@@ -26,7 +27,8 @@ std::uint64_t splitmix64(std::uint64_t state) noexcept {
 FaultPlan::FaultPlan(FaultConfig config) : config_(config) {
     const auto is_rate = [](double p) { return p >= 0 && p <= 1; };  // also false for NaN
     if (!is_rate(config_.drop_rate)) throw std::invalid_argument("drop rate must be between 0 and 1");
-    if (!is_rate(config_.duplicate_rate)) throw std::invalid_argument("duplicate rate must be between 0 and 1");
+    if (!is_rate(config_.duplicate_rate))
+        throw std::invalid_argument("duplicate rate must be between 0 and 1");
 }
 
 std::uint64_t FaultPlan::draw(std::uint64_t k, unsigned i) const noexcept {

@@ -25,8 +25,8 @@
 namespace lesson03 {
 
 struct FaultConfig {
-    double drop_rate = 0;       // probability that a datagram is not reflected at all
-    double duplicate_rate = 0;  // probability that it is reflected twice
+    double drop_rate = 0;         // probability that a datagram is not reflected at all
+    double duplicate_rate = 0;    // probability that it is reflected twice
     std::uint32_t delay_ms = 0;   // every copy waits at least this long
     std::uint32_t jitter_ms = 0;  // ... plus 0..jitter_ms more, drawn per copy
     std::uint64_t seed = 1;

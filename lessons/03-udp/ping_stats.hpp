@@ -28,8 +28,8 @@ enum class ReplyKind { first, duplicate, invalid };
 
 struct ReplyInfo {
     ReplyKind kind = ReplyKind::invalid;
-    bool reordered = false;             // a first copy that came after a higher sequence number
-    std::chrono::nanoseconds rtt{0};    // for first copies and duplicates
+    bool reordered = false;           // a first copy that came after a higher sequence number
+    std::chrono::nanoseconds rtt{0};  // for first copies and duplicates
 };
 
 struct RttSummary {
@@ -57,9 +57,9 @@ public:
     PingSummary summary() const;
 
 private:
-    std::vector<std::uint64_t> sent_ns_;  // by sequence number
-    std::vector<std::uint32_t> copies_;   // replies seen, by sequence number
-    std::vector<std::int64_t> rtts_ns_;   // first copies only
+    std::vector<std::uint64_t> sent_ns_;    // by sequence number
+    std::vector<std::uint32_t> copies_;     // replies seen, by sequence number
+    std::vector<std::int64_t> rtts_ns_;     // first copies only
     std::optional<std::uint32_t> highest_;  // highest sequence number seen so far
     std::uint64_t received_ = 0, duplicated_ = 0, reordered_ = 0, invalid_ = 0;
 };

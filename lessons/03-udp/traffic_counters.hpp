@@ -25,12 +25,12 @@ struct TrafficCounters {
     std::uint64_t bytes_in = 0;       // as long as the datagrams really were, truncated or not
     std::uint64_t datagrams_out = 0;  // copies sent back
     std::uint64_t bytes_out = 0;
-    std::uint64_t dropped = 0;        // by --drop-rate
-    std::uint64_t duplicated = 0;     // by --duplicate-rate: reflected twice
-    std::uint64_t delayed = 0;        // copies held back by --delay-ms / --jitter-ms
-    std::uint64_t truncated = 0;      // longer than --buffer-size
-    std::uint64_t queue_full = 0;     // held-back copies the full delay queue refused
-    std::uint64_t send_failed = 0;    // copies the kernel would not send
+    std::uint64_t dropped = 0;      // by --drop-rate
+    std::uint64_t duplicated = 0;   // by --duplicate-rate: reflected twice
+    std::uint64_t delayed = 0;      // copies held back by --delay-ms / --jitter-ms
+    std::uint64_t truncated = 0;    // longer than --buffer-size
+    std::uint64_t queue_full = 0;   // held-back copies the full delay queue refused
+    std::uint64_t send_failed = 0;  // copies the kernel would not send
 
     bool any() const noexcept { return *this != TrafficCounters{}; }
     bool operator==(const TrafficCounters&) const = default;

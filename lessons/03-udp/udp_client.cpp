@@ -23,8 +23,8 @@ udp::endpoint resolve(asio::io_context& io, const std::string& host, std::uint16
     std::error_code ec;
     const auto results = resolver.resolve(host, std::to_string(port), ec);
     if (ec || results.empty()) {
-        throw std::runtime_error("cannot resolve host '" + host + "': " +
-                                 (ec ? ec.message() : std::string("no address")));
+        throw std::runtime_error("cannot resolve host '" + host +
+                                 "': " + (ec ? ec.message() : std::string("no address")));
     }
     return results.begin()->endpoint();
 }
@@ -66,10 +66,12 @@ void UdpClient::send(std::string_view payload) {
         if (!ec) break;
         if (ec == asio::error::connection_refused) refused();  // an ICMP error from an earlier send
         if (ec != asio::error::would_block) {
-            throw std::runtime_error("send to " + course::format_endpoint(server_) + " failed: " + ec.message());
+            throw std::runtime_error("send to " + course::format_endpoint(server_) +
+                                     " failed: " + ec.message());
         }
         // The socket's send buffer is full for a moment: wait for room, briefly.
-        const auto left = std::chrono::ceil<std::chrono::milliseconds>(give_up - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::ceil<std::chrono::milliseconds>(give_up - std::chrono::steady_clock::now());
         if (left.count() <= 0 ||
             course::wait_writable(socket_.native_handle(), stop_, left) != course::WaitResult::ready) {
             throw std::runtime_error("send to " + course::format_endpoint(server_) + ": no buffer space");
@@ -84,8 +86,9 @@ void UdpClient::send(std::string_view payload) {
                      course::format_endpoint(server_));
     }
     if (log_.tracing()) {
-        log_.trace(course::hex_dump("sent " + std::to_string(payload.size()) + " bytes to " +
-                                        course::format_endpoint(server_), payload));
+        log_.trace(course::hex_dump(
+            "sent " + std::to_string(payload.size()) + " bytes to " + course::format_endpoint(server_),
+            payload));
     }
 }
 
@@ -94,7 +97,8 @@ ReceiveResult UdpClient::receive(std::chrono::milliseconds timeout) {
     const auto deadline = clock::now() + timeout;
     for (;;) {
         const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now());
-        auto result = receive_datagram(socket_, buffer_, stop_, std::max(left, std::chrono::milliseconds::zero()));
+        auto result =
+            receive_datagram(socket_, buffer_, stop_, std::max(left, std::chrono::milliseconds::zero()));
         if (result.status == ReceiveStatus::failed) {
             if (result.error == asio::error::connection_refused) refused();
             throw std::runtime_error("receive failed: " + result.error.message());

@@ -15,6 +15,7 @@
 #include "common/line_splitter.hpp"
 #include "common/stdin_lines.hpp"
 
+#include <unistd.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -24,7 +25,6 @@
 #include <optional>
 #include <sstream>
 #include <stdexcept>
-#include <unistd.h>
 
 namespace {
 
@@ -32,17 +32,20 @@ using namespace std::chrono;
 using lesson03::ReceiveStatus;
 using lesson03::UdpClient;
 
-constexpr std::size_t max_stdin_line = 65'536;  // longer typed lines are skipped
+constexpr std::size_t max_stdin_line = 65'536;   // longer typed lines are skipped
 constexpr std::uint32_t max_count = 10'000'000;  // pings per run: bounds the statistics' memory
 
 std::uint64_t now_ns() {
-    return static_cast<std::uint64_t>(duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count());
+    return static_cast<std::uint64_t>(
+        duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count());
 }
 
 void explain_silence(const UdpClient& client, course::Logger& log) {
-    log.info("UDP cannot tell why: the request may have been lost, or the reply, or nothing is "
-             "listening at ", course::format_endpoint(client.server()),
-             client.connected() ? "" : " (an unconnected socket is never told; try --connect)");
+    log.info(
+        "UDP cannot tell why: the request may have been lost, or the reply, or nothing is "
+        "listening at ",
+        course::format_endpoint(client.server()),
+        client.connected() ? "" : " (an unconnected socket is never told; try --connect)");
 }
 
 // Sends one datagram and prints the reply. Exit status 0 if a reply came, 1 if none did.
@@ -65,7 +68,8 @@ int exchange(UdpClient& client, const std::string& text, milliseconds timeout, c
     return EXIT_SUCCESS;
 }
 
-int run_interactive(UdpClient& client, milliseconds timeout, const course::StopEvent& stop, course::Logger& log) {
+int run_interactive(UdpClient& client, milliseconds timeout, const course::StopEvent& stop,
+                    course::Logger& log) {
     course::LineSplitter lines(max_stdin_line);
     while (auto line = course::next_stdin_line(lines, stop)) {
         if (*line == "exit") break;
@@ -97,7 +101,8 @@ std::string reply_line(const lesson03::ReceivedDatagram& datagram, std::string_v
         out << ": not a ping we sent, ignored";
         return out.str();
     }
-    out << " rtt=" << std::fixed << std::setprecision(3) << duration<double, std::milli>(info.rtt).count() << " ms";
+    out << " rtt=" << std::fixed << std::setprecision(3) << duration<double, std::milli>(info.rtt).count()
+        << " ms";
     if (info.kind == lesson03::ReplyKind::duplicate) out << " (duplicate)";
     if (info.reordered) out << " (out of order)";
     if (datagram.truncated()) out << " (truncated to " << datagram.kept << " bytes)";
@@ -123,11 +128,13 @@ int run_ping(UdpClient& client, const PingOptions& options, course::Logger& log)
         throw std::runtime_error("--size must be at least " + std::to_string(lesson03::ping_header_size) +
                                  " bytes (the ping header)");
     }
-    if (const auto problem = lesson03::payload_size_problem(options.size, client.server().address().is_v6())) {
+    if (const auto problem =
+            lesson03::payload_size_problem(options.size, client.server().address().is_v6())) {
         throw std::runtime_error(*problem);
     }
     std::cout << "UDP PING " << course::format_endpoint(client.server()) << ": " << options.count
-              << (options.count == 1 ? " datagram of " : " datagrams of ") << options.size << " bytes" << std::endl;
+              << (options.count == 1 ? " datagram of " : " datagrams of ") << options.size << " bytes"
+              << std::endl;
     lesson03::PingStats stats;
     const auto start = steady_clock::now();
     bool stopped = false;
@@ -145,8 +152,9 @@ int run_ping(UdpClient& client, const PingOptions& options, course::Logger& log)
               << lesson03::summary_text(summary) << '\n'
               << lesson03::summary_line(summary) << std::endl;
     if (summary.lost > 0) {
-        log.info(summary.lost, " lost: for each, the request or the reply (or both) went missing; "
-                               "the client cannot know which");
+        log.info(summary.lost,
+                 " lost: for each, the request or the reply (or both) went missing; "
+                 "the client cannot know which");
     }
     if (summary.received == 0 && !stopped) {
         explain_silence(client, log);
@@ -158,8 +166,9 @@ int run_ping(UdpClient& client, const PingOptions& options, course::Logger& log)
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Lesson 03: UDP client. Ping mode (--count), one datagram (--message), or one per stdin line",
-                 "03-udp-client"};
+    CLI::App app{
+        "Lesson 03: UDP client. Ping mode (--count), one datagram (--message), or one per stdin line",
+        "03-udp-client"};
     course::CommonOptions options;
     options.port = 7003;
     course::add_common_options(app, options, course::Role::client);
@@ -169,19 +178,25 @@ int main(int argc, char** argv) {
     milliseconds timeout{1000};
     std::size_t receive_buffer = 65'536;
     bool connect = false;
-    auto* count = app.add_option("--count,-n", ping.count, "ping mode: send N datagrams and count what comes back")
-                      ->check(CLI::Range(1u, max_count));
+    auto* count =
+        app.add_option("--count,-n", ping.count, "ping mode: send N datagrams and count what comes back")
+            ->check(CLI::Range(1u, max_count));
     app.add_option("--message,-m", message, "send this text as one datagram, print the reply and exit")
         ->excludes(count);
     app.add_option("--interval-ms", interval_ms, "ping mode: milliseconds between sends (0: all at once)")
-        ->capture_default_str()->check(CLI::Range(0, 60'000));
+        ->capture_default_str()
+        ->check(CLI::Range(0, 60'000));
     app.add_option("--size,-s", ping.size, "ping mode: bytes per datagram (at least 16)")
-        ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
     course::add_seconds_option(app, "--timeout", timeout,
                                "how long to wait for a reply (ping: after the last send)");
-    app.add_option("--recv-buffer", receive_buffer, "bytes the client receives per datagram; longer ones are truncated")
-        ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
-    app.add_flag("--connect", connect, "connect() the UDP socket: ICMP errors then show as 'connection refused'");
+    app.add_option("--recv-buffer", receive_buffer,
+                   "bytes the client receives per datagram; longer ones are truncated")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+    app.add_flag("--connect", connect,
+                 "connect() the UDP socket: ICMP errors then show as 'connection refused'");
     CLI11_PARSE(app, argc, argv);
 
     return course::guarded_main(app, [&] {

@@ -5,12 +5,12 @@
 #include "common/endpoint.hpp"
 #include "common/hex_dump.hpp"
 
+#include <sys/socket.h>
 #include <algorithm>
 #include <asio/error.hpp>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <sys/socket.h>
 
 namespace lesson03 {
 
@@ -30,7 +30,8 @@ udp::socket open_socket(asio::io_context& io, const udp::endpoint& endpoint) {
                                  std::to_string(endpoint.port()) +
                                  " is already in use (another server running? try --port 0)");
     }
-    if (ec) throw std::runtime_error("cannot bind " + course::format_endpoint(endpoint) + ": " + ec.message());
+    if (ec)
+        throw std::runtime_error("cannot bind " + course::format_endpoint(endpoint) + ": " + ec.message());
     // Sends never wait: a send that would block means the socket's send buffer is full, and
     // the datagram is dropped, as the network itself would drop it.
     socket.non_blocking(true);
@@ -64,14 +65,9 @@ std::shared_ptr<UdpServer> UdpServer::create(asio::io_context& io, const udp::en
 
 UdpServer::UdpServer(asio::io_context& io, const udp::endpoint& endpoint, ServerConfig config,
                      course::Logger& log)
-    : socket_(open_socket(io, endpoint)),
-      timer_(io),
-      buffer_(config.buffer_size),
-      plan_(config.faults),
-      queue_(config.max_queued_datagrams, config.max_queued_bytes),
-      summary_timer_(io),
-      summary_interval_(config.summary_interval),
-      log_(log) {
+    : socket_(open_socket(io, endpoint)), timer_(io), buffer_(config.buffer_size), plan_(config.faults),
+      queue_(config.max_queued_datagrams, config.max_queued_bytes), summary_timer_(io),
+      summary_interval_(config.summary_interval), log_(log) {
     if (config.faults.any()) log_.info("faults: ", plan_.describe());
 }
 
@@ -123,14 +119,15 @@ void UdpServer::on_receive(const std::error_code& ec, std::size_t length) {
     if (log_.enabled(course::LogLevel::verbose)) {
         const std::string peer = course::format_endpoint(sender_);
         if (log_.tracing()) {
-            log_.trace(course::hex_dump("#" + std::to_string(k) + " recv " + std::to_string(length) +
-                                            " bytes from " + peer, bytes));
+            log_.trace(course::hex_dump(
+                "#" + std::to_string(k) + " recv " + std::to_string(length) + " bytes from " + peer, bytes));
         }
         if (kept < length) {
             log_.verbose("#", k, " from ", peer, ": datagram of ", length, " bytes truncated to the ", kept,
                          "-byte buffer; reflecting what fit");
         }
-        log_.verbose("#", k, " from ", peer, ": ", length, " bytes", describe_content(bytes), " -> ", describe_fate(fate));
+        log_.verbose("#", k, " from ", peer, ": ", length, " bytes", describe_content(bytes), " -> ",
+                     describe_fate(fate));
     }
     for (int copy = 0; copy < fate.copies(); ++copy) {
         reflect(Outgoing{sender_, std::string(bytes), k}, fate.delay[static_cast<std::size_t>(copy)]);
@@ -146,8 +143,8 @@ void UdpServer::reflect(Outgoing item, std::chrono::milliseconds delay) {
     const std::uint64_t k = item.arrival;
     if (!queue_.push(DelayQueue::clock::now() + delay, std::move(item))) {
         ++counters_.queue_full;
-        log_.verbose("#", k, ": delay queue full (", queue_.max_datagrams(), " datagrams or ", queue_.max_bytes(),
-                     " bytes): this copy is dropped");
+        log_.verbose("#", k, ": delay queue full (", queue_.max_datagrams(), " datagrams or ",
+                     queue_.max_bytes(), " bytes): this copy is dropped");
         return;
     }
     arm_timer();
@@ -162,11 +159,13 @@ void UdpServer::send_now(const Outgoing& item) {
         log_.verbose("#", item.arrival, ": send buffer full, datagram dropped");
     } else if (ec) {
         ++counters_.send_failed;
-        log_.verbose("#", item.arrival, ": send to ", course::format_endpoint(item.peer), " failed: ", ec.message());
+        log_.verbose("#", item.arrival, ": send to ", course::format_endpoint(item.peer),
+                     " failed: ", ec.message());
     } else {
         ++counters_.datagrams_out;
         counters_.bytes_out += item.payload.size();
-        log_.trace("#", item.arrival, " sent ", item.payload.size(), " bytes to ", course::format_endpoint(item.peer));
+        log_.trace("#", item.arrival, " sent ", item.payload.size(), " bytes to ",
+                   course::format_endpoint(item.peer));
     }
 }
 

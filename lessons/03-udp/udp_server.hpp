@@ -39,9 +39,9 @@ namespace lesson03 {
 
 struct ServerConfig {
     FaultConfig faults;
-    std::size_t buffer_size = 65'536;             // bytes per receive: more than any datagram
-    std::size_t max_queued_datagrams = 1'024;     // delayed copies held at once
-    std::size_t max_queued_bytes = 8u << 20;      // ... and their payload bytes
+    std::size_t buffer_size = 65'536;                   // bytes per receive: more than any datagram
+    std::size_t max_queued_datagrams = 1'024;           // delayed copies held at once
+    std::size_t max_queued_bytes = 8u << 20;            // ... and their payload bytes
     std::chrono::milliseconds summary_interval{5'000};  // at most one summary line per interval
 };
 
@@ -73,7 +73,6 @@ private:
     void note_activity();  // starts a summary period, if none is running
     void log_summary();
 
-
     asio::ip::udp::socket socket_;
     asio::steady_timer timer_;
     bool timer_armed_ = false;
@@ -82,9 +81,9 @@ private:
     asio::ip::udp::endpoint sender_;  // filled in by async_receive_from
     FaultPlan plan_;
     DelayQueue queue_;
-    std::uint64_t arrivals_ = 0;      // the k of the next datagram, for plan_.decide(k)
+    std::uint64_t arrivals_ = 0;  // the k of the next datagram, for plan_.decide(k)
     bool stopped_ = false;
-    TrafficCounters counters_;        // since the last summary
+    TrafficCounters counters_;  // since the last summary
     asio::steady_timer summary_timer_;
     std::chrono::milliseconds summary_interval_;
     bool summary_armed_ = false;

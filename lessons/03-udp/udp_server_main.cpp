@@ -18,21 +18,29 @@ int main(int argc, char** argv) {
     lesson03::ServerConfig config;
     auto& faults = config.faults;
     app.add_option("--drop-rate", faults.drop_rate, "probability (0..1) that a datagram is not sent back")
-        ->capture_default_str()->check(CLI::Range(0.0, 1.0));
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1.0));
     app.add_option("--duplicate-rate", faults.duplicate_rate, "probability (0..1) that it is sent back twice")
-        ->capture_default_str()->check(CLI::Range(0.0, 1.0));
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1.0));
     app.add_option("--delay-ms", faults.delay_ms, "hold every reply back this many milliseconds")
-        ->capture_default_str()->check(CLI::Range(0, 60'000));
+        ->capture_default_str()
+        ->check(CLI::Range(0, 60'000));
     app.add_option("--jitter-ms", faults.jitter_ms, "plus 0..MS more per copy, so replies can overtake")
-        ->capture_default_str()->check(CLI::Range(0, 60'000));
+        ->capture_default_str()
+        ->check(CLI::Range(0, 60'000));
     app.add_option("--seed", faults.seed, "seed of the fault decisions: the same seed, the same faults")
         ->capture_default_str();
-    app.add_option("--buffer-size", config.buffer_size, "receive buffer in bytes; longer datagrams are truncated")
-        ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{65'536}));
+    app.add_option("--buffer-size", config.buffer_size,
+                   "receive buffer in bytes; longer datagrams are truncated")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{65'536}));
     app.add_option("--queue-datagrams", config.max_queued_datagrams, "most delayed copies held at once")
-        ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
     app.add_option("--queue-bytes", config.max_queued_bytes, "most payload bytes held for delayed copies")
-        ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30));
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30));
     course::add_seconds_option(app, "--summary-interval", config.summary_interval,
                                "at most one summary line per interval, when anything happened "
                                "(--verbose: a line per datagram too)");

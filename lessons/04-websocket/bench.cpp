@@ -8,8 +8,8 @@
 
 #include "echo_server.hpp"
 #include "ws/connection.hpp"
-#include "ws_connect.hpp"
 #include "ws/random.hpp"
+#include "ws_connect.hpp"
 
 #include "common/cli.hpp"
 #include "common/stop_event.hpp"
@@ -19,7 +19,6 @@
 #include <asio/connect.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
-#include "common/endpoint.hpp"
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
@@ -29,6 +28,7 @@
 #include <iostream>
 #include <thread>
 #include <vector>
+#include "common/endpoint.hpp"
 
 namespace {
 
@@ -77,7 +77,8 @@ awaitable<void> echo_client(tcp::endpoint server, std::size_t size, Clock::time_
         bool echoed = false;
         while (!echoed) {
             while (const ws::Event event = conn.receive(leftover)) {
-                if (event.kind != ws::Event::Kind::text || event.data.size() != size) throw std::runtime_error("bad echo");
+                if (event.kind != ws::Event::Kind::text || event.data.size() != size)
+                    throw std::runtime_error("bad echo");
                 echoed = true;
             }
             if (echoed) break;
@@ -104,7 +105,8 @@ double echo_rate(tcp::endpoint server, int connections, std::size_t size, std::c
     }
     io.run();
     if (failure) std::rethrow_exception(failure);
-    return static_cast<double>(stats.round_trips) / std::chrono::duration<double>(Clock::now() - start).count();
+    return static_cast<double>(stats.round_trips) /
+           std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 }  // namespace
@@ -117,7 +119,9 @@ int main(int argc, char** argv) {
     std::chrono::milliseconds duration{2000};
     std::size_t size = 32;
     course::add_seconds_option(app, "--seconds", duration, "time per measurement");
-    app.add_option("--size", size, "bytes per echoed message")->capture_default_str()->check(CLI::Range(1, 65536));
+    app.add_option("--size", size, "bytes per echoed message")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 65536));
     CLI11_PARSE(app, argc, argv);
 
     return course::guarded_main(app, [&] {
@@ -130,22 +134,24 @@ int main(int argc, char** argv) {
             if (stop.requested()) break;
             const double word = mask_throughput(ws::apply_mask, buffer, duration / 2, stop);
             const double byte = mask_throughput(ws::apply_mask_bytewise, buffer, duration / 2, stop);
-            std::cout << "unmask " << buffer / 1024 << " KiB: word at a time " << word << " GB/s, byte at a time "
-                      << byte << " GB/s (" << word / byte << "x)" << std::endl;
+            std::cout << "unmask " << buffer / 1024 << " KiB: word at a time " << word
+                      << " GB/s, byte at a time " << byte << " GB/s (" << word / byte << "x)" << std::endl;
         }
 
         course::Logger server_log(course::LogLevel::quiet);
         asio::io_context server_io(1);
-        lesson04::EchoServer server(server_io, tcp::endpoint(asio::ip::make_address(options.host), 0), {}, server_log);
+        lesson04::EchoServer server(server_io, tcp::endpoint(asio::ip::make_address(options.host), 0), {},
+                                    server_log);
         server.start();
         std::thread server_thread([&] { server_io.run(); });
         const tcp::endpoint endpoint = server.local_endpoint();
         for (const int connections : {1, 100}) {
             if (stop.requested()) break;
             const double rate = echo_rate(endpoint, connections, size, duration, stop);
-            std::cout << "echo " << size << "-byte text, " << connections << " connection" << (connections > 1 ? "s" : "")
-                      << ": " << std::setprecision(0) << rate << " round trips/s (" << std::setprecision(1)
-                      << 1e6 * connections / rate << " us each)" << std::setprecision(2) << std::endl;
+            std::cout << "echo " << size << "-byte text, " << connections << " connection"
+                      << (connections > 1 ? "s" : "") << ": " << std::setprecision(0) << rate
+                      << " round trips/s (" << std::setprecision(1) << 1e6 * connections / rate << " us each)"
+                      << std::setprecision(2) << std::endl;
         }
         asio::post(server_io, [&] { server.shutdown(); });
         server_thread.join();

@@ -23,7 +23,8 @@ std::optional<std::size_t> parse_number(std::string_view text, std::size_t low, 
 }
 
 // A frame built by hand, exactly as given (append_frame does not check the rules).
-ClientCommand violation(ws::Opcode opcode, std::string_view payload, const ws::MaskKey* mask, bool set_rsv1 = false) {
+ClientCommand violation(ws::Opcode opcode, std::string_view payload, const ws::MaskKey* mask,
+                        bool set_rsv1 = false) {
     std::string bytes;
     ws::append_frame(bytes, opcode, payload, true, mask);
     if (set_rsv1) bytes[0] = static_cast<char>(bytes[0] | 0x40);
@@ -38,7 +39,8 @@ ClientCommand parse_close(std::string_view arg) {
     if (!code) return make(Kind::usage, "usage: /close [code [reason]], code 0..65535");
     command.code = static_cast<std::uint16_t>(*code);
     if (space != std::string_view::npos) command.text = std::string(arg.substr(space + 1));
-    if (command.text.size() > ws::max_control_payload - 2) return make(Kind::usage, "a close reason is at most 123 bytes");
+    if (command.text.size() > ws::max_control_payload - 2)
+        return make(Kind::usage, "a close reason is at most 123 bytes");
     return command;
 }
 
@@ -70,21 +72,24 @@ ClientCommand parse_client_command(std::string_view line, const ws::MaskKey& mas
     if (line.starts_with("//")) return make(Kind::text, std::string(line.substr(1)));
     const auto word_end = line.find(' ');
     const std::string_view name = line.substr(0, word_end);
-    const std::string_view arg = word_end == std::string_view::npos ? std::string_view{} : line.substr(word_end + 1);
+    const std::string_view arg =
+        word_end == std::string_view::npos ? std::string_view{} : line.substr(word_end + 1);
 
     if (name == "/help") return make(Kind::help);
     if (name == "/quit") return make(Kind::quit);
     if (name == "/close") return parse_close(arg);
     if (name == "/binary") return make(Kind::binary, std::string(arg));
     if (name == "/ping") {
-        if (arg.size() > ws::max_control_payload) return make(Kind::usage, "a ping carries at most 125 bytes (try /bigping)");
+        if (arg.size() > ws::max_control_payload)
+            return make(Kind::usage, "a ping carries at most 125 bytes (try /bigping)");
         return make(Kind::ping, std::string(arg));
     }
     if (name == "/frag") {
         const auto space = arg.find(' ');
         const auto count = parse_number(arg.substr(0, space), 1, 1000);
         if (!count) return make(Kind::usage, "usage: /frag N TEXT, with 1 <= N <= 1000");
-        ClientCommand command = make(Kind::fragments, space == std::string_view::npos ? "" : std::string(arg.substr(space + 1)));
+        ClientCommand command =
+            make(Kind::fragments, space == std::string_view::npos ? "" : std::string(arg.substr(space + 1)));
         command.count = *count;
         return command;
     }

@@ -71,7 +71,8 @@ public:
         : socket_(std::move(socket)), timer_(socket_.get_executor()), server_(std::move(server)),
           log_(server_->log), config_(server_->config) {
         std::error_code ec;
-        name_ = "connection " + std::to_string(id) + " (" + course::format_endpoint(socket_.remote_endpoint(ec)) + ")";
+        name_ = "connection " + std::to_string(id) + " (" +
+                course::format_endpoint(socket_.remote_endpoint(ec)) + ")";
         socket_.non_blocking(true, ec);  // read_some() and write_all() try first, wait only if they must
     }
 
@@ -170,7 +171,8 @@ awaitable<bool> Session::write_all(std::string_view bytes) {
         const std::size_t n = socket_.write_some(asio::buffer(bytes.data(), bytes.size()), ec);
         bytes.remove_prefix(n);
         if (ec == asio::error::would_block || ec == asio::error::try_again) {
-            co_await socket_.async_wait(tcp::socket::wait_write, asio::redirect_error(asio::use_awaitable, ec));
+            co_await socket_.async_wait(tcp::socket::wait_write,
+                                        asio::redirect_error(asio::use_awaitable, ec));
         }
         if (ec) break;
     }
@@ -226,11 +228,12 @@ void Session::finish(const std::shared_ptr<Session>& self) {
 awaitable<std::optional<std::string>> Session::serve_http() {
     ws::HttpParser parser(ws::HttpParser::Kind::request);
     std::string head_text;  // the request as received, for --trace
-    for (;;) {  // read the request head, under the handshake deadline
+    for (;;) {              // read the request head, under the handshake deadline
         std::error_code ec;
         std::string_view in = co_await read_some(ec);
         if (ec) {
-            if (!timed_out_) log_.verbose(name_, ": gone before the request was complete (", ec.message(), ")");
+            if (!timed_out_)
+                log_.verbose(name_, ": gone before the request was complete (", ec.message(), ")");
             co_return std::nullopt;
         }
         const std::string_view received = in;
@@ -284,7 +287,8 @@ void Session::handle(ws::Connection& conn, const ws::Event& event) {
     switch (event.kind) {
     case Kind::text:
     case Kind::binary:
-        log_.verbose(name_, ": ", ws::event_kind_name(event.kind), " message of ", event.data.size(), " bytes: echo");
+        log_.verbose(name_, ": ", ws::event_kind_name(event.kind), " message of ", event.data.size(),
+                     " bytes: echo");
         if (event.kind == Kind::text) conn.send_text(event.data);
         else conn.send_binary(event.data);
         break;
@@ -295,8 +299,8 @@ void Session::handle(ws::Connection& conn, const ws::Event& event) {
                      event.data.empty() ? "" : " reason: ", event.data);
         break;
     case Kind::error:
-        log_.info(name_, ": protocol violation, closing with ", event.code, " (", ws::close_code_name(event.code),
-                  "): ", event.data);
+        log_.info(name_, ": protocol violation, closing with ", event.code, " (",
+                  ws::close_code_name(event.code), "): ", event.data);
         break;
     case Kind::none: break;
     }
@@ -306,7 +310,8 @@ awaitable<void> Session::serve_websocket(std::string leftover) {
     phase_ = Phase::open;
     ws::Connection conn(ws::Role::server, ws::ConnectionOptions{config_.max_message});
     if (log_.tracing()) {
-        conn.set_frame_observer([this](const ws::FrameTrace& frame) { log_.trace(name_, ": ", describe_frame(frame)); });
+        conn.set_frame_observer(
+            [this](const ws::FrameTrace& frame) { log_.trace(name_, ": ", describe_frame(frame)); });
     }
     std::string_view in = leftover;  // bytes that came with the request belong to the first frame
     arm(config_.idle_timeout);
@@ -372,7 +377,8 @@ namespace {
 awaitable<void> accept_loop(std::shared_ptr<EchoServer::State> state) {
     for (;;) {
         std::error_code ec;
-        tcp::socket socket = co_await state->acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+        tcp::socket socket =
+            co_await state->acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
         if (state->stopping) co_return;
         if (ec) {  // e.g. out of file descriptors: wait a little instead of spinning
             state->log.info("accept failed: ", ec.message());
@@ -382,7 +388,8 @@ awaitable<void> accept_loop(std::shared_ptr<EchoServer::State> state) {
         }
         if (state->sessions.size() >= state->config.max_connections) {
             // Full: say so in HTTP (one non-blocking send: a fresh socket has room) and hang up.
-            state->log.info("connection refused: ", state->sessions.size(), " connections is the maximum (503)");
+            state->log.info("connection refused: ", state->sessions.size(),
+                            " connections is the maximum (503)");
             socket.non_blocking(true, ec);
             socket.write_some(asio::buffer(state->busy_response), ec);
             socket.close(ec);

@@ -33,14 +33,14 @@
 namespace lesson04 {
 
 struct EchoServerConfig {
-    std::size_t max_message = 16 * 1024 * 1024;                 // bytes per message (1009 past it)
-    std::size_t max_connections = 10'000;                       // at once; more get HTTP 503
-    std::vector<std::string> allowed_origins;                   // empty: any origin
-    std::vector<std::string> subprotocols;                      // offered to clients, in order
-    std::chrono::milliseconds handshake_timeout{10'000};        // to send the whole request
-    std::chrono::milliseconds idle_timeout{300'000};            // silence before we drop a client
-    std::chrono::milliseconds write_timeout{30'000};            // for a client to take any of our bytes
-    std::chrono::milliseconds close_timeout{3'000};             // for the peer's close / FIN
+    std::size_t max_message = 16 * 1024 * 1024;           // bytes per message (1009 past it)
+    std::size_t max_connections = 10'000;                 // at once; more get HTTP 503
+    std::vector<std::string> allowed_origins;             // empty: any origin
+    std::vector<std::string> subprotocols;                // offered to clients, in order
+    std::chrono::milliseconds handshake_timeout{10'000};  // to send the whole request
+    std::chrono::milliseconds idle_timeout{300'000};      // silence before we drop a client
+    std::chrono::milliseconds write_timeout{30'000};      // for a client to take any of our bytes
+    std::chrono::milliseconds close_timeout{3'000};       // for the peer's close / FIN
 };
 
 class EchoServer {

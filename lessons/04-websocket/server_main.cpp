@@ -7,8 +7,8 @@
 #include "common/endpoint.hpp"
 #include "common/open_files.hpp"
 
-#include <cstdlib>
 #include <malloc.h>
+#include <cstdlib>
 
 namespace {
 
@@ -24,13 +24,15 @@ int main(int argc, char** argv) {
     course::add_common_options(app, options, course::Role::server);
     lesson04::EchoServerConfig config;
     std::size_t max_connections = 0;
-    app.add_option("--max-message", config.max_message, "largest message in bytes (larger ones get close 1009)")
+    app.add_option("--max-message", config.max_message,
+                   "largest message in bytes (larger ones get close 1009)")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30));
     lesson04::add_max_connections_option(app, max_connections);
     app.add_option("--allowed-origin", config.allowed_origins,
                    "accept only handshakes with this Origin (repeat for several; default: any)");
-    app.add_option("--protocol", config.subprotocols, "a subprotocol to accept (repeat, in order of preference)");
+    app.add_option("--protocol", config.subprotocols,
+                   "a subprotocol to accept (repeat, in order of preference)");
     course::add_seconds_option(app, "--handshake-timeout", config.handshake_timeout,
                                "time a client has to send its request");
     course::add_seconds_option(app, "--idle-timeout", config.idle_timeout,
@@ -51,7 +53,8 @@ int main(int argc, char** argv) {
         // and freeing it lowers the resident memory at once.
         ::mallopt(M_MMAP_THRESHOLD, static_cast<int>(large_allocation));
         asio::io_context io(1);  // one thread: no locks anywhere
-        lesson04::EchoServer server(io, course::resolve_listen_endpoint(options.host, options.port), config, log);
+        lesson04::EchoServer server(io, course::resolve_listen_endpoint(options.host, options.port), config,
+                                    log);
         // Until SIGINT, SIGTERM or SIGHUP: then every WebSocket is closed with 1001.
         lesson04::serve_until_stopped(io, server, config.max_connections, log);
         return EXIT_SUCCESS;

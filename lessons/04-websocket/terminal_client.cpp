@@ -4,12 +4,12 @@
 
 #include "common/line_splitter.hpp"
 
+#include <unistd.h>
 #include <asio/co_spawn.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 #include <iostream>
-#include <unistd.h>
 
 namespace lesson04 {
 
@@ -35,8 +35,8 @@ auto report_failure(course::Logger& log, TerminalClient& client) {
 
 TerminalClient::TerminalClient(asio::io_context& io, TerminalClientOptions options, Behaviour& behaviour,
                                course::Logger& log)
-    : io_(io), options_(std::move(options)), behaviour_(behaviour), log_(log), socket_(io), connector_(socket_),
-      stdin_(io), wake_(io), close_timer_(io), signals_(io) {}
+    : io_(io), options_(std::move(options)), behaviour_(behaviour), log_(log), socket_(io),
+      connector_(socket_), stdin_(io), wake_(io), close_timer_(io), signals_(io) {}
 
 void TerminalClient::on_stop_signal() {
     if (done_) return;
@@ -77,7 +77,8 @@ awaitable<void> TerminalClient::write_chunked(std::string_view bytes) {
     const std::size_t step = options_.chunk == 0 ? bytes.size() : options_.chunk;
     for (std::size_t at = 0; at < bytes.size(); at += step) {
         std::error_code ec;
-        co_await asio::async_write(socket_, asio::buffer(bytes.substr(at, step)), asio::redirect_error(asio::use_awaitable, ec));
+        co_await asio::async_write(socket_, asio::buffer(bytes.substr(at, step)),
+                                   asio::redirect_error(asio::use_awaitable, ec));
         if (ec) throw std::system_error(ec, "write");
     }
 }
@@ -112,7 +113,8 @@ awaitable<void> TerminalClient::stdin_loop() {
     course::LineSplitter lines(options_.max_line);
     std::vector<char> buffer(4096);
     while (!done_) {
-        const std::size_t n = co_await stdin_.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
+        const std::size_t n = co_await stdin_.async_read_some(asio::buffer(buffer),
+                                                              asio::redirect_error(asio::use_awaitable, ec));
         if (ec) break;  // end of input, or closed because we are done
         lines.push({buffer.data(), n});
         while (auto event = lines.pop()) {
@@ -140,7 +142,8 @@ awaitable<void> TerminalClient::reader(std::string leftover) {
         }
         after_queueing();  // pongs and the answer to a close go out
         std::error_code ec;
-        const std::size_t n = co_await socket_.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
+        const std::size_t n = co_await socket_.async_read_some(asio::buffer(buffer),
+                                                               asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
             // The stream ended: after the closing handshake that is the normal end; before
             // it, the connection was lost (1006).
@@ -176,7 +179,8 @@ awaitable<void> TerminalClient::session() {
     log_.info("connected to ws://", options_.url.host_header, options_.url.target,
               options_.connected_note.empty() ? "" : " (" + options_.connected_note + ")");
     conn_.emplace(ws::Role::client, options_.connection);
-    if (log_.tracing()) conn_->set_frame_observer([this](const ws::FrameTrace& f) { log_.trace(describe_frame(f)); });
+    if (log_.tracing())
+        conn_->set_frame_observer([this](const ws::FrameTrace& f) { log_.trace(describe_frame(f)); });
     // `this` is safe in these coroutines: run_terminal_client() keeps the client alive until
     // io.run() returns.
     asio::co_spawn(io_, writer(), report_failure(log_, *this));

@@ -15,9 +15,9 @@
 // Exit code: 0 once the closing handshake completed (whoever started it) and the server broke
 // no rule; 0 after Ctrl-C during the connect; 1 otherwise (refused, lost, protocol error).
 
-#include "ws_connect.hpp"
 #include "ws/connection.hpp"
 #include "ws/url.hpp"
+#include "ws_connect.hpp"
 
 #include "common/logger.hpp"
 #include "common/stop_signals.hpp"
@@ -52,9 +52,9 @@ struct TerminalClientOptions {
     ConnectOptions connect;  // origin, subprotocols, --connect-timeout, --chunk for the request
     std::size_t chunk = 0;   // also write every frame in pieces of this size (0: whole)
     std::chrono::steady_clock::duration close_timeout = std::chrono::seconds(5);
-    std::size_t max_line = 64 * 1024;        // a longer stdin line is skipped, with a note
-    std::size_t read_buffer_size = 16 * 1024;  // bytes per socket read
-    ws::ConnectionOptions connection;        // the largest message we accept
+    std::size_t max_line = 64 * 1024;                        // a longer stdin line is skipped, with a note
+    std::size_t read_buffer_size = 16 * 1024;                // bytes per socket read
+    ws::ConnectionOptions connection;                        // the largest message we accept
     std::string connected_note = "type /help for commands";  // after "connected to URL", if any
 };
 
@@ -70,7 +70,8 @@ int run_terminal_client(TerminalClientOptions options, Behaviour& behaviour, cou
 
 class TerminalClient {
 public:
-    TerminalClient(asio::io_context& io, TerminalClientOptions options, Behaviour& behaviour, course::Logger& log);
+    TerminalClient(asio::io_context& io, TerminalClientOptions options, Behaviour& behaviour,
+                   course::Logger& log);
 
     // Runs the whole session; throws ConnectError if the connection could not be made.
     asio::awaitable<void> run();
@@ -99,7 +100,7 @@ private:
     asio::ip::tcp::socket socket_;
     WebSocketConnector connector_;
     asio::posix::stream_descriptor stdin_;
-    asio::steady_timer wake_;   // the writer sleeps on it until there is something to send
+    asio::steady_timer wake_;  // the writer sleeps on it until there is something to send
     asio::steady_timer close_timer_;
     course::StopSignals signals_;
     std::optional<ws::Connection> conn_;

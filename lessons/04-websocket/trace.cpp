@@ -12,7 +12,8 @@ constexpr std::size_t max_traced_payload = 256;  // bytes of each payload shown 
 constexpr std::size_t max_traced_read = 64;      // bytes of each read shown (its frames show the rest)
 
 const char* length_form(const ws::FrameTrace& frame) {
-    const auto length7 = static_cast<std::uint8_t>(frame.raw_header.size() > 1 ? frame.raw_header[1] & 0x7F : 0);
+    const auto length7 =
+        static_cast<std::uint8_t>(frame.raw_header.size() > 1 ? frame.raw_header[1] & 0x7F : 0);
     const char* form = length7 < 126 ? "7-bit" : length7 == 126 ? "16-bit" : "64-bit";
     return form;
 }
@@ -36,20 +37,23 @@ std::string describe_frame(const ws::FrameTrace& frame) {
     const ws::FrameHeader& h = frame.header;
     std::string out = frame.incoming ? "frame in:  " : "frame out: ";
     out += "FIN=" + std::to_string(h.fin ? 1 : 0);
-    out += " RSV=" + std::to_string((h.rsv >> 2) & 1) + std::to_string((h.rsv >> 1) & 1) + std::to_string(h.rsv & 1);
+    out += " RSV=" + std::to_string((h.rsv >> 2) & 1) + std::to_string((h.rsv >> 1) & 1) +
+           std::to_string(h.rsv & 1);
     out += " opcode=0x" + hex_bytes(std::string(1, static_cast<char>(h.opcode)), 1).substr(1);
     out += std::string(" (") + ws::opcode_name(h.opcode) + ")";
     out += " MASK=" + std::to_string(h.masked ? 1 : 0);
     if (h.masked) out += " key=" + hex_bytes({reinterpret_cast<const char*>(h.mask.data()), 4}, 4);
     out += " length=" + std::to_string(h.length) + " (" + length_form(frame) + ")";
-    out += "\n" + course::hex_dump("  header " + std::to_string(frame.raw_header.size()) + " bytes", frame.raw_header);
+    out += "\n" + course::hex_dump("  header " + std::to_string(frame.raw_header.size()) + " bytes",
+                                   frame.raw_header);
     if (frame.payload.empty()) return out;
     if (h.masked) {
         // Mask again what we show, to see the bytes as they crossed the wire.
         std::string masked(frame.payload.substr(0, max_traced_payload));
         ws::apply_mask(reinterpret_cast<std::uint8_t*>(masked.data()), masked.size(), h.mask);
         out += "\n" + course::hex_dump("  payload masked (as on the wire)", masked, max_traced_payload);
-        out += "\n" + course::hex_dump("  payload unmasked (XOR with the key)", frame.payload, max_traced_payload);
+        out += "\n" +
+               course::hex_dump("  payload unmasked (XOR with the key)", frame.payload, max_traced_payload);
     } else {
         out += "\n" + course::hex_dump("  payload (not masked)", frame.payload, max_traced_payload);
     }

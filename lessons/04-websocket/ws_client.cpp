@@ -41,7 +41,9 @@ public:
             break;
         case Kind::help: std::cerr << lesson04::client_commands_help(); break;
         case Kind::usage: std::cerr << command.text << "\n"; break;
-        case Kind::unknown: std::cerr << "unknown command " << command.text << " (try /help; //text sends \"/text\")\n"; break;
+        case Kind::unknown:
+            std::cerr << "unknown command " << command.text << " (try /help; //text sends \"/text\")\n";
+            break;
         }
         return LineResult::keep_reading;
     }
@@ -51,16 +53,19 @@ public:
         switch (event.kind) {
         case Kind::text: std::cout << event.data << std::endl; break;
         case Kind::binary:
-            std::cout << "binary " << event.data.size() << " bytes: " << lesson04::hex_bytes(event.data, binary_hex_shown)
-                      << std::endl;
+            std::cout << "binary " << event.data.size()
+                      << " bytes: " << lesson04::hex_bytes(event.data, binary_hex_shown) << std::endl;
             break;
         case Kind::ping: log_.verbose("ping received (", event.data.size(), " bytes): pong sent"); break;
         case Kind::pong: std::cout << "pong: " << event.data << std::endl; break;
         case Kind::close:
-            std::cout << "close: " << event.code << (event.data.empty() ? "" : " ") << event.data << std::endl;
+            std::cout << "close: " << event.code << (event.data.empty() ? "" : " ") << event.data
+                      << std::endl;
             log_.verbose("the server closed with ", event.code, " (", ws::close_code_name(event.code), ")");
             break;
-        case Kind::error: log_.info("the server broke the protocol: ", event.data, "; closing with ", event.code); break;
+        case Kind::error:
+            log_.info("the server broke the protocol: ", event.data, "; closing with ", event.code);
+            break;
         case Kind::none: break;
         }
     }
@@ -72,7 +77,8 @@ private:
         for (std::size_t i = 0; i < n; ++i) {
             const std::size_t from = text.size() * i / n;
             const std::size_t to = text.size() * (i + 1) / n;
-            conn.send_frame(i == 0 ? ws::Opcode::text : ws::Opcode::continuation, text.substr(from, to - from), i + 1 == n);
+            conn.send_frame(i == 0 ? ws::Opcode::text : ws::Opcode::continuation,
+                            text.substr(from, to - from), i + 1 == n);
         }
     }
 
@@ -83,14 +89,15 @@ private:
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Lesson 04: a terminal WebSocket client. Sends stdin lines as text messages, prints what arrives",
-                 "04-ws-client"};
+    CLI::App app{
+        "Lesson 04: a terminal WebSocket client. Sends stdin lines as text messages, prints what arrives",
+        "04-ws-client"};
     course::CommonOptions options;
     options.port = 7004;
     course::add_common_options(app, options, course::Role::client);
     std::string url;
     lesson04::TerminalClientOptions client;
-    client.max_line = 16 * 1024 * 1024;      // a message may be large: the lesson tests 1009
+    client.max_line = 16 * 1024 * 1024;  // a message may be large: the lesson tests 1009
     client.read_buffer_size = 64 * 1024;
     std::chrono::milliseconds connect_timeout{10'000};
     app.add_option("url", url, "ws://host:port/path (default: ws://HOST:PORT/ws from --host and --port)");

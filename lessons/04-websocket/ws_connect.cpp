@@ -5,11 +5,11 @@
 
 #include "common/endpoint.hpp"
 
+#include <array>
 #include <asio/connect.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
-#include <array>
 
 namespace lesson04 {
 
@@ -44,7 +44,8 @@ void WebSocketConnector::cancel() { abort(Abort::cancelled); }
 
 void WebSocketConnector::fail(const std::string& what, const std::error_code& ec) const {
     if (abort_ == Abort::cancelled) throw ConnectCancelled();
-    if (abort_ == Abort::timeout) throw ConnectError("no WebSocket connection within " + seconds_text(timeout_) + " (" + what + ")");
+    if (abort_ == Abort::timeout)
+        throw ConnectError("no WebSocket connection within " + seconds_text(timeout_) + " (" + what + ")");
     throw ConnectError(what + ": " + ec.message());
 }
 
@@ -54,7 +55,8 @@ asio::awaitable<void> WebSocketConnector::write_request(const std::string& reque
     const std::size_t step = chunk == 0 ? request.size() : chunk;
     for (std::size_t at = 0; at < request.size(); at += step) {
         std::error_code ec;
-        co_await asio::async_write(socket_, asio::buffer(request.data() + at, std::min(step, request.size() - at)),
+        co_await asio::async_write(socket_,
+                                   asio::buffer(request.data() + at, std::min(step, request.size() - at)),
                                    asio::redirect_error(asio::use_awaitable, ec));
         if (ec) fail("sending the handshake", ec);
     }
@@ -86,7 +88,8 @@ asio::awaitable<Connected> WebSocketConnector::connect(ws::WsUrl url, ConnectOpt
 
     phase_ = Phase::connecting;
     Connected out;
-    out.peer = co_await asio::async_connect(socket_, endpoints, asio::redirect_error(asio::use_awaitable, ec));
+    out.peer =
+        co_await asio::async_connect(socket_, endpoints, asio::redirect_error(asio::use_awaitable, ec));
     // async_connect opens the socket itself, so a cancel() during the resolve is checked again.
     if (ec || abort_ != Abort::none) {
         fail("cannot connect to " + course::format_endpoint(endpoints.begin()->endpoint()) +
@@ -111,7 +114,8 @@ asio::awaitable<Connected> WebSocketConnector::connect(ws::WsUrl url, ConnectOpt
     std::array<char, answer_read_size> buffer;
     std::string_view in;
     while (handshake.state() == ws::ClientHandshaker::State::waiting) {
-        const std::size_t n = co_await socket_.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
+        const std::size_t n = co_await socket_.async_read_some(asio::buffer(buffer),
+                                                               asio::redirect_error(asio::use_awaitable, ec));
         if (abort_ != Abort::none) fail("waiting for the server's answer", ec);
         if (ec) {
             handshake.receive_eof();

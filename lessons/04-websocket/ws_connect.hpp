@@ -27,11 +27,11 @@
 namespace lesson04 {
 
 struct ConnectOptions {
-    std::string origin;                      // sent as Origin when not empty
-    std::vector<std::string> subprotocols;   // offered, in our order of preference
+    std::string origin;                     // sent as Origin when not empty
+    std::vector<std::string> subprotocols;  // offered, in our order of preference
     std::chrono::steady_clock::duration timeout = std::chrono::seconds(10);  // connect + handshake
-    std::size_t chunk = 0;                   // write the request in pieces of this size (0: whole)
-    course::Logger* log = nullptr;           // at --trace: the request, the answer, the checks
+    std::size_t chunk = 0;          // write the request in pieces of this size (0: whole)
+    course::Logger* log = nullptr;  // at --trace: the request, the answer, the checks
 };
 
 struct Connected {

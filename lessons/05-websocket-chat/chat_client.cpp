@@ -37,7 +37,9 @@ public:
             break;
         case lesson05::InputLine::Kind::quit: return LineResult::quit;
         case lesson05::InputLine::Kind::help: print_help(); break;
-        case lesson05::InputLine::Kind::unknown: std::cerr << "unknown command " << input.message << " (try /help)\n"; break;
+        case lesson05::InputLine::Kind::unknown:
+            std::cerr << "unknown command " << input.message << " (try /help)\n";
+            break;
         case lesson05::InputLine::Kind::empty: break;
         }
         return LineResult::keep_reading;
@@ -74,8 +76,10 @@ int main(int argc, char** argv) {
     client.connected_note.clear();  // the server's welcome line says it
     std::chrono::milliseconds connect_timeout{10'000};
     app.add_option("url", url, "ws://host:port/ws (default: from --host and --port)");
-    app.add_option("--origin", client.connect.origin, "send this Origin header (a server with --allowed-origin checks it)");
-    course::add_seconds_option(app, "--connect-timeout", connect_timeout, "time to connect and complete the handshake");
+    app.add_option("--origin", client.connect.origin,
+                   "send this Origin header (a server with --allowed-origin checks it)");
+    course::add_seconds_option(app, "--connect-timeout", connect_timeout,
+                               "time to connect and complete the handshake");
     app.add_flag("--no-time", no_time, "print messages without their time");
     CLI11_PARSE(app, argc, argv);
 

@@ -9,11 +9,11 @@
 #include "common/listener.hpp"
 #include "common/report_exceptions.hpp"
 
+#include <sys/socket.h>
+#include <algorithm>
 #include <asio/co_spawn.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
-#include <algorithm>
-#include <sys/socket.h>
 
 namespace lesson05 {
 
@@ -22,9 +22,9 @@ using asio::ip::tcp;
 
 namespace {
 
-constexpr std::size_t read_buffer_size = 64 * 1024;  // the server's one read buffer
+constexpr std::size_t read_buffer_size = 64 * 1024;                  // the server's one read buffer
 constexpr auto accept_retry_delay = std::chrono::milliseconds(100);  // after e.g. EMFILE
-constexpr auto min_tick = std::chrono::milliseconds(20);   // sweep period bounds
+constexpr auto min_tick = std::chrono::milliseconds(20);             // sweep period bounds
 constexpr auto max_tick = std::chrono::milliseconds(1000);
 constexpr std::string_view busy_response =
     "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 5\r\n\r\n";
@@ -32,8 +32,8 @@ constexpr std::string_view busy_response =
 // How often the sweep runs: a quarter of the shortest timeout (the time a client may stay
 // behind counts as one), within [20 ms, 1 s]. A timeout then fires at most a quarter late.
 std::chrono::milliseconds tick_period(const ChatServerConfig& c) {
-    const auto shortest = std::min({c.handshake_timeout, c.ping_interval, c.idle_timeout, c.close_timeout,
-                                    c.backpressure.soft_time});
+    const auto shortest = std::min(
+        {c.handshake_timeout, c.ping_interval, c.idle_timeout, c.close_timeout, c.backpressure.soft_time});
     return std::clamp(shortest / 4, min_tick, max_tick);
 }
 
@@ -53,7 +53,8 @@ ChatServer::State::State(asio::io_context& io, const tcp::endpoint& endpoint, Ch
     ping_frame = std::make_shared<const std::string>(std::move(ping));
 }
 
-ChatServer::ChatServer(asio::io_context& io, const tcp::endpoint& endpoint, ChatServerConfig config, course::Logger& log)
+ChatServer::ChatServer(asio::io_context& io, const tcp::endpoint& endpoint, ChatServerConfig config,
+                       course::Logger& log)
     : state_(std::make_shared<State>(io, endpoint, std::move(config), log)) {}
 
 ChatServer::~ChatServer() = default;
@@ -65,7 +66,8 @@ namespace {
 awaitable<void> accept_loop(std::shared_ptr<ChatServer::State> state) {
     for (;;) {
         std::error_code ec;
-        tcp::socket socket = co_await state->acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+        tcp::socket socket =
+            co_await state->acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
         if (state->stopping) co_return;
         if (ec) {  // e.g. out of file descriptors: wait a little instead of spinning
             state->log.info("accept failed: ", ec.message());
@@ -75,8 +77,10 @@ awaitable<void> accept_loop(std::shared_ptr<ChatServer::State> state) {
         }
         if (state->sessions.size() >= state->config.max_connections) {
             // Full: say so in HTTP (one non-blocking send; a fresh socket has room) and hang up.
-            state->log.info("connection refused: ", state->sessions.size(), " connections is the maximum (503)");
-            ::send(socket.native_handle(), busy_response.data(), busy_response.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+            state->log.info("connection refused: ", state->sessions.size(),
+                            " connections is the maximum (503)");
+            ::send(socket.native_handle(), busy_response.data(), busy_response.size(),
+                   MSG_NOSIGNAL | MSG_DONTWAIT);
             socket.close(ec);
             continue;
         }

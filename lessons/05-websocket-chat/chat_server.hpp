@@ -27,10 +27,10 @@
 namespace lesson05 {
 
 struct ChatServerConfig {
-    std::size_t max_message = 64 * 1024;        // bytes per client message (1009 past it)
-    std::size_t max_connections = 10'000;       // at once; more get HTTP 503
-    course::BackpressureLimits backpressure;    // when a client too slow to read is closed (1008)
-    std::vector<std::string> allowed_origins;   // empty: any Origin (see README: CSWSH)
+    std::size_t max_message = 64 * 1024;                  // bytes per client message (1009 past it)
+    std::size_t max_connections = 10'000;                 // at once; more get HTTP 503
+    course::BackpressureLimits backpressure;              // when a client too slow to read is closed (1008)
+    std::vector<std::string> allowed_origins;             // empty: any Origin (see README: CSWSH)
     std::chrono::milliseconds handshake_timeout{10'000};  // to send the whole HTTP request
     std::chrono::milliseconds ping_interval{30'000};      // silence before we ping
     std::chrono::milliseconds idle_timeout{75'000};       // silence (no pong either) before we drop

@@ -45,7 +45,8 @@ std::string describe_server_event(std::string_view payload, bool with_time) {
     const std::string stamp = with_time && e.find("time") ? "[" + clock_text(integer("time")) + "] " : "";
     if (type == "message") return stamp + text("from") + ": " + text("text");
     if (type == "hello") {
-        std::string line = "* you are " + text("name") + "; " + std::to_string(integer("online")) + " online: " + names("users");
+        std::string line = "* you are " + text("name") + "; " + std::to_string(integer("online")) +
+                           " online: " + names("users");
         if (integer("history") > 0) line += "; earlier messages: " + std::to_string(integer("history"));
         return line + " (/help for commands)";
     }

@@ -84,11 +84,14 @@ private:
         return false;
     }
     void skip_space() {
-        while (at_ < text_.size() && (text_[at_] == ' ' || text_[at_] == '\t' || text_[at_] == '\n' || text_[at_] == '\r')) ++at_;
+        while (at_ < text_.size() &&
+               (text_[at_] == ' ' || text_[at_] == '\t' || text_[at_] == '\n' || text_[at_] == '\r'))
+            ++at_;
     }
     bool expect(char c) {
         skip_space();
-        if (at_ >= text_.size() || text_[at_] != c) return fail(c == '}' ? "expected '}' or ','" : "unexpected character");
+        if (at_ >= text_.size() || text_[at_] != c)
+            return fail(c == '}' ? "expected '}' or ','" : "unexpected character");
         ++at_;
         return true;
     }

@@ -29,10 +29,10 @@ std::string quote(std::string_view text);
 struct Value {
     enum class Kind { string, integer, boolean, null, string_array };
     Kind kind = Kind::null;
-    std::string text;                 // Kind::string
-    std::int64_t integer = 0;         // Kind::integer
-    bool boolean = false;             // Kind::boolean
-    std::vector<std::string> items;   // Kind::string_array
+    std::string text;                // Kind::string
+    std::int64_t integer = 0;        // Kind::integer
+    bool boolean = false;            // Kind::boolean
+    std::vector<std::string> items;  // Kind::string_array
 };
 
 struct Member {
@@ -49,9 +49,9 @@ struct Object {
 };
 
 struct Limits {
-    std::size_t max_members = 16;      // keys in the object
-    std::size_t max_key = 64;          // bytes in a key
-    std::size_t max_items = 100'000;   // strings in one array
+    std::size_t max_members = 16;     // keys in the object
+    std::size_t max_key = 64;         // bytes in a key
+    std::size_t max_items = 100'000;  // strings in one array
 };
 
 struct ParseResult {

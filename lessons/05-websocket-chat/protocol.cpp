@@ -16,8 +16,9 @@ constexpr std::size_t max_echoed_type = 32;  // bytes of an unknown "type" quote
 
 // Names that would let a user pass for the server, its staff or everyone at once.
 constexpr std::array<std::string_view, 19> role_names = {
-    "admin", "administrator", "bot",   "chat",    "everyone", "guest", "here",   "host",    "mod",   "moderator",
-    "nobody", "official",     "operator", "owner", "root",    "server", "staff", "support", "system",
+    "admin", "administrator", "bot",       "chat",    "everyone", "guest",    "here",
+    "host",  "mod",           "moderator", "nobody",  "official", "operator", "owner",
+    "root",  "server",        "staff",     "support", "system",
 };
 
 }  // namespace
@@ -72,21 +73,24 @@ ClientCommand parse_client_message(std::string_view payload) {
     } else if (*type == "who") {
         command.kind = ClientCommand::Kind::who;
     } else {
-        command.text = "unknown type \"" + std::string(utf8_prefix(*type, max_echoed_type)) + "\" (try message, nick, who)";
+        command.text = "unknown type \"" + std::string(utf8_prefix(*type, max_echoed_type)) +
+                       "\" (try message, nick, who)";
     }
     return command;
 }
 
 std::string check_name(std::string_view name) {
     if (name.empty()) return "a name cannot be empty";
-    if (name.size() > max_name_size) return "a name has at most " + std::to_string(max_name_size) + " characters";
+    if (name.size() > max_name_size)
+        return "a name has at most " + std::to_string(max_name_size) + " characters";
     for (const char c : name) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                        c == '-' || c == '.';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                        c == '_' || c == '-' || c == '.';
         if (!ok) return "a name may hold only letters, digits, '_', '-' and '.'";
     }
     if (name_key(name).starts_with("guest-")) return "names starting with guest- are given by the server";
-    if (is_role_name(name)) return "the name " + std::string(name) + " could pass for the server or its staff";
+    if (is_role_name(name))
+        return "the name " + std::string(name) + " could pass for the server or its staff";
     return {};
 }
 
@@ -131,7 +135,8 @@ std::string encode_hello(std::string_view you, std::size_t online, const std::ve
     return out;
 }
 
-std::string encode_message(std::uint64_t id, std::int64_t time, std::string_view from, std::string_view text) {
+std::string encode_message(std::uint64_t id, std::int64_t time, std::string_view from,
+                           std::string_view text) {
     std::string out;
     out.reserve(64 + from.size() + text.size());
     out += R"({"type":"message","id":)";

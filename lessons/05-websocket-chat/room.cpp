@@ -48,7 +48,10 @@ void Room::join(Member& member) {
     // The greeting: hello, the history, and the newcomer's own join, exempt from its bounds (a
     // full history of large messages is more than a slow client may owe, and the newcomer did
     // not ask for it). Everyone else hears of the newcomer as usual.
-    send(member, make_text_frame(encode_hello(member.name_, members_.size(), names(config_.hello_names), history_.size())), true);
+    send(member,
+         make_text_frame(
+             encode_hello(member.name_, members_.size(), names(config_.hello_names), history_.size())),
+         true);
     for (const FramePtr& frame : history_) send(member, frame, true);
     const FramePtr notice = make_text_frame(encode_join(now_millis(), member.name_));
     if (presence()) {
@@ -72,7 +75,8 @@ void Room::leave(Member& member, bool quietly) {
         dirty_.erase(std::find(dirty_.begin(), dirty_.end(), &member));
         member.dirty_ = false;
     }
-    if (!quietly && presence() && !members_.empty()) broadcast(make_text_frame(encode_leave(now_millis(), member.name_)));
+    if (!quietly && presence() && !members_.empty())
+        broadcast(make_text_frame(encode_leave(now_millis(), member.name_)));
 }
 
 void Room::say(Member& member, std::string_view text) {
@@ -87,7 +91,8 @@ void Room::rename(Member& member, std::string_view name) {
     if (const std::string why = check_name(name); !why.empty()) return error(member, why);
     const std::string key = name_key(name);
     const auto found = by_key_.find(key);
-    if (found != by_key_.end() && found->second != &member) return error(member, "the name " + std::string(name) + " is taken");
+    if (found != by_key_.end() && found->second != &member)
+        return error(member, "the name " + std::string(name) + " is taken");
     if (name == member.name_) return error(member, "you are already called " + member.name_);
     by_key_.erase(name_key(member.name_));
     by_key_.emplace(key, &member);
@@ -97,7 +102,9 @@ void Room::rename(Member& member, std::string_view name) {
     else send(member, notice);
 }
 
-void Room::who(Member& member) { send(member, make_text_frame(encode_users(members_.size(), names(config_.who_names)))); }
+void Room::who(Member& member) {
+    send(member, make_text_frame(encode_users(members_.size(), names(config_.who_names))));
+}
 
 void Room::error(Member& member, std::string_view text) { send(member, make_text_frame(encode_error(text))); }
 

@@ -92,7 +92,7 @@ private:
     RoomConfig config_;
     std::vector<Member*> members_;  // in join order, except that leave() moves the last one in
     std::unordered_map<std::string, Member*> by_key_;  // name_key(name) -> member
-    std::deque<FramePtr> history_;  // the last chat messages, as sent
+    std::deque<FramePtr> history_;                     // the last chat messages, as sent
     std::vector<Member*> dirty_;
     std::uint64_t next_guest_ = 1;
     std::uint64_t next_id_ = 1;

@@ -16,13 +16,15 @@ int main(int argc, char** argv) {
     course::add_common_options(app, options, course::Role::server);
     lesson05::ChatServerConfig config;
     std::size_t max_connections = 0;
-    app.add_option("--max-message", config.max_message, "largest client message in bytes (larger ones get close 1009)")
+    app.add_option("--max-message", config.max_message,
+                   "largest client message in bytes (larger ones get close 1009)")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{16}, std::size_t{16} << 20));
     lesson04::add_max_connections_option(app, max_connections);
     course::add_backpressure_options(app, config.backpressure);  // a client closed with 1008 past them
-    app.add_option("--allowed-origin", config.allowed_origins,
-                   "accept only handshakes with this Origin, e.g. http://localhost:7005 (repeat; default: any)");
+    app.add_option(
+        "--allowed-origin", config.allowed_origins,
+        "accept only handshakes with this Origin, e.g. http://localhost:7005 (repeat; default: any)");
     app.add_option("--history", config.room.history, "chat messages replayed to a newcomer")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{0}, std::size_t{10'000}));
@@ -43,7 +45,8 @@ int main(int argc, char** argv) {
         course::Logger log(options.log_level());
         config.max_connections = course::connection_cap(max_connections);  // raises the open-file limit
         asio::io_context io(1);  // one thread: the room and every queue without a lock
-        lesson05::ChatServer server(io, course::resolve_listen_endpoint(options.host, options.port), config, log);
+        lesson05::ChatServer server(io, course::resolve_listen_endpoint(options.host, options.port), config,
+                                    log);
         lesson04::serve_until_stopped(io, server, config.max_connections, log);  // as 04-ws-server
         return EXIT_SUCCESS;
     });

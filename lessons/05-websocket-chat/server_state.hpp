@@ -19,7 +19,8 @@ namespace lesson05 {
 class Session;
 
 struct ChatServer::State {
-    State(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint, ChatServerConfig c, course::Logger& l);
+    State(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint, ChatServerConfig c,
+          course::Logger& l);
 
     asio::ip::tcp::acceptor acceptor;
     asio::steady_timer sweep_timer;
@@ -33,8 +34,8 @@ struct ChatServer::State {
     // readable and hands the bytes to its ws::Connection before it waits again, so one thread
     // needs one buffer, not one per connection.
     std::vector<char> read_buffer;
-    ws::Site site;           // what GET / (the page, built once) and GET /ws (the Origin rule) serve
-    FramePtr ping_frame;     // the keepalive ping, encoded once
+    ws::Site site;        // what GET / (the page, built once) and GET /ws (the Origin rule) serve
+    FramePtr ping_frame;  // the keepalive ping, encoded once
     std::uint64_t next_id = 0;
     bool stopping = false;
 };

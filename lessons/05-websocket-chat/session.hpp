@@ -126,10 +126,10 @@ private:
     std::uint64_t id_;
     std::optional<ws::Connection> conn_;  // from the handshake on
 
-    std::vector<FramePtr> queue_;   // frames to send; queue_[head_] is the one being sent
+    std::vector<FramePtr> queue_;  // frames to send; queue_[head_] is the one being sent
     std::size_t head_ = 0;
-    std::size_t head_offset_ = 0;   // bytes of queue_[head_] already sent
-    std::size_t queued_bytes_ = 0;  // bytes in queue_ not yet sent
+    std::size_t head_offset_ = 0;     // bytes of queue_[head_] already sent
+    std::size_t queued_bytes_ = 0;    // bytes in queue_ not yet sent
     std::uint64_t sent_bytes_ = 0;    // bytes of the queue written to the socket so far
     std::uint64_t greeting_end_ = 0;  // the first greeting_end_ bytes of the queue are exempt
     course::BackpressureMeter meter_;

@@ -5,10 +5,10 @@
 
 #include "common/hex_dump.hpp"
 
-#include <array>
-#include <cerrno>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <array>
+#include <cerrno>
 
 namespace lesson05 {
 
@@ -16,8 +16,8 @@ using asio::ip::tcp;
 
 namespace {
 
-constexpr std::size_t max_iov = 256;         // frames per sendmsg() call
-constexpr std::size_t compact_after = 1024;  // sent entries kept before the queue is compacted
+constexpr std::size_t max_iov = 256;             // frames per sendmsg() call
+constexpr std::size_t compact_after = 1024;      // sent entries kept before the queue is compacted
 constexpr std::size_t idle_queue_capacity = 16;  // frame pointers an emptied queue keeps (256 bytes)
 
 }  // namespace
@@ -33,7 +33,8 @@ void Session::push(FramePtr frame, bool exempt) {
 
 std::size_t Session::counted_bytes() const noexcept {
     const std::uint64_t greeting_left = greeting_end_ > sent_bytes_ ? greeting_end_ - sent_bytes_ : 0;
-    return queued_bytes_ - static_cast<std::size_t>(greeting_left) + (conn_ ? conn_->pending_output().size() : 0);
+    return queued_bytes_ - static_cast<std::size_t>(greeting_left) +
+           (conn_ ? conn_->pending_output().size() : 0);
 }
 
 bool Session::enqueue(const FramePtr& frame, bool exempt) {
@@ -58,7 +59,8 @@ void Session::evict(course::Backpressure why) {
     // close frame instead of a handshake answer, and a browser would retry in a loop.
     std::uint64_t at = sent_bytes_ - head_offset_;  // where queue_[head_] starts in the stream
     std::size_t keep = head_;
-    while (keep < queue_.size() && (at < greeting_end_ || (keep == head_ && head_offset_ > 0))) at += queue_[keep++]->size();
+    while (keep < queue_.size() && (at < greeting_end_ || (keep == head_ && head_offset_ > 0)))
+        at += queue_[keep++]->size();
     for (std::size_t i = keep; i < queue_.size(); ++i) queued_bytes_ -= queue_[i]->size();
     queue_.resize(keep);
     close_with(ws::close_code::policy_violation, reason);
@@ -94,7 +96,8 @@ void Session::flush() {
         if (sent < 0) {
             if (errno == EINTR) continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK) return wait_writable();
-            server_->log.verbose(label(), ": write failed: ", std::error_code(errno, std::system_category()).message());
+            server_->log.verbose(
+                label(), ": write failed: ", std::error_code(errno, std::system_category()).message());
             return abort(nullptr);
         }
         std::size_t left = static_cast<std::size_t>(sent);

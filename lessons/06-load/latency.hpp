@@ -20,12 +20,14 @@ public:
     std::uint64_t count() const noexcept { return count_; }
     std::uint64_t min() const noexcept { return count_ ? min_ : 0; }
     std::uint64_t max() const noexcept { return max_; }
-    double mean() const noexcept { return count_ ? static_cast<double>(sum_) / static_cast<double>(count_) : 0; }
+    double mean() const noexcept {
+        return count_ ? static_cast<double>(sum_) / static_cast<double>(count_) : 0;
+    }
     // The value below which `fraction` (0..1) of the recorded values lie: the upper edge of the
     // bucket that holds it, capped at the exact maximum. 0 if nothing was recorded.
     std::uint64_t percentile(double fraction) const noexcept;
 
-    static constexpr int sub_bits = 4;                     // 16 buckets per power of two
+    static constexpr int sub_bits = 4;  // 16 buckets per power of two
     static constexpr int bucket_count = (64 - sub_bits + 1) << sub_bits;
 
     static int bucket_of(std::uint64_t value) noexcept;

@@ -8,16 +8,16 @@
 namespace lesson06 {
 namespace {
 
-constexpr std::size_t max_line = 1 << 20;            // bytes in one tcp:// reply line
-constexpr std::size_t max_ws_message = 16 << 20;     // bytes in one ws:// message
-constexpr int reads_per_turn = 8;                    // then let other links run
+constexpr std::size_t max_line = 1 << 20;         // bytes in one tcp:// reply line
+constexpr std::size_t max_ws_message = 16 << 20;  // bytes in one ws:// message
+constexpr int reads_per_turn = 8;                 // then let other links run
 
 }  // namespace
 
 Link::Link(asio::io_context& io, const Target& target, LinkHandler& handler, std::vector<char>& scratch,
            std::size_t index, course::Logger* log)
-    : socket_(io), target_(target), handler_(handler), index_(index), trace_(log && log->tracing() ? log : nullptr),
-      scratch_(scratch) {}
+    : socket_(io), target_(target), handler_(handler), index_(index),
+      trace_(log && log->tracing() ? log : nullptr), scratch_(scratch) {}
 
 void Link::start(const asio::ip::tcp::endpoint& endpoint) {
     socket_.async_connect(endpoint,
@@ -45,11 +45,12 @@ void Link::on_connected(const std::error_code& ec) {
 }
 
 void Link::wait_readable() {
-    socket_.async_wait(asio::ip::tcp::socket::wait_read, [self = shared_from_this()](const std::error_code& ec) {
-        if (self->state_ == State::finished) return;
-        if (ec) return self->fail("wait: " + ec.message());
-        self->on_readable();
-    });
+    socket_.async_wait(asio::ip::tcp::socket::wait_read,
+                       [self = shared_from_this()](const std::error_code& ec) {
+                           if (self->state_ == State::finished) return;
+                           if (ec) return self->fail("wait: " + ec.message());
+                           self->on_readable();
+                       });
 }
 
 void Link::on_readable() {
@@ -61,7 +62,8 @@ void Link::on_readable() {
         if (ec) return fail("read: " + ec.message());
         const std::string_view bytes(scratch_.data(), n);
         if (trace_) {
-            trace_->trace(course::hex_dump("link " + std::to_string(index_) + ": recv " + std::to_string(n) + " bytes", bytes));
+            trace_->trace(course::hex_dump(
+                "link " + std::to_string(index_) + ": recv " + std::to_string(n) + " bytes", bytes));
         }
         if (state_ == State::handshake) {
             deliver_handshake(bytes);
@@ -112,8 +114,7 @@ void Link::deliver(std::string_view bytes) {
                         (event.data.empty() ? "" : " " + std::string(event.data)));
         case ws::Event::Kind::error:
             return fail("protocol error " + std::to_string(event.code) + ": " + std::string(event.data));
-        default:
-            break;  // pings are answered by ws::Connection; pongs need nothing
+        default: break;  // pings are answered by ws::Connection; pongs need nothing
         }
     }
     if (ws_->has_output()) {  // pongs
@@ -142,7 +143,8 @@ void Link::flush() {
     out_.clear();
     if (trace_) {
         trace_->trace(course::hex_dump(
-            "link " + std::to_string(index_) + ": send " + std::to_string(writing_.size()) + " bytes", writing_));
+            "link " + std::to_string(index_) + ": send " + std::to_string(writing_.size()) + " bytes",
+            writing_));
     }
     asio::async_write(socket_, asio::buffer(writing_),
                       [self = shared_from_this()](const std::error_code& ec, std::size_t) {

@@ -24,8 +24,8 @@
 
 #include "common/line_splitter.hpp"
 #include "common/logger.hpp"
-#include "ws/connection.hpp"
 #include "ws/client_handshake.hpp"
+#include "ws/connection.hpp"
 #include "ws/random.hpp"
 
 #include <asio/io_context.hpp>
@@ -87,12 +87,12 @@ private:
     course::Logger* trace_;  // null unless --trace
     State state_ = State::connecting;
     std::vector<char>& scratch_;
-    std::string out_;       // queued, not yet handed to the kernel
-    std::string writing_;   // in flight
+    std::string out_;      // queued, not yet handed to the kernel
+    std::string writing_;  // in flight
     bool write_pending_ = false;
 
-    std::optional<course::LineSplitter> lines_;   // tcp://
-    std::optional<ws::Connection> ws_;            // ws://, once open
+    std::optional<course::LineSplitter> lines_;      // tcp://
+    std::optional<ws::Connection> ws_;               // ws://, once open
     std::optional<ws::ClientHandshaker> handshake_;  // ws://, until the server's 101
     ws::RandomSource random_;
 };

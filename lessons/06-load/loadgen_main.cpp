@@ -14,7 +14,8 @@
 #include <random>
 
 int main(int argc, char** argv) {
-    CLI::App app{"Lesson 06: load generator (echo, broadcast, idle) for tcp:// and ws:// servers", "06-loadgen"};
+    CLI::App app{"Lesson 06: load generator (echo, broadcast, idle) for tcp:// and ws:// servers",
+                 "06-loadgen"};
     lesson06::LoadOptions options;
     // --host and --port give the URL when none is written: ws://HOST:PORT/ws (lesson 05's chat).
     course::CommonOptions common;
@@ -24,7 +25,8 @@ int main(int argc, char** argv) {
     app.add_option("mode", mode_text, "echo, broadcast or idle")
         ->required()
         ->check(CLI::IsMember({"echo", "broadcast", "idle"}));
-    app.add_option("url", url, "tcp://HOST:PORT or ws://HOST:PORT/PATH (default: ws://HOST:PORT/ws from --host, --port)");
+    app.add_option("url", url,
+                   "tcp://HOST:PORT or ws://HOST:PORT/PATH (default: ws://HOST:PORT/ws from --host, --port)");
     app.add_option("-c,--connections", options.connections, "connections (broadcast: receivers)")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}));
@@ -40,7 +42,8 @@ int main(int argc, char** argv) {
     app.add_option("-k,--senders", options.senders, "broadcast: connections that send")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{1}, std::size_t{10'000}));
-    app.add_option("--rate", options.rate, "broadcast: messages per second from all senders (default: flat out)")
+    app.add_option("--rate", options.rate,
+                   "broadcast: messages per second from all senders (default: flat out)")
         ->check(CLI::NonNegativeNumber);
     app.add_option("-t,--threads", options.threads, "threads, one io_context each")
         ->capture_default_str()
@@ -56,7 +59,8 @@ int main(int argc, char** argv) {
     app.add_option("--connect-burst", options.connect_burst, "connection attempts in progress at once")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}));
-    app.add_option("--server-pid", options.server_pid, "report this process's CPU time and memory (from /proc)");
+    app.add_option("--server-pid", options.server_pid,
+                   "report this process's CPU time and memory (from /proc)");
     app.add_option("--ready", options.ready_marker,
                    "broadcast: text that tells a member has joined (default: '* you are ' for tcp://, "
                    "'\"type\":\"hello\"' for ws://)");
@@ -64,12 +68,14 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
 
     return course::guarded_main(app, [&] {
-        static const std::map<std::string, lesson06::Mode> modes{
-            {"echo", lesson06::Mode::echo}, {"broadcast", lesson06::Mode::broadcast}, {"idle", lesson06::Mode::idle}};
+        static const std::map<std::string, lesson06::Mode> modes{{"echo", lesson06::Mode::echo},
+                                                                 {"broadcast", lesson06::Mode::broadcast},
+                                                                 {"idle", lesson06::Mode::idle}};
         options.mode = modes.at(mode_text);
         if (url.empty()) {
             const bool v6 = common.host.find(':') != std::string::npos;
-            url = "ws://" + (v6 ? "[" + common.host + "]" : common.host) + ":" + std::to_string(common.port) + "/ws";
+            url = "ws://" + (v6 ? "[" + common.host + "]" : common.host) + ":" + std::to_string(common.port) +
+                  "/ws";
         }
         options.target = lesson06::parse_target(url);
         course::Logger log(common.log_level());

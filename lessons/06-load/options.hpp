@@ -3,6 +3,7 @@
 
 #include "target.hpp"
 
+#include <sys/types.h>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -10,7 +11,6 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
-#include <sys/types.h>
 
 namespace course {
 class Logger;     // common/logger.hpp
@@ -24,21 +24,21 @@ enum class Mode { echo, broadcast, idle };
 struct LoadOptions {
     Mode mode = Mode::echo;
     Target target;
-    std::size_t connections = 1;   // echo: connections; broadcast: receivers; idle: connections
-    std::size_t messages = 1000;   // echo: per connection; broadcast: per sender
-    std::size_t size = 32;         // bytes per message (broadcast: at least the token)
-    std::size_t window = 1;        // echo: messages in flight per connection
-    std::size_t senders = 1;       // broadcast
-    double rate = 0;               // broadcast: messages/s from all senders together; 0 = flat out
-    std::size_t threads = 1;       // io_contexts, one thread each
-    std::chrono::milliseconds timeout{30'000};   // hard bound on the whole run
-    std::chrono::milliseconds hold{1'000};       // idle: how long to hold the connections
-    std::chrono::milliseconds linger{2'000};     // broadcast: quiet time after the last send that ends the run
-    double connect_rate = 5'000;   // new connections per second (all threads)
-    std::size_t connect_burst = 256;  // connection attempts in progress at once (all threads)
-    pid_t server_pid = 0;          // read its CPU time and memory from /proc
-    std::string ready_marker;      // broadcast: text that says a member has joined
-    std::uint32_t run_id = 0;      // in every token and name of this run
+    std::size_t connections = 1;  // echo: connections; broadcast: receivers; idle: connections
+    std::size_t messages = 1000;  // echo: per connection; broadcast: per sender
+    std::size_t size = 32;        // bytes per message (broadcast: at least the token)
+    std::size_t window = 1;       // echo: messages in flight per connection
+    std::size_t senders = 1;      // broadcast
+    double rate = 0;              // broadcast: messages/s from all senders together; 0 = flat out
+    std::size_t threads = 1;      // io_contexts, one thread each
+    std::chrono::milliseconds timeout{30'000};  // hard bound on the whole run
+    std::chrono::milliseconds hold{1'000};      // idle: how long to hold the connections
+    std::chrono::milliseconds linger{2'000};    // broadcast: quiet time after the last send that ends the run
+    double connect_rate = 5'000;                // new connections per second (all threads)
+    std::size_t connect_burst = 256;            // connection attempts in progress at once (all threads)
+    pid_t server_pid = 0;                       // read its CPU time and memory from /proc
+    std::string ready_marker;                   // broadcast: text that says a member has joined
+    std::uint32_t run_id = 0;                   // in every token and name of this run
     bool json = false;
     course::Logger* log = nullptr;  // progress on stderr (info), each lost connection (verbose)
     // Set: once it is requested (Ctrl-C, SIGTERM, SIGHUP) the run ends early and reports what it
@@ -49,11 +49,12 @@ struct LoadOptions {
 // Counters the worker threads update and the coordinating thread watches. Workers call
 // notify() when something the coordinator may be waiting for has changed.
 struct SharedProgress {
-    std::atomic<std::size_t> opened{0};     // connected (and handshaken)
-    std::atomic<std::size_t> failed{0};     // never opened
-    std::atomic<std::size_t> ready{0};      // broadcast: joined the room
-    std::atomic<std::size_t> finished{0};   // echo: connections with every echo back; broadcast: receivers with every token
-    std::atomic<std::size_t> lost{0};       // opened, then closed by the server or an error
+    std::atomic<std::size_t> opened{0};  // connected (and handshaken)
+    std::atomic<std::size_t> failed{0};  // never opened
+    std::atomic<std::size_t> ready{0};   // broadcast: joined the room
+    std::atomic<std::size_t> finished{
+        0};  // echo: connections with every echo back; broadcast: receivers with every token
+    std::atomic<std::size_t> lost{0};  // opened, then closed by the server or an error
     std::atomic<std::size_t> senders_done{0};
     std::atomic<std::int64_t> last_receipt_ns{0};  // broadcast: steady clock of the latest delivery
 

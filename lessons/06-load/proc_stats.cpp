@@ -1,11 +1,11 @@
 #include "proc_stats.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
 #include <charconv>
 #include <fstream>
 #include <iterator>
 #include <string>
-#include <sys/resource.h>
-#include <unistd.h>
 
 namespace lesson06 {
 namespace {

@@ -6,16 +6,16 @@
 //
 // Parsing is separate from reading, so it is tested on fixed text.
 
+#include <sys/types.h>
 #include <cstdint>
 #include <optional>
 #include <string_view>
-#include <sys/types.h>
 
 namespace lesson06 {
 
 struct ProcSample {
-    double cpu_seconds = 0;         // user + system
-    std::uint64_t rss_bytes = 0;    // resident set size
+    double cpu_seconds = 0;       // user + system
+    std::uint64_t rss_bytes = 0;  // resident set size
 };
 
 // The utime + stime fields of a /proc/PID/stat line, in clock ticks. The command name (field 2)

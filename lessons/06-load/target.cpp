@@ -16,14 +16,16 @@ Target parse_target(std::string_view url) {
         return target;
     }
     if (!url.starts_with("tcp://")) {
-        throw std::invalid_argument("'" + std::string(url) + "': expected tcp://HOST:PORT or ws://HOST:PORT/PATH");
+        throw std::invalid_argument("'" + std::string(url) +
+                                    "': expected tcp://HOST:PORT or ws://HOST:PORT/PATH");
     }
     std::string_view rest = url.substr(6);
     if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
     std::size_t colon;
     if (rest.starts_with('[')) {
         const std::size_t close = rest.find(']');
-        if (close == std::string_view::npos) throw std::invalid_argument("'" + std::string(url) + "': missing ']'");
+        if (close == std::string_view::npos)
+            throw std::invalid_argument("'" + std::string(url) + "': missing ']'");
         target.host = std::string(rest.substr(1, close - 1));
         colon = close + 1;
         if (colon >= rest.size() || rest[colon] != ':') colon = std::string_view::npos;

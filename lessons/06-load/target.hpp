@@ -13,10 +13,10 @@ namespace lesson06 {
 struct Target {
     enum class Scheme { tcp, ws };
     Scheme scheme = Scheme::tcp;
-    std::string host;         // without brackets
+    std::string host;  // without brackets
     std::uint16_t port = 0;
-    ws::WsUrl ws;             // ws:// only: the path and the Host header for the handshake
-    std::string url;          // as given
+    ws::WsUrl ws;     // ws:// only: the path and the Host header for the handshake
+    std::string url;  // as given
 };
 
 // Throws std::invalid_argument saying what is wrong.

@@ -38,7 +38,8 @@ bool read_hex(std::string_view text, std::size_t& pos, int max_digits, std::uint
         value = value << 4 | static_cast<std::uint64_t>(v);
     }
     const std::size_t digits = pos - start;
-    if (digits == 0 || digits > static_cast<std::size_t>(max_digits) || pos >= text.size() || text[pos] != '~') {
+    if (digits == 0 || digits > static_cast<std::size_t>(max_digits) || pos >= text.size() ||
+        text[pos] != '~') {
         return false;
     }
     ++pos;  // the '~'

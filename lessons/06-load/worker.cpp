@@ -12,7 +12,8 @@ constexpr std::size_t scratch_size = 64 * 1024;  // bytes per read, shared by a 
 
 }  // namespace
 
-Worker::Worker(const LoadOptions& options, SharedProgress& progress, std::size_t id, asio::ip::tcp::endpoint endpoint)
+Worker::Worker(const LoadOptions& options, SharedProgress& progress, std::size_t id,
+               asio::ip::tcp::endpoint endpoint)
     : options_(options), progress_(progress), id_(id), threads_(options.threads), endpoint_(endpoint),
       work_(io_.get_executor()), connect_timer_(io_), scratch_(scratch_size) {
     payload_.reserve(options.size);
@@ -65,20 +66,23 @@ void Worker::pump_connects() {
     const double rate = options_.connect_rate / static_cast<double>(threads_);
     const std::size_t burst = std::max<std::size_t>(1, options_.connect_burst / threads_);
     while (next_connect_ < states_.size() && pending_connects_ < burst) {
-        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - connect_start_).count();
+        const double elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - connect_start_).count();
         const auto allowed = static_cast<std::size_t>(elapsed * rate) + 1;
         if (next_connect_ >= allowed) {
             if (connect_timer_armed_) return;
             connect_timer_armed_ = true;
-            connect_timer_.expires_at(connect_start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                                           std::chrono::duration<double>(next_connect_ / rate)));
+            connect_timer_.expires_at(connect_start_ +
+                                      std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                          std::chrono::duration<double>(next_connect_ / rate)));
             connect_timer_.async_wait([this](const std::error_code& ec) {
                 connect_timer_armed_ = false;
                 if (!ec) pump_connects();
             });
             return;
         }
-        auto link = std::make_shared<Link>(io_, options_.target, *this, scratch_, next_connect_, options_.log);
+        auto link =
+            std::make_shared<Link>(io_, options_.target, *this, scratch_, next_connect_, options_.log);
         links_.push_back(link);
         ++next_connect_;
         ++pending_connects_;
@@ -131,9 +135,7 @@ void Worker::on_closed(Link& link, const std::string& reason) {
 void Worker::on_message(Link& link, std::string_view message) {
     LinkState& state = states_[link.index()];
     switch (options_.mode) {
-    case Mode::echo:
-        echo_receive(link, state, message);
-        break;
+    case Mode::echo: echo_receive(link, state, message); break;
     case Mode::broadcast:
         if (!state.ready && message.find(options_.ready_marker) != std::string_view::npos) {
             state.ready = true;
@@ -219,7 +221,8 @@ void Worker::sender_pace(std::size_t local) {
     Link& link = *links_[local];
     LinkState& state = states_[local];
     if (!link.is_open()) return;
-    const auto interval = static_cast<std::uint64_t>(1e9 * static_cast<double>(options_.senders) / options_.rate);
+    const auto interval =
+        static_cast<std::uint64_t>(1e9 * static_cast<double>(options_.senders) / options_.rate);
     const std::uint64_t now = now_nanos();
     while (state.sent < options_.messages && state.next_send_ns <= now) {
         sender_send(link, state);
@@ -227,8 +230,9 @@ void Worker::sender_pace(std::size_t local) {
     }
     if (state.sent >= options_.messages) return;
     if (!state.pacer) state.pacer = std::make_unique<asio::steady_timer>(io_);
-    state.pacer->expires_at(std::chrono::steady_clock::time_point(
-        std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::nanoseconds(state.next_send_ns))));
+    state.pacer->expires_at(
+        std::chrono::steady_clock::time_point(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+            std::chrono::nanoseconds(state.next_send_ns))));
     state.pacer->async_wait([this, local](const std::error_code& ec) {
         if (!ec) sender_pace(local);
     });

@@ -29,7 +29,8 @@ namespace lesson06 {
 
 class Worker final : public LinkHandler {
 public:
-    Worker(const LoadOptions& options, SharedProgress& progress, std::size_t id, asio::ip::tcp::endpoint endpoint);
+    Worker(const LoadOptions& options, SharedProgress& progress, std::size_t id,
+           asio::ip::tcp::endpoint endpoint);
     ~Worker();
     Worker(const Worker&) = delete;
     Worker& operator=(const Worker&) = delete;
@@ -53,9 +54,9 @@ private:
         std::uint32_t received = 0;  // echo: replies
         bool opened = false;
         bool ready = false;
-        bool finished = false;  // done, or lost: counted once
-        std::vector<std::uint64_t> times;  // echo: send times, a ring of `window`
-        Receipts receipts;                 // broadcast receiver: what was delivered
+        bool finished = false;                      // done, or lost: counted once
+        std::vector<std::uint64_t> times;           // echo: send times, a ring of `window`
+        Receipts receipts;                          // broadcast receiver: what was delivered
         std::unique_ptr<asio::steady_timer> pacer;  // broadcast sender with --rate
         std::uint64_t next_send_ns = 0;
     };
@@ -81,8 +82,8 @@ private:
 
     WorkerCounters counters_;
     LatencyHistogram latency_;
-    std::string payload_;   // echo: the message every connection sends
-    std::string message_;   // broadcast: built per message, capacity reused
+    std::string payload_;  // echo: the message every connection sends
+    std::string message_;  // broadcast: built per message, capacity reused
 
     // Declared after io_, so destroyed before it: the pacers' timers and the links' sockets
     // must go while their io_context still exists.

@@ -61,7 +61,7 @@ TEST(BackpressureMeterTest, DippingUnderTheSoftBoundRestartsItsClock) {
 
 TEST(BackpressureMeterTest, BytesWaitingWithNothingWrittenIsAStall) {
     BackpressureMeter meter(limits);
-    meter.queued(10, t0);  // far under the soft bound
+    meter.queued(10, t0);                        // far under the soft bound
     meter.queued(20, t0 + milliseconds(8'000));  // more arrives: not progress
     EXPECT_EQ(meter.check(t0 + milliseconds(9'999)), Backpressure::ok);
     EXPECT_EQ(meter.check(t0 + milliseconds(10'000)), Backpressure::stalled);
@@ -94,7 +94,8 @@ TEST(BackpressureMeterTest, AnIdleClientNeverStalls) {
 
 TEST(BackpressureMeterTest, DescribesEachVerdictWithItsNumbers) {
     EXPECT_EQ(course::describe(Backpressure::over_hard_bound, limits), "more than 1000 bytes waiting");
-    EXPECT_EQ(course::describe(Backpressure::over_soft_bound, limits), "more than 100 bytes waiting for 10 s");
+    EXPECT_EQ(course::describe(Backpressure::over_soft_bound, limits),
+              "more than 100 bytes waiting for 10 s");
     EXPECT_EQ(course::describe(Backpressure::stalled, limits), "nothing read for 10 s");
     const BackpressureLimits fast{.soft_time = milliseconds(1500)};
     EXPECT_EQ(course::describe(Backpressure::stalled, fast), "nothing read for 1500 ms");

@@ -1,5 +1,5 @@
-#include "common/announce.hpp"
 #include "common/endpoint.hpp"
+#include "common/announce.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,8 @@ TEST(EndpointTest, FormatsIpv4AsHostColonPort) {
 }
 
 TEST(EndpointTest, FormatsIpv6InBrackets) {
-    EXPECT_EQ(course::format_endpoint(asio::ip::tcp::endpoint(asio::ip::make_address("::1"), 80)), "[::1]:80");
+    EXPECT_EQ(course::format_endpoint(asio::ip::tcp::endpoint(asio::ip::make_address("::1"), 80)),
+              "[::1]:80");
 }
 
 TEST(EndpointTest, ResolvesLiteralsWithoutDns) {

@@ -56,13 +56,9 @@ TEST(LineSplitterTest, CarriageReturnBeforeNewlineIsRemoved) {
     EXPECT_EQ(split("telnet\r\nstyle\r\n", 3), (Lines{"telnet", "style"}));
 }
 
-TEST(LineSplitterTest, LoneCarriageReturnIsKept) {
-    EXPECT_EQ(split("a\rb\n", 1), (Lines{"a\rb"}));
-}
+TEST(LineSplitterTest, LoneCarriageReturnIsKept) { EXPECT_EQ(split("a\rb\n", 1), (Lines{"a\rb"})); }
 
-TEST(LineSplitterTest, EmptyLinesAreLines) {
-    EXPECT_EQ(split("\n\nx\n", 1), (Lines{"", "", "x"}));
-}
+TEST(LineSplitterTest, EmptyLinesAreLines) { EXPECT_EQ(split("\n\nx\n", 1), (Lines{"", "", "x"})); }
 
 TEST(LineSplitterTest, NulBytesAreOrdinaryBytes) {
     const std::string with_nul("a\0b\n", 4);

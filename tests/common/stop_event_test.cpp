@@ -1,16 +1,16 @@
+#include "common/stop_event.hpp"
 #include "common/fd_wait.hpp"
 #include "common/logger.hpp"
-#include "common/stop_event.hpp"
 #include "common/stop_signals.hpp"
 
 #include <gtest/gtest.h>
 
+#include <sys/socket.h>
+#include <unistd.h>
 #include <asio/io_context.hpp>
 #include <csignal>
 #include <sstream>
-#include <sys/socket.h>
 #include <thread>
-#include <unistd.h>
 
 namespace {
 

@@ -57,7 +57,7 @@ TEST(TerminalTextTest, EverySingleByteIsShownOrEscaped) {
 }
 
 TEST(TerminalTextTest, EscapeAndCsiSequencesAreShownNotObeyed) {
-    EXPECT_EQ(terminal_safe("\x1b[2Jgone"), "\\x1b[2Jgone");  // clear the screen
+    EXPECT_EQ(terminal_safe("\x1b[2Jgone"), "\\x1b[2Jgone");             // clear the screen
     EXPECT_EQ(terminal_safe("\x1b]0;owned\x07"), "\\x1b]0;owned\\x07");  // retitle the window
     EXPECT_EQ(terminal_safe("a\nb\rc\x7f"), "a\\nb\\rc\\x7f");
     EXPECT_EQ(terminal_safe(std::string_view("nul\0here", 8)), "nul\\x00here");
@@ -73,7 +73,9 @@ TEST(TerminalTextTest, EveryC1ControlIsEscapedAsItsCodePoint) {
 
 TEST(TerminalTextTest, RawC1BytesAreNeverPassedOn) {
     // 0x9B alone is the CSI some terminals obey in their 8-bit mode: not UTF-8, so escaped.
-    EXPECT_EQ(terminal_safe("\x9b" "2J"), "\\x9b2J");
+    EXPECT_EQ(terminal_safe("\x9b"
+                            "2J"),
+              "\\x9b2J");
     EXPECT_EQ(terminal_safe("x\x85\x9b\x9cy"), "x\\x85\\x9b\\x9cy");
 }
 
@@ -90,10 +92,10 @@ TEST(TerminalTextTest, OverlongFormsAreEscapedByteByByte) {
 }
 
 TEST(TerminalTextTest, SurrogatesAndValuesPastTheLastCodePointAreEscaped) {
-    EXPECT_EQ(terminal_safe("\xed\x9f\xbf"), "\xed\x9f\xbf");  // U+D7FF: fine
-    EXPECT_EQ(terminal_safe("\xed\xa0\x80"), "\\xed\\xa0\\x80");  // U+D800, a surrogate
-    EXPECT_EQ(terminal_safe("\xed\xbf\xbf"), "\\xed\\xbf\\xbf");  // U+DFFF
-    EXPECT_EQ(terminal_safe("\xee\x80\x80"), "\xee\x80\x80");  // U+E000: fine
+    EXPECT_EQ(terminal_safe("\xed\x9f\xbf"), "\xed\x9f\xbf");          // U+D7FF: fine
+    EXPECT_EQ(terminal_safe("\xed\xa0\x80"), "\\xed\\xa0\\x80");       // U+D800, a surrogate
+    EXPECT_EQ(terminal_safe("\xed\xbf\xbf"), "\\xed\\xbf\\xbf");       // U+DFFF
+    EXPECT_EQ(terminal_safe("\xee\x80\x80"), "\xee\x80\x80");          // U+E000: fine
     EXPECT_EQ(terminal_safe("\xf4\x8f\xbf\xbf"), "\xf4\x8f\xbf\xbf");  // U+10FFFF, the last
     EXPECT_EQ(terminal_safe("\xf4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80");
     EXPECT_EQ(terminal_safe("\xf5\x80\x80\x80"), "\\xf5\\x80\\x80\\x80");
@@ -104,10 +106,14 @@ TEST(TerminalTextTest, SequencesCutShortAreEscapedAndWhatFollowsIsKept) {
     EXPECT_EQ(terminal_safe("\xc3"), "\\xc3");
     EXPECT_EQ(terminal_safe("\xe2\x82"), "\\xe2\\x82");
     EXPECT_EQ(terminal_safe("\xf0\x9f\x98"), "\\xf0\\x9f\\x98");
-    EXPECT_EQ(terminal_safe("\xe2\x82" "A"), "\\xe2\\x82A");
-    EXPECT_EQ(terminal_safe("\xf0\x9f" "\xc3\xa9"), "\\xf0\\x9f\xc3\xa9");  // é after the cut survives
+    EXPECT_EQ(terminal_safe("\xe2\x82"
+                            "A"),
+              "\\xe2\\x82A");
+    EXPECT_EQ(terminal_safe("\xf0\x9f"
+                            "\xc3\xa9"),
+              "\\xf0\\x9f\xc3\xa9");                           // é after the cut survives
     EXPECT_EQ(terminal_safe("\xc3\x1b[1m"), "\\xc3\\x1b[1m");  // a lead cannot swallow an ESC
-    EXPECT_EQ(terminal_safe("\xe2\xc2\x9b"), "\\xe2\\x9b");     // nor hide a C1 control
+    EXPECT_EQ(terminal_safe("\xe2\xc2\x9b"), "\\xe2\\x9b");    // nor hide a C1 control
 }
 
 TEST(TerminalTextTest, SequenceLengthFollowsUnicodeTable37) {

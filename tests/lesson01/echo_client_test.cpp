@@ -89,7 +89,8 @@ INSTANTIATE_TEST_SUITE_P(EveryServer, EchoClientTest,
                          ::testing::Values("01-plain-echo-server", "01-echo-server", "01-echo-server-posix"),
                          [](const auto& test) {
                              if (test.param == "01-plain-echo-server") return std::string("Plain");
-                             return test.param == "01-echo-server" ? std::string("Asio") : std::string("Posix");
+                             return test.param == "01-echo-server" ? std::string("Asio")
+                                                                   : std::string("Posix");
                          });
 
 TEST(EchoClientErrorsTest, ConnectionRefusedSaysSo) {

@@ -11,16 +11,16 @@
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <netinet/in.h>
-#include <poll.h>
 #include <string>
-#include <sys/socket.h>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -37,7 +37,9 @@ constexpr const char* plain_server = "01-plain-echo-server";
 
 class EchoServerTest : public ::testing::TestWithParam<std::string> {
 protected:
-    ServerProcess start(std::vector<std::string> args = {}) { return start_server(GetParam(), std::move(args)); }
+    ServerProcess start(std::vector<std::string> args = {}) {
+        return start_server(GetParam(), std::move(args));
+    }
     bool plain() const { return GetParam() == plain_server; }
 };
 
@@ -84,7 +86,8 @@ public:
             const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
             if (fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
             fds_.push_back(fd);
-            if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) < 0 && errno != EINPROGRESS) {
+            if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) < 0 &&
+                errno != EINPROGRESS) {
                 throw std::runtime_error(std::string("connect: ") + std::strerror(errno));
             }
         }
@@ -101,7 +104,8 @@ public:
         std::size_t completed = 0;
         const auto deadline = std::chrono::steady_clock::now() + timeout;
         while (completed < fds_.size()) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
             if (left.count() <= 0) break;
             std::vector<pollfd> waiting;
             std::vector<std::size_t> which;
@@ -111,13 +115,15 @@ public:
                     which.push_back(i);
                 }
             }
-            if (::poll(waiting.data(), waiting.size(), static_cast<int>(left.count())) < 0 && errno != EINTR) break;
+            if (::poll(waiting.data(), waiting.size(), static_cast<int>(left.count())) < 0 && errno != EINTR)
+                break;
             for (std::size_t k = 0; k < waiting.size(); ++k) {
                 if (waiting[k].revents == 0) continue;
                 int error = 0;
                 socklen_t length = sizeof error;
                 ::getsockopt(waiting[k].fd, SOL_SOCKET, SO_ERROR, &error, &length);
-                if (error != 0) throw std::runtime_error(std::string("connect failed: ") + std::strerror(error));
+                if (error != 0)
+                    throw std::runtime_error(std::string("connect failed: ") + std::strerror(error));
                 done[which[k]] = true;
                 ++completed;
             }
@@ -138,7 +144,8 @@ public:
         std::size_t echoed = 0;
         const auto deadline = std::chrono::steady_clock::now() + timeout;
         for (const int fd : fds_) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
             pollfd p{fd, POLLIN, 0};
             if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) != 1) break;
             char got = 0;
@@ -317,11 +324,13 @@ TEST_P(EchoServerTest, ADrippingClientHoldsTheServerPastTheIdleTimeout) {
 // buffer; the server's write then waits for room that never comes. The write's timeout (the
 // idle timeout) drops that client, and the next one is served.
 TEST_P(EchoServerTest, AClientThatNeverReadsIsDroppedWhenTheWriteTimesOut) {
-    if (plain()) GTEST_SKIP() << "no write timeout: see PlainEchoServerTest.AClientThatNeverReadsStallsItInWrite";
+    if (plain())
+        GTEST_SKIP() << "no write timeout: see PlainEchoServerTest.AClientThatNeverReadsStallsItInWrite";
     const auto server = start({"--idle-timeout", "0.5"});
     auto flooder = TestSocket::connect(server.port);
     EXPECT_NE(flood_without_reading(flooder, 3s), Flood::limit) << "the server never stopped reading";
-    const char* dropped = GetParam() == "01-echo-server" ? "write timed out" : "is not reading: disconnecting";
+    const char* dropped =
+        GetParam() == "01-echo-server" ? "write timed out" : "is not reading: disconnecting";
     EXPECT_TRUE(server.process->wait_for_stderr(dropped, 10s));
     auto next = TestSocket::connect(server.port);
     next.send_all("next\n");
@@ -359,7 +368,8 @@ TEST_P(EchoServerTest, WorksOverIpv6) {
 
 TEST_P(EchoServerTest, SigtermWithAClientConnectedExitsCleanly) {
     if (plain()) {
-        GTEST_SKIP() << "SIGTERM kills it: see PlainEchoServerTest.SigtermKillsItMidReadAndTheKernelClosesItsSockets";
+        GTEST_SKIP()
+            << "SIGTERM kills it: see PlainEchoServerTest.SigtermKillsItMidReadAndTheKernelClosesItsSockets";
     }
     const auto server = start();
     auto client = TestSocket::connect(server.port);
@@ -371,7 +381,8 @@ TEST_P(EchoServerTest, SigtermWithAClientConnectedExitsCleanly) {
 }
 
 TEST_P(EchoServerTest, SigintWhileWaitingForClientsExitsCleanly) {
-    if (plain()) GTEST_SKIP() << "Ctrl-C kills it: see PlainEchoServerTest.SigintKillsItWhileItWaitsForAClient";
+    if (plain())
+        GTEST_SKIP() << "Ctrl-C kills it: see PlainEchoServerTest.SigintKillsItWhileItWaitsForAClient";
     const auto server = start();
     server.process->send_signal(SIGINT);
     EXPECT_EQ(server.process->wait(), 0);
@@ -418,7 +429,8 @@ INSTANTIATE_TEST_SUITE_P(EveryServer, EchoServerTest,
                          ::testing::Values(plain_server, "01-echo-server", "01-echo-server-posix"),
                          [](const auto& test) {
                              if (test.param == plain_server) return std::string("Plain");
-                             return test.param == "01-echo-server" ? std::string("Asio") : std::string("Posix");
+                             return test.param == "01-echo-server" ? std::string("Asio")
+                                                                   : std::string("Posix");
                          });
 
 // What the plain server gets wrong, as README.md shows it: the behaviour a student sees, held

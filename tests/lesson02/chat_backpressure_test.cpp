@@ -7,22 +7,22 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/types.h>
 #include <fstream>
 #include <optional>
 #include <string>
-#include <sys/types.h>
 #include <thread>
 
 namespace {
 
 using namespace std::chrono_literals;
-using course::testing::ChildProcess;
 using course::testing::bin_path;
+using course::testing::ChildProcess;
 using course::testing::start_server;
 using lesson02::ChatServerConfig;
 using lesson02::testing::ChatPeer;
-using lesson02::testing::ServerThread;
 using lesson02::testing::checked_thread;
+using lesson02::testing::ServerThread;
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 constexpr bool sanitized = true;  // shadow memory and quarantines make RSS meaningless

@@ -8,9 +8,9 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <exception>
 #include <functional>
 #include <mutex>
-#include <exception>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,8 +20,8 @@ namespace {
 using namespace std::chrono_literals;
 using lesson02::ChatServerConfig;
 using lesson02::testing::ChatPeer;
-using lesson02::testing::ServerThread;
 using lesson02::testing::checked_thread;
+using lesson02::testing::ServerThread;
 
 // The sender keeps at most `window` lines ahead of the *active* readers, as a real chat
 // (people typing) is slower than its readers: then only a client that does not read at all
@@ -49,7 +49,7 @@ TEST(ChatLoadTest, ClientThatNeverReadsIsDroppedWhileTenMegabytesReachEveryoneEl
     };
     std::mutex mutex;
     std::condition_variable progressed;
-    int received[2] = {0, 0};  // guarded by mutex
+    int received[2] = {0, 0};       // guarded by mutex
     bool told[2] = {false, false};  // guarded by mutex: "* slow left" seen
     const auto receive = [&](ChatPeer& reader, int& count, bool& told_slow_left) {
         for (int i = 0; i < lines;) {
@@ -73,9 +73,8 @@ TEST(ChatLoadTest, ClientThatNeverReadsIsDroppedWhileTenMegabytesReachEveryoneEl
         for (int first = 0; first < lines; first += chunk) {
             {
                 std::unique_lock lock(mutex);
-                const bool open = progressed.wait_for(lock, 60s, [&] {
-                    return std::min(received[0], received[1]) >= first - window;
-                });
+                const bool open = progressed.wait_for(
+                    lock, 60s, [&] { return std::min(received[0], received[1]) >= first - window; });
                 ASSERT_TRUE(open) << "the readers stopped receiving after " << received[0] << " and "
                                   << received[1] << " lines";
             }

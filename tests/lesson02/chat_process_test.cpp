@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+#include <unistd.h>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -18,8 +20,6 @@
 #include <iterator>
 #include <stdexcept>
 #include <string>
-#include <sys/resource.h>
-#include <unistd.h>
 
 namespace {
 
@@ -114,12 +114,13 @@ TEST(ChatServerProcessTest, RunningOutOfDescriptorsKeepsServingAndRecovers) {
     const auto server = start_server("02-chat-server");
     const std::string fd_dir = "/proc/" + std::to_string(server.process->pid()) + "/fd";
     const auto open_descriptors = [&] {
-        return static_cast<rlim_t>(
-            std::distance(std::filesystem::directory_iterator(fd_dir), std::filesystem::directory_iterator{}));
+        return static_cast<rlim_t>(std::distance(std::filesystem::directory_iterator(fd_dir),
+                                                 std::filesystem::directory_iterator{}));
     };
     const rlim_t idle = open_descriptors();
     const rlimit room_for_two{idle + 4, idle + 4};  // a socket and an eventfd each
-    ASSERT_EQ(::prlimit(server.process->pid(), RLIMIT_NOFILE, &room_for_two, nullptr), 0) << std::strerror(errno);
+    ASSERT_EQ(::prlimit(server.process->pid(), RLIMIT_NOFILE, &room_for_two, nullptr), 0)
+        << std::strerror(errno);
     auto a = ChatPeer::join(server.port, "a");
     auto b = ChatPeer::join(server.port, "b");
     const rlim_t per_client = (open_descriptors() - idle) / 2;
@@ -276,7 +277,9 @@ TEST(ChatClientSafetyTest, EscapeSequencesFromAServerAreShownNotObeyed) {
     course::StopEvent never;
     ASSERT_EQ(course::wait_readable(listener.native_handle(), never, 10s), course::WaitResult::ready);
     asio::ip::tcp::socket server = listener.accept();
-    const std::string hostile = "* you are alice\nmallory: \x1b[2J\xc2\x9b" "31m\x9b\xff gone\n";
+    const std::string hostile =
+        "* you are alice\nmallory: \x1b[2J\xc2\x9b"
+        "31m\x9b\xff gone\n";
     asio::write(server, asio::buffer(hostile));
     EXPECT_EQ(client.read_line(), "* you are alice");
     EXPECT_EQ(client.read_line(), "mallory: \\x1b[2J\\x9b31m\\x9b\\xff gone");

@@ -186,7 +186,10 @@ TEST(ChatServerTest, C1ControlsAndInvalidUtf8AreNotRelayed) {
     ServerThread server;
     auto a = ChatPeer::join(server.port(), "a");
     auto b = ChatPeer::join(server.port(), "b");
-    a.send_line("csi \xc2\x9b" "2J raw \x9b" "2J bad \xff\xc0\x80 surrogate \xed\xa0\x80 caf\xc3\xa9");
+    a.send_line(
+        "csi \xc2\x9b"
+        "2J raw \x9b"
+        "2J bad \xff\xc0\x80 surrogate \xed\xa0\x80 caf\xc3\xa9");
     EXPECT_EQ(b.chat_line(),
               "a: csi \\x9b2J raw \\x9b2J bad \\xff\\xc0\\x80 surrogate \\xed\\xa0\\x80 caf\xc3\xa9");
     a.send_line("/\x9b\x1b");

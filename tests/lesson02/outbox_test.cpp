@@ -29,7 +29,7 @@ const course::BackpressureLimits roomy = bounds(1 << 20, 1 << 19);
 const Outbox::clock::time_point t0 = Outbox::clock::now();
 
 std::string eviction_line(Verdict verdict) {
-    return verdict == Verdict::over_hard_bound  ? "! too slow: hard\n"
+    return verdict == Verdict::over_hard_bound   ? "! too slow: hard\n"
            : verdict == Verdict::over_soft_bound ? "! too slow: soft\n"
                                                  : "! too slow: stalled\n";
 }
@@ -81,7 +81,7 @@ TEST(OutboxTest, OverTheHardBoundIsEvictedAtOnceAndOnlyTheEvictionLineIsLeft) {
     EXPECT_EQ(outbox.eviction(), Verdict::over_hard_bound);
     EXPECT_TRUE(outbox.aborted());
     EXPECT_TRUE(outbox.cancelled().requested());
-    EXPECT_EQ(outbox.waiting_bytes(), 0u);  // the backlog is freed at once
+    EXPECT_EQ(outbox.waiting_bytes(), 0u);                 // the backlog is freed at once
     EXPECT_EQ(outbox.push("late"), Outbox::Push::closed);  // reported once, then just dropped
     const auto last = outbox.pop(1024);
     EXPECT_EQ(last.kind, Kind::last);

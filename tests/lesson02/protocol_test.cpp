@@ -35,7 +35,10 @@ TEST(ChatProtocolTest, SanitizeEscapesControlsAndInvalidUtf8ButKeepsTabsAndUtf8)
     // course::terminal_safe, tested byte by byte in tests/common; here the cases of the README.
     EXPECT_EQ(sanitize("a\x1b[2Jb"), "a\\x1b[2Jb");
     EXPECT_EQ(sanitize(std::string_view("n\0l\x7f", 4)), "n\\x00l\\x7f");
-    EXPECT_EQ(sanitize("c1 \xc2\x9b" "31m raw \x9b" "31m"), "c1 \\x9b31m raw \\x9b31m");
+    EXPECT_EQ(sanitize("c1 \xc2\x9b"
+                       "31m raw \x9b"
+                       "31m"),
+              "c1 \\x9b31m raw \\x9b31m");
     EXPECT_EQ(sanitize("overlong \xc0\xaf cut \xe2\x82"), "overlong \\xc0\\xaf cut \\xe2\\x82");
     EXPECT_EQ(sanitize("tab\there caf\xc3\xa9"), "tab\there caf\xc3\xa9");
 }

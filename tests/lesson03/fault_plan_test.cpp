@@ -39,12 +39,14 @@ TEST(FaultPlanTest, SplitMix64MatchesThePublishedFirstOutputsForSeedZero) {
 }
 
 TEST(FaultPlanTest, FollowsTheDocumentedRuleDrawForDraw) {
-    const FaultConfig config{.drop_rate = 0.3, .duplicate_rate = 0.25, .delay_ms = 5, .jitter_ms = 40, .seed = 42};
+    const FaultConfig config{
+        .drop_rate = 0.3, .duplicate_rate = 0.25, .delay_ms = 5, .jitter_ms = 40, .seed = 42};
     const FaultPlan plan(config);
     ReferenceSplitMix64 generator(config.seed);  // four draws per datagram, in arrival order
     const auto fraction = [](std::uint64_t d) { return static_cast<double>(d >> 11) / 9007199254740992.0; };
     for (std::uint64_t k = 0; k < 2000; ++k) {
-        const std::uint64_t d1 = generator.next(), d2 = generator.next(), d3 = generator.next(), d4 = generator.next();
+        const std::uint64_t d1 = generator.next(), d2 = generator.next(), d3 = generator.next(),
+                            d4 = generator.next();
         const bool dropped = fraction(d1) < config.drop_rate;
         const bool duplicated = !dropped && fraction(d2) < config.duplicate_rate;
         const auto decision = plan.decide(k);
@@ -56,7 +58,8 @@ TEST(FaultPlanTest, FollowsTheDocumentedRuleDrawForDraw) {
 }
 
 TEST(FaultPlanTest, EachDecisionDependsOnlyOnSeedAndArrivalNumber) {
-    const FaultPlan plan({.drop_rate = 0.5, .duplicate_rate = 0.5, .delay_ms = 0, .jitter_ms = 100, .seed = 9});
+    const FaultPlan plan(
+        {.drop_rate = 0.5, .duplicate_rate = 0.5, .delay_ms = 0, .jitter_ms = 100, .seed = 9});
     const auto late_first = plan.decide(777);
     for (std::uint64_t k = 0; k < 777; ++k) plan.decide(k);
     const auto late_again = plan.decide(777);

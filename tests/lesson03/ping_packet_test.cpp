@@ -6,18 +6,19 @@
 
 namespace {
 
-using lesson03::PingPacket;
 using lesson03::decode_ping;
 using lesson03::encode_ping;
 using lesson03::payload_size_problem;
 using lesson03::ping_problem;
+using lesson03::PingPacket;
 
 TEST(PingPacketTest, EncodesMagicSequenceAndTimeBigEndian) {
     const std::string bytes = encode_ping({0x01020304, 0x1122334455667788ULL}, 16);
-    const std::string expected("PING"
-                               "\x01\x02\x03\x04"
-                               "\x11\x22\x33\x44\x55\x66\x77\x88",
-                               16);
+    const std::string expected(
+        "PING"
+        "\x01\x02\x03\x04"
+        "\x11\x22\x33\x44\x55\x66\x77\x88",
+        16);
     EXPECT_EQ(bytes, expected);
 }
 
@@ -32,7 +33,8 @@ TEST(PingPacketTest, ASizeBelowTheHeaderGivesJustTheHeader) {
 }
 
 TEST(PingPacketTest, DecodesWhatItEncodes) {
-    for (const PingPacket packet : {PingPacket{0, 0}, PingPacket{1, 123456789}, PingPacket{0xffffffff, ~0ULL}}) {
+    for (const PingPacket packet :
+         {PingPacket{0, 0}, PingPacket{1, 123456789}, PingPacket{0xffffffff, ~0ULL}}) {
         EXPECT_EQ(decode_ping(encode_ping(packet, 64)), packet);
     }
 }
@@ -75,7 +77,8 @@ TEST(PingPacketTest, Ipv4LimitIs65507Bytes) {
     EXPECT_EQ(payload_size_problem(65'507, false), std::nullopt);
     const auto problem = payload_size_problem(65'508, false);
     ASSERT_TRUE(problem);
-    EXPECT_NE(problem->find("65508 bytes does not fit in one UDP datagram over IPv4"), std::string::npos) << *problem;
+    EXPECT_NE(problem->find("65508 bytes does not fit in one UDP datagram over IPv4"), std::string::npos)
+        << *problem;
     EXPECT_NE(problem->find("the limit is 65507 bytes"), std::string::npos) << *problem;
 }
 

@@ -20,9 +20,9 @@
 namespace {
 
 using namespace std::chrono_literals;
+using course::testing::bin_path;
 using course::testing::ChildProcess;
 using course::testing::ServerProcess;
-using course::testing::bin_path;
 using course::testing::start_server;
 using lesson03::FaultConfig;
 using lesson03::FaultPlan;
@@ -74,13 +74,18 @@ struct Expected {
 // What the client must count when `n` pings are sent and datagram k meets plan.decide(k),
 // with every copy arriving in the order of its delay (the sends themselves take microseconds).
 Expected expected_counts(const FaultPlan& plan, std::uint32_t n) {
-    struct Copy { std::chrono::milliseconds delay; std::uint32_t sequence; };
+    struct Copy {
+        std::chrono::milliseconds delay;
+        std::uint32_t sequence;
+    };
     std::vector<Copy> copies;
     for (std::uint32_t k = 0; k < n; ++k) {
         const auto fate = plan.decide(k);
-        for (int c = 0; c < fate.copies(); ++c) copies.push_back({fate.delay[static_cast<std::size_t>(c)], k});
+        for (int c = 0; c < fate.copies(); ++c)
+            copies.push_back({fate.delay[static_cast<std::size_t>(c)], k});
     }
-    std::stable_sort(copies.begin(), copies.end(), [](const Copy& a, const Copy& b) { return a.delay < b.delay; });
+    std::stable_sort(copies.begin(), copies.end(),
+                     [](const Copy& a, const Copy& b) { return a.delay < b.delay; });
     Expected e;
     std::set<std::uint32_t> seen;
     std::int64_t highest = -1;
@@ -128,7 +133,8 @@ TEST(UdpClientTest, PingOnACleanLoopbackGetsEverythingBackInOrder) {
     EXPECT_EQ(run.code, 0) << run.err;
     expect_counts(run, 20, {20, 0, 0, 0});
     EXPECT_NE(run.out.find("32 bytes from 127.0.0.1:" + std::to_string(server.port) + ": seq=19 rtt="),
-              std::string::npos) << run.out;
+              std::string::npos)
+        << run.out;
     EXPECT_NE(run.out.find("round trip min/avg/max/p99 = "), std::string::npos) << run.out;
     EXPECT_NE(summary_of(run.out).count("rtt_p99_us"), 0u);
 }
@@ -142,7 +148,8 @@ TEST(UdpClientTest, ExactLossAndDuplicatesForAFixedSeed) {
         ASSERT_GT(e.duplicated, 0u);
         const auto server = start_server("03-udp-server", {"--drop-rate", "0.2", "--duplicate-rate", "0.15",
                                                            "--seed", std::to_string(seed), "--quiet"});
-        const auto run = run_client(server, {"--count", std::to_string(n), "--interval-ms", "1", "--timeout", "0.3"});
+        const auto run =
+            run_client(server, {"--count", std::to_string(n), "--interval-ms", "1", "--timeout", "0.3"});
         SCOPED_TRACE("seed " + std::to_string(seed));
         expect_counts(run, n, e);
         EXPECT_EQ(run.code, 0);
@@ -158,11 +165,14 @@ TEST(UdpClientTest, DropRateTenPercentSeedOneLosesExactlyWhatThePlanSays) {
     const auto server = start_server("03-udp-server", {"--drop-rate", "0.1", "--seed", "1", "--quiet"});
     // One ping a millisecond: a burst of 1,000 at once would overflow a receive buffer and
     // lose datagrams for real, on loopback too (see README, What to watch for).
-    const auto run = run_client(server, {"--count", std::to_string(n), "--interval-ms", "1", "--timeout", "0.3"});
+    const auto run =
+        run_client(server, {"--count", std::to_string(n), "--interval-ms", "1", "--timeout", "0.3"});
     expect_counts(run, n, e);
-    EXPECT_NE(run.err.find(std::to_string(e.lost) + " lost: for each, the request or the reply (or both) went "
-                                                    "missing; the client cannot know which"),
-              std::string::npos) << run.err;
+    EXPECT_NE(
+        run.err.find(std::to_string(e.lost) + " lost: for each, the request or the reply (or both) went "
+                                              "missing; the client cannot know which"),
+        std::string::npos)
+        << run.err;
 }
 
 TEST(UdpClientTest, ExactReorderingForAFixedSeed) {
@@ -178,9 +188,11 @@ TEST(UdpClientTest, ExactReorderingForAFixedSeed) {
         e = expected_counts(plan, n);
         if (e.lost > 0 && e.duplicated > 0 && e.reordered >= 2 && smallest_gap(plan, n) >= 40ms) break;
     }
-    const auto server = start_server("03-udp-server", {"--drop-rate", "0.2", "--duplicate-rate", "0.3",
-                                                       "--jitter-ms", "800", "--seed", std::to_string(config.seed)});
-    const auto run = run_client(server, {"--count", std::to_string(n), "--interval-ms", "0", "--timeout", "1.2"});
+    const auto server =
+        start_server("03-udp-server", {"--drop-rate", "0.2", "--duplicate-rate", "0.3", "--jitter-ms", "800",
+                                       "--seed", std::to_string(config.seed)});
+    const auto run =
+        run_client(server, {"--count", std::to_string(n), "--interval-ms", "0", "--timeout", "1.2"});
     SCOPED_TRACE("seed " + std::to_string(config.seed));
     expect_counts(run, n, e);
     EXPECT_NE(run.out.find("(out of order)"), std::string::npos) << run.out;
@@ -211,8 +223,8 @@ TEST(UdpClientTest, UnconnectedClientIgnoresDatagramsFromOthers) {
     intruder.send_to(client_port, "intruder");
     EXPECT_EQ(client.read_all_stdout(), "hi\n");
     EXPECT_EQ(client.wait(), 0);
-    EXPECT_TRUE(client.wait_for_stderr("ignoring 8 bytes from 127.0.0.1:" + std::to_string(intruder.local_port()) +
-                                       " (not the server)"));
+    EXPECT_TRUE(client.wait_for_stderr(
+        "ignoring 8 bytes from 127.0.0.1:" + std::to_string(intruder.local_port()) + " (not the server)"));
 }
 
 TEST(UdpClientTest, TraceDumpsEachDatagramSentAndReceived) {
@@ -227,8 +239,9 @@ TEST(UdpClientTest, TraceDumpsEachDatagramSentAndReceived) {
 TEST(UdpClientTest, OneShotDetectsATruncatedReply) {
     const auto server = start_server("03-udp-server");
     const auto run = run_client(server, {"--message", std::string(1000, 'x'), "--recv-buffer", "100"});
-    EXPECT_EQ(run.out, std::string(100, 'x') + "\nreply truncated: the datagram had 1000 bytes, the 100-byte "
-                                               "receive buffer kept only the first 100 (the rest is gone)\n");
+    EXPECT_EQ(run.out, std::string(100, 'x') +
+                           "\nreply truncated: the datagram had 1000 bytes, the 100-byte "
+                           "receive buffer kept only the first 100 (the rest is gone)\n");
 }
 
 TEST(UdpClientTest, OversizePayloadIsRejectedBeforeSending) {
@@ -236,7 +249,9 @@ TEST(UdpClientTest, OversizePayloadIsRejectedBeforeSending) {
     const auto run = run_client(server, {"--message", std::string(65'508, 'x')});
     EXPECT_NE(run.code, 0);
     EXPECT_NE(run.err.find("payload of 65508 bytes does not fit in one UDP datagram over IPv4: the limit is "
-                           "65507 bytes"), std::string::npos) << run.err;
+                           "65507 bytes"),
+              std::string::npos)
+        << run.err;
     EXPECT_EQ(run.err.find('\n'), run.err.size() - 1) << "expected one line: " << run.err;
     // Nothing reached the server: the next datagram it sees is number 0.
     lesson03::testing::UdpTestSocket probe;
@@ -257,7 +272,8 @@ TEST(UdpClientTest, NoServerUnconnectedJustTimesOut) {
     const auto run = run_client(nobody, {"--message", "anyone?", "--timeout", "0.3"});
     EXPECT_EQ(run.out, "no reply within 300 ms\n");
     EXPECT_EQ(run.code, 1);
-    EXPECT_NE(run.err.find("UDP cannot tell why: the request may have been lost, or the reply"), std::string::npos)
+    EXPECT_NE(run.err.find("UDP cannot tell why: the request may have been lost, or the reply"),
+              std::string::npos)
         << run.err;
 }
 
@@ -267,7 +283,8 @@ TEST(UdpClientTest, NoServerConnectedHearsConnectionRefused) {
     EXPECT_EQ(run.code, 1);
     EXPECT_NE(run.err.find("connection refused by 127.0.0.1:" + std::to_string(nobody.port) +
                            ": an ICMP \"port unreachable\" came back"),
-              std::string::npos) << run.err;
+              std::string::npos)
+        << run.err;
 }
 
 TEST(UdpClientTest, PingWithNoServerCountsEverythingLost) {

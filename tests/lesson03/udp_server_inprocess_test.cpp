@@ -52,7 +52,8 @@ TEST(UdpServerInProcessTest, BindsPortZeroAndReflects) {
     EXPECT_EQ(client.receive().data, "in process");
     server.stop();
     EXPECT_NE(server.log().find("datagrams_in=1 bytes_in=10 datagrams_out=1 bytes_out=10 dropped=0"),
-              std::string::npos) << "the last summary, at stop: " << server.log();
+              std::string::npos)
+        << "the last summary, at stop: " << server.log();
 }
 
 TEST(UdpServerInProcessTest, StopEndsRunAndDiscardsHeldDatagrams) {

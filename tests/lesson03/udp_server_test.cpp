@@ -62,14 +62,16 @@ TEST(UdpServerTest, ALargeDatagramComesBackWholeInOneReceive) {
 }
 
 TEST(UdpServerTest, TruncationAtTheServerIsDetectedAndLogged) {
-    const auto server = start_server("03-udp-server", {"--buffer-size", "100", "--verbose", "--summary-interval", "0.2"});
+    const auto server =
+        start_server("03-udp-server", {"--buffer-size", "100", "--verbose", "--summary-interval", "0.2"});
     UdpTestSocket client;
     client.send_to(server.port, std::string(1000, 'z'));
     const auto datagram = client.receive();
     EXPECT_EQ(datagram.length, 100u) << "the server could only reflect what fit in its buffer";
     EXPECT_TRUE(server.process->wait_for_stderr("datagram of 1000 bytes truncated to the 100-byte buffer"));
-    EXPECT_TRUE(server.process->wait_for_stderr("datagrams_in=1 bytes_in=1000 datagrams_out=1 bytes_out=100 "
-                                                "dropped=0 duplicated=0 delayed=0 truncated=1 "));
+    EXPECT_TRUE(
+        server.process->wait_for_stderr("datagrams_in=1 bytes_in=1000 datagrams_out=1 bytes_out=100 "
+                                        "dropped=0 duplicated=0 delayed=0 truncated=1 "));
 }
 
 TEST(UdpServerTest, SurvivesEmptyAndGarbageDatagramsAndKeepsServingOthers) {
@@ -115,9 +117,10 @@ TEST(UdpServerTest, AFloodWritesASummaryNotALinePerDatagram) {
     }
     server.process->send_signal(SIGTERM);
     ASSERT_EQ(server.process->wait(), 0);
-    EXPECT_TRUE(server.process->wait_for_stderr("datagrams_in=10000 bytes_in=320000 datagrams_out=10000 "
-                                                "bytes_out=320000 dropped=0 duplicated=0 delayed=0 truncated=0 "
-                                                "queue_full=0 send_failed=0"));
+    EXPECT_TRUE(
+        server.process->wait_for_stderr("datagrams_in=10000 bytes_in=320000 datagrams_out=10000 "
+                                        "bytes_out=320000 dropped=0 duplicated=0 delayed=0 truncated=0 "
+                                        "queue_full=0 send_failed=0"));
     const std::string err = server.process->stderr_text();
     EXPECT_LT(err.size(), 2000u) << "stderr grew with the flood: " << err.size() << " bytes";
     EXPECT_EQ(err.find("#9999"), std::string::npos) << "a line per datagram without --verbose";
@@ -134,20 +137,22 @@ TEST(UdpServerTest, SummaryComesEachIntervalWhileSomethingHappensAndCountsTheFau
         duplicated += fate.duplicated;
         copies += static_cast<std::uint64_t>(fate.copies());
     }
-    const auto server = start_server("03-udp-server", {"--drop-rate", "0.5", "--duplicate-rate", "0.5", "--delay-ms", "1",
-                                                       "--seed", "1", "--summary-interval", "1"});
+    const auto server =
+        start_server("03-udp-server", {"--drop-rate", "0.5", "--duplicate-rate", "0.5", "--delay-ms", "1",
+                                       "--seed", "1", "--summary-interval", "1"});
     UdpTestSocket client;
     for (int i = 0; i < 20; ++i) client.send_to(server.port, "0123456789");
     for (std::uint64_t i = 0; i < copies; ++i) client.receive();
     const std::string n = std::to_string(copies);
     EXPECT_TRUE(server.process->wait_for_stderr(
         "datagrams_in=20 bytes_in=200 datagrams_out=" + n + " bytes_out=" + std::to_string(copies * 10) +
-        " dropped=" + std::to_string(dropped) + " duplicated=" + std::to_string(duplicated) + " delayed=" + n +
-        " truncated=0 queue_full=0 send_failed=0"));
+        " dropped=" + std::to_string(dropped) + " duplicated=" + std::to_string(duplicated) +
+        " delayed=" + n + " truncated=0 queue_full=0 send_failed=0"));
     // A second burst, a second summary: the counts start again from zero.
     client.send_to(server.port, "again");
     EXPECT_TRUE(server.process->wait_for_stderr(" datagrams_in=1 bytes_in=5 "));
-    EXPECT_EQ(server.process->stderr_text().find(" from 127.0.0.1:"), std::string::npos) << "no per-datagram lines";
+    EXPECT_EQ(server.process->stderr_text().find(" from 127.0.0.1:"), std::string::npos)
+        << "no per-datagram lines";
 }
 
 TEST(UdpServerTest, TraceShowsAHexDumpOfEachDatagram) {
@@ -161,7 +166,8 @@ TEST(UdpServerTest, TraceShowsAHexDumpOfEachDatagram) {
 }
 
 TEST(UdpServerTest, FullDelayQueueDropsTheNewCopyAndSaysSo) {
-    const auto server = start_server("03-udp-server", {"--delay-ms", "200", "--queue-datagrams", "2", "--verbose"});
+    const auto server =
+        start_server("03-udp-server", {"--delay-ms", "200", "--queue-datagrams", "2", "--verbose"});
     UdpTestSocket client;
     for (const char* text : {"one", "two", "three", "four"}) client.send_to(server.port, text);
     EXPECT_EQ(client.receive().data, "one");

@@ -1,13 +1,13 @@
 #include "udp_test_socket.hpp"
 
 #include <arpa/inet.h>
-#include <cerrno>
-#include <cstring>
 #include <netinet/in.h>
 #include <poll.h>
-#include <stdexcept>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -25,7 +25,8 @@ socklen_t make_address(int family, const std::string& host, std::uint16_t port, 
         auto& v6 = reinterpret_cast<sockaddr_in6&>(out);
         v6.sin6_family = AF_INET6;
         v6.sin6_port = htons(port);
-        if (::inet_pton(AF_INET6, host.c_str(), &v6.sin6_addr) != 1) throw std::runtime_error("bad IPv6 " + host);
+        if (::inet_pton(AF_INET6, host.c_str(), &v6.sin6_addr) != 1)
+            throw std::runtime_error("bad IPv6 " + host);
         return sizeof v6;
     }
     auto& v4 = reinterpret_cast<sockaddr_in&>(out);
@@ -62,9 +63,11 @@ std::uint16_t UdpTestSocket::local_port() const {
 void UdpTestSocket::send_to(std::uint16_t port, std::string_view data) {
     sockaddr_storage address{};
     const socklen_t length = make_address(family_, host_, port, address);
-    const ssize_t n = ::sendto(fd_, data.data(), data.size(), 0, reinterpret_cast<sockaddr*>(&address), length);
+    const ssize_t n =
+        ::sendto(fd_, data.data(), data.size(), 0, reinterpret_cast<sockaddr*>(&address), length);
     if (n < 0) throw_errno("sendto");
-    if (static_cast<std::size_t>(n) != data.size()) throw std::runtime_error("sendto sent part of a datagram");
+    if (static_cast<std::size_t>(n) != data.size())
+        throw std::runtime_error("sendto sent part of a datagram");
 }
 
 bool UdpTestSocket::wait_readable(std::chrono::milliseconds timeout) {
@@ -91,9 +94,7 @@ Datagram UdpTestSocket::receive(std::chrono::milliseconds timeout, std::size_t b
     return datagram;
 }
 
-bool UdpTestSocket::silent_for(std::chrono::milliseconds window) {
-    return !wait_readable(window);
-}
+bool UdpTestSocket::silent_for(std::chrono::milliseconds window) { return !wait_readable(window); }
 
 std::uint16_t unused_udp_port() {
     UdpTestSocket probe;

@@ -30,7 +30,8 @@ public:
     void send_to(std::uint16_t port, std::string_view data);
 
     // The next datagram, read into a buffer of `buffer_size` bytes; throws on timeout.
-    Datagram receive(std::chrono::milliseconds timeout = std::chrono::seconds(5), std::size_t buffer_size = 65'536);
+    Datagram receive(std::chrono::milliseconds timeout = std::chrono::seconds(5),
+                     std::size_t buffer_size = 65'536);
 
     // True if no datagram arrives within `window` (for "nothing more must come" checks).
     bool silent_for(std::chrono::milliseconds window);

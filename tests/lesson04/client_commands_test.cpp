@@ -22,7 +22,8 @@ TEST(ClientCommandTest, PlainLinesAndDoubleSlashAreText) {
 TEST(ClientCommandTest, ControlFramesAndMessages) {
     EXPECT_EQ(parse("/ping").kind, Kind::ping);
     EXPECT_EQ(parse("/ping are you there").text, "are you there");
-    EXPECT_EQ(parse("/ping " + std::string(126, 'x')).kind, Kind::usage) << "a control frame carries at most 125 bytes";
+    EXPECT_EQ(parse("/ping " + std::string(126, 'x')).kind, Kind::usage)
+        << "a control frame carries at most 125 bytes";
     EXPECT_EQ(parse("/binary abc").kind, Kind::binary);
     EXPECT_EQ(parse("/binary abc").text, "abc");
     EXPECT_EQ(parse("/quit").kind, Kind::quit);
@@ -40,7 +41,8 @@ TEST(ClientCommandTest, CloseTakesAnOptionalCodeAndReason) {
     EXPECT_EQ(with_reason.text, "see you");
     EXPECT_EQ(parse("/close 65536").kind, Kind::usage);
     EXPECT_EQ(parse("/close abc").kind, Kind::usage);
-    EXPECT_EQ(parse("/close 1000 " + std::string(124, 'r')).kind, Kind::usage) << "a reason is at most 123 bytes";
+    EXPECT_EQ(parse("/close 1000 " + std::string(124, 'r')).kind, Kind::usage)
+        << "a reason is at most 123 bytes";
     EXPECT_EQ(parse("/close 1000 " + std::string(123, 'r')).kind, Kind::close);
 }
 
@@ -56,7 +58,7 @@ TEST(ClientCommandTest, FragmentsNeedACountFromOneToAThousand) {
 
 TEST(ClientCommandTest, ViolationsAreTheExactBytesOfABrokenFrame) {
     EXPECT_EQ(parse("/unmasked hi").text, std::string("\x81\x02hi"));
-    EXPECT_EQ(parse("/rsv hi").text.substr(0, 2), std::string("\xC1\x82"));  // RSV1 set, masked
+    EXPECT_EQ(parse("/rsv hi").text.substr(0, 2), std::string("\xC1\x82"));   // RSV1 set, masked
     EXPECT_EQ(parse("/bigping").text.substr(0, 2), std::string("\x89\xFE"));  // 126: a 16-bit length
     EXPECT_EQ(parse("/badclose").text.substr(0, 2), std::string("\x88\x81"));
     const auto utf8 = parse("/badutf8").text;

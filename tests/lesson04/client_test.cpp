@@ -18,8 +18,8 @@ namespace {
 
 using namespace std::literals;
 using namespace lesson04::testing;
-using course::testing::ChildProcess;
 using course::testing::bin_path;
+using course::testing::ChildProcess;
 using course::testing::start_server;
 
 class WsClientTest : public ::testing::Test {
@@ -95,18 +95,20 @@ TEST_P(WsClientViolationTest, PrintsTheCloseCodeTheServerAnswersWith) {
     EXPECT_EQ(c.wait(), 0) << "the closing handshake still completes";
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Deliberate, WsClientViolationTest,
-    ::testing::Values(Violation{"/unmasked hi", "close: 1002"}, Violation{"/rsv hi", "close: 1002"},
-                      Violation{"/bigping", "close: 1002"}, Violation{"/badclose", "close: 1002"},
-                      Violation{"/badutf8", "close: 1007"}, Violation{"/raw 83 80 00 00 00 00", "close: 1002"}),
-    [](const auto& test) {
-        std::string name;
-        for (const char ch : test.param.command.substr(1)) {
-            if (std::isalnum(static_cast<unsigned char>(ch))) name += ch;
-        }
-        return name;
-    });
+INSTANTIATE_TEST_SUITE_P(Deliberate, WsClientViolationTest,
+                         ::testing::Values(Violation{"/unmasked hi", "close: 1002"},
+                                           Violation{"/rsv hi", "close: 1002"},
+                                           Violation{"/bigping", "close: 1002"},
+                                           Violation{"/badclose", "close: 1002"},
+                                           Violation{"/badutf8", "close: 1007"},
+                                           Violation{"/raw 83 80 00 00 00 00", "close: 1002"}),
+                         [](const auto& test) {
+                             std::string name;
+                             for (const char ch : test.param.command.substr(1)) {
+                                 if (std::isalnum(static_cast<unsigned char>(ch))) name += ch;
+                             }
+                             return name;
+                         });
 
 TEST_F(WsClientTest, ChunkOneWritesEverythingByteByByteAndStillWorks) {
     auto c = client({"--chunk", "1"});
@@ -181,7 +183,8 @@ TEST(WsClientProcessTest, CtrlCWhileTheServerHasNotAnsweredExitsZeroAtOnce) {
 
 TEST(WsClientProcessTest, ASilentServerFailsAfterTheConnectTimeout) {
     course::testing::TestListener silent;
-    ChildProcess c({bin_path("04-ws-client"), "--connect-timeout", "0.3", "--port", std::to_string(silent.port())});
+    ChildProcess c(
+        {bin_path("04-ws-client"), "--connect-timeout", "0.3", "--port", std::to_string(silent.port())});
     EXPECT_EQ(c.wait(5s), 1);
     EXPECT_TRUE(c.wait_for_stderr("no WebSocket connection within 0.3 s (waiting for the server's answer)"))
         << c.stderr_text();
@@ -293,8 +296,10 @@ TEST(WsClientFakeServerTest, AHeadSplitOverManyWritesIsReassembled) {
     ChildProcess c({bin_path("04-ws-client"), "ws://127.0.0.1:" + std::to_string(listener.port()) + "/"});
     TestSocket fake = listener.accept();
     const std::string request = read_request_head(fake);
-    const std::string answer = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                               "Sec-WebSocket-Accept: " + accept_for(request) + "\r\n\r\n\x81\x02ok"s;
+    const std::string answer =
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Accept: " +
+        accept_for(request) + "\r\n\r\n\x81\x02ok"s;
     for (const char ch : answer) fake.send_all(std::string_view(&ch, 1));
     EXPECT_EQ(c.read_line(), "ok");
 }

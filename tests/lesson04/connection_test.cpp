@@ -58,26 +58,32 @@ TEST(ConnectionTest, EchoFromTheServerIsUnmaskedAndExact) {
 
 TEST(ConnectionTest, AssemblesFragmentsWithControlFramesBetweenThem) {  // RFC 6455 5.4
     const std::string bytes = frame(Opcode::text, "Hel", false) + frame(Opcode::ping, "p1") +
-                              frame(Opcode::continuation, "lo, ", false) + frame(Opcode::pong, "unsolicited") +
-                              frame(Opcode::continuation, "world", true);
+                              frame(Opcode::continuation, "lo, ", false) +
+                              frame(Opcode::pong, "unsolicited") + frame(Opcode::continuation, "world", true);
     EXPECT_EQ(feed_every_way(bytes), (Strings{"ping:p1", "pong:unsolicited", "text:Hello, world"}));
 }
 
 TEST(ConnectionTest, PingIsAnsweredWithAPongCarryingTheSamePayload) {  // 5.5.2, 5.5.3
     auto conn = server();
     EXPECT_EQ(feed(conn, frame(Opcode::ping, "are you there?")), Strings{"ping:are you there?"});
-    EXPECT_EQ(take_output(conn), "\x8a\x0e" "are you there?"s);
+    EXPECT_EQ(take_output(conn),
+              "\x8a\x0e"
+              "are you there?"s);
 }
 
 TEST(ConnectionTest, UnsentPongIsReplacedByTheAnswerToANewerPing) {  // RFC 6455 5.5.3
     auto conn = server();
     EXPECT_EQ(feed(conn, frame(Opcode::ping, "1") + frame(Opcode::ping, "2") + frame(Opcode::ping, "3")),
               (Strings{"ping:1", "ping:2", "ping:3"}));
-    EXPECT_EQ(take_output(conn), "\x8a\x01" "3"s) << "only the latest ping is answered";
+    EXPECT_EQ(take_output(conn),
+              "\x8a\x01"
+              "3"s)
+        << "only the latest ping is answered";
 
     // A flood of pings that nobody reads the answers to: the outbox holds one pong.
     std::string flood;
-    for (int i = 0; i < 10'000; ++i) flood += frame(Opcode::ping, std::string(125, static_cast<char>('a' + i % 26)));
+    for (int i = 0; i < 10'000; ++i)
+        flood += frame(Opcode::ping, std::string(125, static_cast<char>('a' + i % 26)));
     feed(conn, flood);
     EXPECT_EQ(take_output(conn), "\x8a\x7d" + std::string(125, static_cast<char>('a' + 9'999 % 26)));
 
@@ -85,14 +91,24 @@ TEST(ConnectionTest, UnsentPongIsReplacedByTheAnswerToANewerPing) {  // RFC 6455
     feed(conn, frame(Opcode::ping, "ab"));
     conn.consume_output(1);
     feed(conn, frame(Opcode::ping, "cd"));
-    EXPECT_EQ(take_output(conn), "\x02" "ab" "\x8a\x02" "cd"s);
+    EXPECT_EQ(take_output(conn),
+              "\x02"
+              "ab"
+              "\x8a\x02"
+              "cd"s);
 
     // A pong with another frame queued after it is no longer replaced: the order stays.
     feed(conn, frame(Opcode::ping, "x"));
     EXPECT_TRUE(conn.send_text("t"));
     feed(conn, frame(Opcode::ping, "y"));
     feed(conn, frame(Opcode::ping, "z"));
-    EXPECT_EQ(take_output(conn), "\x8a\x01" "x" "\x81\x01" "t" "\x8a\x01" "z"s);
+    EXPECT_EQ(take_output(conn),
+              "\x8a\x01"
+              "x"
+              "\x81\x01"
+              "t"
+              "\x8a\x01"
+              "z"s);
 }
 
 TEST(ConnectionTest, UnsolicitedPongNeedsNoAnswer) {  // 5.5.3
@@ -145,7 +161,7 @@ TEST(ConnectionTest, ALargeMessageAndItsEchoAreReleasedOnceDoneSmallOnesReuseThe
 TEST(ConnectionTest, APartialMessageCutShortByAFailureIsReleased) {
     auto conn = server(16 << 20);
     std::string bytes = frame(Opcode::binary, std::string(1 << 20, 'p'), false);  // first fragment
-    bytes += client_text("a new message inside the fragmented one");                // 1002
+    bytes += client_text("a new message inside the fragmented one");              // 1002
     EXPECT_EQ(feed(conn, bytes).back().substr(0, 10), "error 1002");
     take_output(conn);
     std::string_view nothing;
@@ -180,27 +196,31 @@ TEST_P(ConnectionViolationTest, FailsWithTheCodeRfc6455Assigns) {
 
 INSTANTIATE_TEST_SUITE_P(
     Rfc6455, ConnectionViolationTest,
-    ::testing::Values(
-        Broken{"UnmaskedClientFrame", frame(Opcode::text, "hi", true, false), 1002},
-        Broken{"Rsv1WithoutExtension", "\xc1\x82\x37\xfa\x21\x3d\x5f\x93"s, 1002},
-        Broken{"UnknownOpcode", "\x83\x80\x37\xfa\x21\x3d"s, 1002},
-        Broken{"PingOver125Bytes", frame(Opcode::ping, std::string(126, 'p')), 1002},
-        Broken{"FragmentedPing", frame(Opcode::ping, "p", false), 1002},
-        Broken{"ContinuationWithNothingToContinue", frame(Opcode::continuation, "lo"), 1002},
-        Broken{"NewMessageInsideAnUnfinishedOne", frame(Opcode::text, "Hel", false) + client_text("new"), 1002},
-        Broken{"LengthTopBitSet", "\x82\xff\x80\x00\x00\x00\x00\x00\x00\x01\x37\xfa\x21\x3d"s, 1002},
-        Broken{"CloseWithOneByteBody", frame(Opcode::close, "\x03"), 1002},
-        Broken{"CloseCode1005OnTheWire", frame(Opcode::close, close_body(1005)), 1002},
-        Broken{"CloseCode999", frame(Opcode::close, close_body(999)), 1002},
-        Broken{"CloseCode1016", frame(Opcode::close, close_body(1016)), 1002},
-        Broken{"CloseCode5000", frame(Opcode::close, close_body(5000)), 1002},
-        Broken{"InvalidUtf8", client_text("\xC3\x28"), 1007},
-        Broken{"InvalidUtf8InLaterFragment", frame(Opcode::text, "ok", false) + frame(Opcode::continuation, "\xFF"), 1007},
-        Broken{"TextEndsInsideACodePoint", client_text("\xE2\x82"), 1007},
-        Broken{"CloseReasonNotUtf8", frame(Opcode::close, close_body(1000, "\xFF")), 1007},
-        Broken{"MessageOverTheMaximum", frame(Opcode::binary, std::string(1001, 'b')), 1009},
-        Broken{"FragmentedMessageOverTheMaximum",
-               frame(Opcode::binary, std::string(600, 'b'), false) + frame(Opcode::continuation, std::string(401, 'b')), 1009}),
+    ::testing::Values(Broken{"UnmaskedClientFrame", frame(Opcode::text, "hi", true, false), 1002},
+                      Broken{"Rsv1WithoutExtension", "\xc1\x82\x37\xfa\x21\x3d\x5f\x93"s, 1002},
+                      Broken{"UnknownOpcode", "\x83\x80\x37\xfa\x21\x3d"s, 1002},
+                      Broken{"PingOver125Bytes", frame(Opcode::ping, std::string(126, 'p')), 1002},
+                      Broken{"FragmentedPing", frame(Opcode::ping, "p", false), 1002},
+                      Broken{"ContinuationWithNothingToContinue", frame(Opcode::continuation, "lo"), 1002},
+                      Broken{"NewMessageInsideAnUnfinishedOne",
+                             frame(Opcode::text, "Hel", false) + client_text("new"), 1002},
+                      Broken{"LengthTopBitSet", "\x82\xff\x80\x00\x00\x00\x00\x00\x00\x01\x37\xfa\x21\x3d"s,
+                             1002},
+                      Broken{"CloseWithOneByteBody", frame(Opcode::close, "\x03"), 1002},
+                      Broken{"CloseCode1005OnTheWire", frame(Opcode::close, close_body(1005)), 1002},
+                      Broken{"CloseCode999", frame(Opcode::close, close_body(999)), 1002},
+                      Broken{"CloseCode1016", frame(Opcode::close, close_body(1016)), 1002},
+                      Broken{"CloseCode5000", frame(Opcode::close, close_body(5000)), 1002},
+                      Broken{"InvalidUtf8", client_text("\xC3\x28"), 1007},
+                      Broken{"InvalidUtf8InLaterFragment",
+                             frame(Opcode::text, "ok", false) + frame(Opcode::continuation, "\xFF"), 1007},
+                      Broken{"TextEndsInsideACodePoint", client_text("\xE2\x82"), 1007},
+                      Broken{"CloseReasonNotUtf8", frame(Opcode::close, close_body(1000, "\xFF")), 1007},
+                      Broken{"MessageOverTheMaximum", frame(Opcode::binary, std::string(1001, 'b')), 1009},
+                      Broken{"FragmentedMessageOverTheMaximum",
+                             frame(Opcode::binary, std::string(600, 'b'), false) +
+                                 frame(Opcode::continuation, std::string(401, 'b')),
+                             1009}),
     [](const auto& test) { return test.param.name; });
 
 TEST(ConnectionTest, InvalidUtf8FailsBeforeTheMessageEnds) {
@@ -226,7 +246,8 @@ TEST(ConnectionTest, TooBigIsRefusedOnTheHeaderBeforeAnyPayloadArrives) {
 
 TEST(ConnectionTest, ProtocolErrorMidFragmentAfterMessagesStillDeliversThoseBefore) {
     auto conn = server();
-    const Strings events = feed(conn, client_text("one") + frame(Opcode::continuation, "x") + client_text("never"));
+    const Strings events =
+        feed(conn, client_text("one") + frame(Opcode::continuation, "x") + client_text("never"));
     ASSERT_EQ(events.size(), 2u);
     EXPECT_EQ(events[0], "text:one");
     EXPECT_EQ(events[1].substr(0, 10), "error 1002");
@@ -251,9 +272,11 @@ TEST(ConnectionTest, EmptyCloseIsReportedAs1005AndAnsweredWithAnEmptyClose) {
 }
 
 TEST(ConnectionTest, EveryValidCloseCodeIsAccepted) {
-    for (const std::uint16_t code : {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999}) {
+    for (const std::uint16_t code :
+         {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999}) {
         auto conn = server();
-        EXPECT_EQ(feed(conn, frame(Opcode::close, close_body(code))), Strings{"close " + std::to_string(code) + ":"});
+        EXPECT_EQ(feed(conn, frame(Opcode::close, close_body(code))),
+                  Strings{"close " + std::to_string(code) + ":"});
     }
 }
 
@@ -265,7 +288,8 @@ TEST(ConnectionTest, ServerInitiatedCloseWaitsForThePeersCloseAndStillReceivesDa
     EXPECT_FALSE(conn.send_text("no data after our close"));
     EXPECT_FALSE(conn.close());
     // Data the client sent before it saw our close still arrives; pings are not answered.
-    EXPECT_EQ(feed(conn, client_text("in flight") + frame(Opcode::ping, "p")), (Strings{"text:in flight", "ping:p"}));
+    EXPECT_EQ(feed(conn, client_text("in flight") + frame(Opcode::ping, "p")),
+              (Strings{"text:in flight", "ping:p"}));
     EXPECT_FALSE(conn.has_output());
     EXPECT_EQ(feed(conn, frame(Opcode::close, close_body(1001))), Strings{"close 1001:"});
     EXPECT_FALSE(conn.has_output()) << "our close was already sent";
@@ -293,7 +317,7 @@ TEST(ConnectionEofTest, AfterTheClosingHandshakeEndOfStreamIsClean) {
 
 TEST(ConnectionEofTest, WhileOpenEndOfStreamIsAbnormalClosure1006) {
     auto conn = server();
-    EXPECT_EQ(feed(conn, client_text("half") .substr(0, 4)), Strings{});
+    EXPECT_EQ(feed(conn, client_text("half").substr(0, 4)), Strings{});
     const ws::Event end = conn.receive_eof();
     EXPECT_EQ(end.kind, ws::Event::Kind::close);
     EXPECT_EQ(end.code, ws::close_code::abnormal);
@@ -330,7 +354,9 @@ TEST(ClientConnectionTest, MasksEveryFrameWithAFreshKey) {
     });
     client.send_text("ab");
     client.send_text("ab");
-    EXPECT_EQ(take_output(client), "\x81\x82\x01\x01\x01\x01\x60\x63" "\x81\x82\x02\x02\x02\x02\x63\x60"s);
+    EXPECT_EQ(take_output(client),
+              "\x81\x82\x01\x01\x01\x01\x60\x63"
+              "\x81\x82\x02\x02\x02\x02\x63\x60"s);
 }
 
 TEST(ClientConnectionTest, DefaultMaskKeysAreRandom) {

@@ -72,7 +72,7 @@ TEST(Base64Test, DecodingRefusesAnythingNotCanonical) {
     EXPECT_FALSE(ws::base64_decode("Zh=="));       // unused bits not zero: a second spelling of "f"
     EXPECT_FALSE(ws::base64_decode("Zm9="));       // the same with one '='
     EXPECT_FALSE(ws::base64_decode("Z==="));
-    EXPECT_FALSE(ws::base64_decode("Zm9v-_8="));   // the URL-safe alphabet is another encoding
+    EXPECT_FALSE(ws::base64_decode("Zm9v-_8="));  // the URL-safe alphabet is another encoding
 }
 
 TEST(Base64Test, TheRfc6455SampleKeyIsSixteenBytes) {

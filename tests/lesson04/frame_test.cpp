@@ -13,7 +13,8 @@ using namespace std::literals;
 using lesson04::testing::test_key;
 using Status = ws::FrameDecoder::Status;
 
-std::string encode(ws::Opcode opcode, std::string_view payload, bool fin = true, const ws::MaskKey* key = nullptr) {
+std::string encode(ws::Opcode opcode, std::string_view payload, bool fin = true,
+                   const ws::MaskKey* key = nullptr) {
     std::string out;
     ws::append_frame(out, opcode, payload, fin, key);
     return out;
@@ -21,17 +22,23 @@ std::string encode(ws::Opcode opcode, std::string_view payload, bool fin = true,
 
 TEST(FrameEncoderTest, MatchesTheExamplesOfRfc6455Section57) {
     EXPECT_EQ(encode(ws::Opcode::text, "Hello"), "\x81\x05Hello"s);
-    EXPECT_EQ(encode(ws::Opcode::text, "Hello", true, &test_key), "\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58"s);
+    EXPECT_EQ(encode(ws::Opcode::text, "Hello", true, &test_key),
+              "\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58"s);
     EXPECT_EQ(encode(ws::Opcode::text, "Hel", false), "\x01\x03Hel"s);
     EXPECT_EQ(encode(ws::Opcode::continuation, "lo", true), "\x80\x02lo"s);
     EXPECT_EQ(encode(ws::Opcode::ping, "Hello"), "\x89\x05Hello"s);
-    EXPECT_EQ(encode(ws::Opcode::pong, "Hello", true, &test_key), "\x8a\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58"s);
+    EXPECT_EQ(encode(ws::Opcode::pong, "Hello", true, &test_key),
+              "\x8a\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58"s);
     EXPECT_EQ(encode(ws::Opcode::binary, std::string(256, 'x')).substr(0, 4), "\x82\x7e\x01\x00"s);
-    EXPECT_EQ(encode(ws::Opcode::binary, std::string(65536, 'x')).substr(0, 10), "\x82\x7f\x00\x00\x00\x00\x00\x01\x00\x00"s);
+    EXPECT_EQ(encode(ws::Opcode::binary, std::string(65536, 'x')).substr(0, 10),
+              "\x82\x7f\x00\x00\x00\x00\x00\x01\x00\x00"s);
 }
 
 TEST(FrameEncoderTest, UsesTheMinimalLengthFormAtEachBoundary) {
-    struct Case { std::uint64_t length; std::size_t header; };
+    struct Case {
+        std::uint64_t length;
+        std::size_t header;
+    };
     for (const Case c : {Case{0, 2}, Case{125, 2}, Case{126, 4}, Case{65535, 4}, Case{65536, 10}}) {
         EXPECT_EQ(ws::frame_header_size(c.length, false), c.header) << c.length;
         EXPECT_EQ(ws::frame_header_size(c.length, true), c.header + 4) << c.length;
@@ -53,7 +60,7 @@ TEST(MaskTest, WordAtATimeEqualsByteAtATimeForEverySizeOffsetAndAlignment) {
     std::vector<std::uint8_t> data(80);
     for (auto& b : data) b = static_cast<std::uint8_t>(rng());
     const ws::MaskKey key{0xde, 0xad, 0xbe, 0xef};
-    for (std::size_t start = 0; start < 8; ++start) {         // misaligned pointers
+    for (std::size_t start = 0; start < 8; ++start) {  // misaligned pointers
         for (std::size_t size = 0; start + size <= 70; ++size) {
             for (std::uint64_t offset = 0; offset < 8; ++offset) {
                 auto fast = data;
@@ -105,7 +112,8 @@ Decoded decode(std::string_view bytes, bool expect_masked, std::size_t chunk) {
             }
             if (step.status == Status::payload) {
                 std::string piece(step.payload);
-                ws::apply_mask(reinterpret_cast<std::uint8_t*>(piece.data()), piece.size(), decoder.header().mask, step.offset);
+                ws::apply_mask(reinterpret_cast<std::uint8_t*>(piece.data()), piece.size(),
+                               decoder.header().mask, step.offset);
                 out.payloads.back() += piece;
             }
         }
@@ -120,8 +128,8 @@ TEST(FrameDecoderTest, DecodesTheSameFramesWhateverTheChunkSize) {
                          encode(ws::Opcode::binary, std::string(300, 'b'), false, &test_key) +
                          encode(ws::Opcode::ping, "", true, &test_key) +
                          encode(ws::Opcode::continuation, std::string(70000, 'c'), true, &test_key);
-    for (const std::size_t chunk : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{7}, std::size_t{14},
-                                    std::size_t{1000}, stream.size()}) {
+    for (const std::size_t chunk : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{7},
+                                    std::size_t{14}, std::size_t{1000}, stream.size()}) {
         const Decoded d = decode(stream, true, chunk);
         ASSERT_EQ(d.headers.size(), 4u) << chunk;
         EXPECT_EQ(d.payloads[0], "Hello");
@@ -172,7 +180,8 @@ TEST_P(FrameViolationTest, IsA1002ProtocolErrorAtTheFirstDecidingByte) {
         Status status = Status::need_more;
         while (!in.empty() && status != Status::error) status = decoder.next(in).status;
         if (i < v.decided_at) {
-            ASSERT_NE(status, Status::error) << "failed too early, at byte " << i << ": " << decoder.error_reason();
+            ASSERT_NE(status, Status::error)
+                << "failed too early, at byte " << i << ": " << decoder.error_reason();
         } else {
             ASSERT_EQ(status, Status::error) << "not failed at byte " << i;
             EXPECT_EQ(decoder.error_code(), 1002);
@@ -185,17 +194,18 @@ TEST_P(FrameViolationTest, IsA1002ProtocolErrorAtTheFirstDecidingByte) {
 
 INSTANTIATE_TEST_SUITE_P(
     Rfc6455, FrameViolationTest,
-    ::testing::Values(Violation{"UnmaskedClientFrame", "\x81\x05Hello"s, true, 1},                 // 5.1
-                      Violation{"MaskedServerFrame", "\x81\x85\x37\xfa\x21\x3d\x7f"s, false, 1},    // 5.1
-                      Violation{"Rsv1WithoutExtension", "\xc1\x80\x00\x00\x00\x00"s, true, 0},     // 5.2
-                      Violation{"Rsv3WithoutExtension", "\x91\x80\x00\x00\x00\x00"s, true, 0},     // 5.2
-                      Violation{"ReservedDataOpcode", "\x83\x80\x00\x00\x00\x00"s, true, 0},       // 5.2
-                      Violation{"ReservedControlOpcode", "\x8b\x80\x00\x00\x00\x00"s, true, 0},    // 5.2
-                      Violation{"FragmentedPing", "\x09\x80\x00\x00\x00\x00"s, true, 0},           // 5.5
-                      Violation{"PingOver125Bytes", "\x89\xfe\x00\x7e"s, true, 1},                 // 5.5
-                      Violation{"CloseWith64BitLength", "\x88\xff"s, true, 1},                     // 5.5
-                      Violation{"LengthTopBitSet", "\x82\xff\x80\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00"s,
-                                true, 2}),                                                          // 5.2
+    ::testing::Values(Violation{"UnmaskedClientFrame", "\x81\x05Hello"s, true, 1},                // 5.1
+                      Violation{"MaskedServerFrame", "\x81\x85\x37\xfa\x21\x3d\x7f"s, false, 1},  // 5.1
+                      Violation{"Rsv1WithoutExtension", "\xc1\x80\x00\x00\x00\x00"s, true, 0},    // 5.2
+                      Violation{"Rsv3WithoutExtension", "\x91\x80\x00\x00\x00\x00"s, true, 0},    // 5.2
+                      Violation{"ReservedDataOpcode", "\x83\x80\x00\x00\x00\x00"s, true, 0},      // 5.2
+                      Violation{"ReservedControlOpcode", "\x8b\x80\x00\x00\x00\x00"s, true, 0},   // 5.2
+                      Violation{"FragmentedPing", "\x09\x80\x00\x00\x00\x00"s, true, 0},          // 5.5
+                      Violation{"PingOver125Bytes", "\x89\xfe\x00\x7e"s, true, 1},                // 5.5
+                      Violation{"CloseWith64BitLength", "\x88\xff"s, true, 1},                    // 5.5
+                      Violation{"LengthTopBitSet",
+                                "\x82\xff\x80\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00"s, true,
+                                2}),  // 5.2
     [](const auto& test) { return test.param.name; });
 
 TEST(FrameDecoderTest, StaysFailedAfterAnError) {
@@ -211,7 +221,8 @@ TEST(FrameNamesTest, CloseCodesAndOpcodesHaveNames) {
     EXPECT_STREQ(ws::opcode_name(0x1), "text");
     EXPECT_STREQ(ws::opcode_name(0x3), "reserved data");
     EXPECT_STREQ(ws::close_code_name(1009), "message too big");
-    for (const std::uint16_t valid : {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 4999}) {
+    for (const std::uint16_t valid :
+         {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 4999}) {
         EXPECT_TRUE(ws::is_valid_close_code(valid)) << valid;
     }
     for (const std::uint16_t invalid : {0, 999, 1004, 1005, 1006, 1015, 1016, 2000, 2999, 5000, 65535}) {

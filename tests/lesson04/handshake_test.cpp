@@ -22,9 +22,11 @@ ws::HttpHead parse_request(const std::string& bytes) {
 // A valid request, with one header replaced ("" removes it) or one added.
 std::string request(const std::string& replace_name = "", const std::string& value = "",
                     const std::string& request_line = "GET /ws HTTP/1.1") {
-    std::vector<std::pair<std::string, std::string>> headers{
-        {"Host", "localhost:7004"},           {"Upgrade", "websocket"}, {"Connection", "Upgrade"},
-        {"Sec-WebSocket-Key", std::string(sample_key)}, {"Sec-WebSocket-Version", "13"}};
+    std::vector<std::pair<std::string, std::string>> headers{{"Host", "localhost:7004"},
+                                                             {"Upgrade", "websocket"},
+                                                             {"Connection", "Upgrade"},
+                                                             {"Sec-WebSocket-Key", std::string(sample_key)},
+                                                             {"Sec-WebSocket-Version", "13"}};
     bool replaced = false;
     std::string out = request_line + "\r\n";
     for (auto& [name, v] : headers) {
@@ -50,7 +52,8 @@ TEST(HandshakeTest, AcceptIsComputedAsInRfc6455) {
 TEST(HandshakeTest, ExplainsTheAcceptStepByStep) {
     const auto lines = ws::explain_accept(sample_key);
     ASSERT_EQ(lines.size(), 3u);
-    EXPECT_NE(lines[0].find("dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11"), std::string::npos);
+    EXPECT_NE(lines[0].find("dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11"),
+              std::string::npos);
     EXPECT_NE(lines[1].find("b37a4f2cc0624f1690f64606cf385945b2bec4ea"), std::string::npos);
     EXPECT_NE(lines[2].find("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), std::string::npos);
 }
@@ -104,14 +107,17 @@ TEST(HandshakeTest, OtherVersionIs426NamingVersion13) {
     EXPECT_NE(result.response.find("Sec-WebSocket-Version: 13\r\n"), std::string::npos);
 }
 
-TEST(HandshakeTest, MissingVersionIs400) { EXPECT_EQ(evaluate(request("Sec-WebSocket-Version", "")).status, 400); }
+TEST(HandshakeTest, MissingVersionIs400) {
+    EXPECT_EQ(evaluate(request("Sec-WebSocket-Version", "")).status, 400);
+}
 
 TEST(HandshakeTest, KeyThatIsNotBase64Of16BytesIs400) {
     EXPECT_EQ(evaluate(request("Sec-WebSocket-Key", "")).status, 400);
     EXPECT_EQ(evaluate(request("Sec-WebSocket-Key", "not base64!")).status, 400);
-    EXPECT_EQ(evaluate(request("Sec-WebSocket-Key", "AAAAAAAAAAAAAAAAAAAA")).status, 400);  // 15 bytes
+    EXPECT_EQ(evaluate(request("Sec-WebSocket-Key", "AAAAAAAAAAAAAAAAAAAA")).status, 400);      // 15 bytes
     EXPECT_EQ(evaluate(request("Sec-WebSocket-Key", "AAAAAAAAAAAAAAAAAAAAAAAA")).status, 400);  // 18 bytes
-    EXPECT_EQ(evaluate(request("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZR==")).status, 400);  // non-canonical
+    EXPECT_EQ(evaluate(request("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZR==")).status,
+              400);  // non-canonical
     const auto result = evaluate(request("Sec-WebSocket-Key", "short"));
     EXPECT_NE(result.response.find("HTTP/1.1 400 Bad Request\r\n"), std::string::npos);
     EXPECT_NE(result.response.find("Connection: close\r\n"), std::string::npos);
@@ -139,7 +145,8 @@ TEST(HandshakeTest, ChoosesTheFirstOfOurSubprotocolsThatTheClientOffers) {
 }
 
 TEST(HandshakeTest, ExtensionsOfferedAreNotAccepted) {
-    const auto result = evaluate(request("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits"));
+    const auto result =
+        evaluate(request("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits"));
     ASSERT_TRUE(result.accepted());
     EXPECT_EQ(result.response.find("Sec-WebSocket-Extensions"), std::string::npos);
 }
@@ -201,7 +208,8 @@ ws::HttpHead parse_response(const std::string& bytes) {
 }
 
 TEST(ClientHandshakeTest, RequestCarriesTheKeyAndTheRequiredHeaders) {
-    const auto hs = ws::make_client_handshake("localhost:7004", "/ws", "the sample nonce", {"chat"}, "http://me");
+    const auto hs =
+        ws::make_client_handshake("localhost:7004", "/ws", "the sample nonce", {"chat"}, "http://me");
     EXPECT_EQ(hs.key, sample_key);
     EXPECT_EQ(hs.expected_accept, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
     const ws::HttpHead head = parse_request(hs.request);
@@ -218,26 +226,34 @@ TEST(ClientHandshakeTest, KeyNeedsSixteenRandomBytes) {
 
 TEST(ClientHandshakeTest, AcceptsTheServersAnswerOnlyIfEveryCheckPasses) {
     const auto hs = ws::make_client_handshake("h", "/", "the sample nonce");
-    const std::string good = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                             "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
+    const std::string good =
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
     EXPECT_TRUE(ws::check_server_response(parse_response(good), hs).ok);
 
-    auto refused = [&](const std::string& bytes) { return ws::check_server_response(parse_response(bytes), hs); };
+    auto refused = [&](const std::string& bytes) {
+        return ws::check_server_response(parse_response(bytes), hs);
+    };
     const auto not_found = refused("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
     EXPECT_FALSE(not_found.ok);
     EXPECT_EQ(not_found.reason, "HTTP 404 Not Found");
     EXPECT_FALSE(refused("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
-                         "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n").ok);
+                         "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n")
+                     .ok);
     EXPECT_FALSE(refused("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                         "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n").ok);
+                         "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n")
+                     .ok);
     EXPECT_FALSE(refused("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                         "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo\r\n\r\n").ok);
+                         "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo\r\n\r\n")
+                     .ok);
     EXPECT_FALSE(refused("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                          "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"
-                         "Sec-WebSocket-Extensions: permessage-deflate\r\n\r\n").ok);
+                         "Sec-WebSocket-Extensions: permessage-deflate\r\n\r\n")
+                     .ok);
     EXPECT_FALSE(refused("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                          "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"
-                         "Sec-WebSocket-Protocol: chat\r\n\r\n").ok);  // we offered none
+                         "Sec-WebSocket-Protocol: chat\r\n\r\n")
+                     .ok);  // we offered none
 }
 
 // ---- the client's handshake as a state machine: bytes in, a verdict out
@@ -248,7 +264,8 @@ constexpr std::string_view good_answer =
 constexpr std::string_view first_frame = "\x81\x02hi";  // the server may speak at once
 
 ws::ClientHandshaker sample_handshaker(ws::ClientHandshakeOptions options = {}) {
-    return ws::ClientHandshaker(ws::parse_ws_url("ws://localhost:7004/ws"), "the sample nonce", std::move(options));
+    return ws::ClientHandshaker(ws::parse_ws_url("ws://localhost:7004/ws"), "the sample nonce",
+                                std::move(options));
 }
 
 TEST(ClientHandshakerTest, RequestIsTheOneMakeClientHandshakeBuilds) {
@@ -313,7 +330,8 @@ TEST(ClientHandshakerTest, RefusesAnAnswerLongerThanTheHeadLimit) {
     auto hs = sample_handshaker(options);
     const std::string flood = "HTTP/1.1 101 Switching Protocols\r\n" + std::string(300, 'X');
     std::string_view in = flood;
-    EXPECT_EQ(hs.receive(in), ws::ClientHandshaker::State::refused) << "a bounded read, whatever the server sends";
+    EXPECT_EQ(hs.receive(in), ws::ClientHandshaker::State::refused)
+        << "a bounded read, whatever the server sends";
 }
 
 TEST(ClientHandshakerTest, EndOfStreamBeforeOrDuringTheAnswerIsARefusal) {
@@ -328,7 +346,8 @@ TEST(ClientHandshakerTest, EndOfStreamBeforeOrDuringTheAnswerIsARefusal) {
     auto done = sample_handshaker();
     std::string_view whole = good_answer;
     done.receive(whole);
-    EXPECT_EQ(done.receive_eof(), ws::ClientHandshaker::State::accepted) << "end of stream after the verdict changes nothing";
+    EXPECT_EQ(done.receive_eof(), ws::ClientHandshaker::State::accepted)
+        << "end of stream after the verdict changes nothing";
 }
 
 TEST(ClientHandshakerTest, SubprotocolAndOriginAreOfferedAndTheChoiceChecked) {
@@ -368,8 +387,8 @@ TEST(WsUrlTest, ParsesHostPortAndPath) {
 }
 
 TEST(WsUrlTest, RefusesWhatItCannotConnectTo) {
-    for (const char* bad : {"http://x/", "wss://x/", "ws://", "ws://:80/", "ws://x:0/", "ws://x:65536/", "ws://x:abc/",
-                            "ws://[::1/", "ws://x:/"}) {
+    for (const char* bad : {"http://x/", "wss://x/", "ws://", "ws://:80/", "ws://x:0/", "ws://x:65536/",
+                            "ws://x:abc/", "ws://[::1/", "ws://x:/"}) {
         EXPECT_THROW(ws::parse_ws_url(bad), std::invalid_argument) << bad;
     }
 }

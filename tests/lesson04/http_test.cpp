@@ -36,7 +36,7 @@ TEST(HttpParserTest, ParsesABrowserRequest) {
     ASSERT_EQ(head.headers.size(), 6u);
     EXPECT_EQ(*head.find("host"), "localhost:7004");
     EXPECT_EQ(*head.find("SEC-WEBSOCKET-KEY"), "dGhlIHNhbXBsZSBub25jZQ==");
-    EXPECT_TRUE(head.has_token("connection", "upgrade"));   // "keep-alive, Upgrade" holds it
+    EXPECT_TRUE(head.has_token("connection", "upgrade"));  // "keep-alive, Upgrade" holds it
     EXPECT_FALSE(head.has_token("Connection", "close"));
     EXPECT_EQ(head.find("Origin"), nullptr);
 }
@@ -47,7 +47,8 @@ TEST(HttpParserTest, GivesTheSameResultWhenFedOneByteAtATime) {
         std::string_view in = std::string_view(browser_request).substr(i, 1);
         const Result result = parser.push(in);
         EXPECT_TRUE(in.empty());
-        ASSERT_EQ(result, i + 1 == browser_request.size() ? Result::complete : Result::incomplete) << "byte " << i;
+        ASSERT_EQ(result, i + 1 == browser_request.size() ? Result::complete : Result::incomplete)
+            << "byte " << i;
     }
     EXPECT_EQ(parser.head().headers.size(), 6u);
 }
@@ -76,7 +77,8 @@ TEST(HttpParserTest, IgnoresEmptyLinesBeforeTheRequestLine) {  // RFC 9112 2.2
 
 TEST(HttpParserTest, RepeatedHeadersAreAllSearchedForTokens) {
     Parser parser(Parser::Kind::request);
-    ASSERT_EQ(parse(parser, "GET / HTTP/1.1\r\nConnection: keep-alive\r\nConnection: Upgrade\r\n\r\n"), Result::complete);
+    ASSERT_EQ(parse(parser, "GET / HTTP/1.1\r\nConnection: keep-alive\r\nConnection: Upgrade\r\n\r\n"),
+              Result::complete);
     EXPECT_TRUE(parser.head().has_token("Connection", "Upgrade"));
     EXPECT_EQ(parser.head().count("connection"), 2u);
 }
@@ -91,7 +93,8 @@ struct BadHead {
 class HttpParserErrorTest : public ::testing::TestWithParam<BadHead> {};
 
 TEST_P(HttpParserErrorTest, AnswersWithTheRightStatus) {
-    Parser parser(Parser::Kind::request, ws::HttpLimits{.max_head_size = 1024, .max_headers = 8, .max_line = 256});
+    Parser parser(Parser::Kind::request,
+                  ws::HttpLimits{.max_head_size = 1024, .max_headers = 8, .max_line = 256});
     EXPECT_EQ(parse(parser, GetParam().bytes), Result::error);
     EXPECT_EQ(parser.error_status(), GetParam().status) << parser.error_reason();
     EXPECT_FALSE(parser.error_reason().empty());
@@ -108,25 +111,26 @@ std::string many_headers(int n) {
 
 INSTANTIATE_TEST_SUITE_P(
     Heads, HttpParserErrorTest,
-    ::testing::Values(BadHead{"NoVersion", "GET /\r\n\r\n", 400},
-                      BadHead{"TwoSpaces", "GET  / HTTP/1.1\r\n\r\n", 400},
-                      BadHead{"BadVersion", "GET / HTTP/one\r\n\r\n", 400},
-                      BadHead{"LowercaseVersion", "GET / http/1.1\r\n\r\n", 400},
-                      BadHead{"MethodNotAToken", "G(T / HTTP/1.1\r\n\r\n", 400},
-                      BadHead{"ControlCharInTarget", std::string("GET /\x01 HTTP/1.1\r\n\r\n"), 400},
-                      BadHead{"SpaceBeforeColon", "GET / HTTP/1.1\r\nHost : x\r\n\r\n", 400},
-                      BadHead{"NoColon", "GET / HTTP/1.1\r\nHost\r\n\r\n", 400},
-                      BadHead{"ObsoleteFolding", "GET / HTTP/1.1\r\nX: a\r\n b\r\n\r\n", 400},
-                      BadHead{"BareCr", "GET / HTTP/1.1\r\nX: a\rb\r\n\r\n", 400},
-                      BadHead{"NulInValue", "GET / HTTP/1.1\r\nX: a\0b\r\n\r\n"s, 400},
-                      BadHead{"TooManyHeaders", many_headers(9), 431},
-                      BadHead{"HeadTooLarge", "GET / HTTP/1.1\r\nX: " + std::string(200, 'a') + "\r\nY: " +
-                                                  std::string(200, 'b') + "\r\nZ: " + std::string(200, 'c') +
-                                                  "\r\nW: " + std::string(200, 'd') + "\r\nV: " +
-                                                  std::string(200, 'e') + "\r\n\r\n", 431},
-                      BadHead{"HeaderLineTooLong", "GET / HTTP/1.1\r\nX: " + std::string(300, 'a') + "\r\n\r\n", 431},
-                      BadHead{"RequestLineTooLong", "GET /" + std::string(300, 'a') + " HTTP/1.1\r\n\r\n", 414},
-                      BadHead{"EndlessLineWithoutNewline", "GET / HTTP/1.1\r\nX: " + std::string(5000, 'a'), 431}),
+    ::testing::Values(
+        BadHead{"NoVersion", "GET /\r\n\r\n", 400}, BadHead{"TwoSpaces", "GET  / HTTP/1.1\r\n\r\n", 400},
+        BadHead{"BadVersion", "GET / HTTP/one\r\n\r\n", 400},
+        BadHead{"LowercaseVersion", "GET / http/1.1\r\n\r\n", 400},
+        BadHead{"MethodNotAToken", "G(T / HTTP/1.1\r\n\r\n", 400},
+        BadHead{"ControlCharInTarget", std::string("GET /\x01 HTTP/1.1\r\n\r\n"), 400},
+        BadHead{"SpaceBeforeColon", "GET / HTTP/1.1\r\nHost : x\r\n\r\n", 400},
+        BadHead{"NoColon", "GET / HTTP/1.1\r\nHost\r\n\r\n", 400},
+        BadHead{"ObsoleteFolding", "GET / HTTP/1.1\r\nX: a\r\n b\r\n\r\n", 400},
+        BadHead{"BareCr", "GET / HTTP/1.1\r\nX: a\rb\r\n\r\n", 400},
+        BadHead{"NulInValue", "GET / HTTP/1.1\r\nX: a\0b\r\n\r\n"s, 400},
+        BadHead{"TooManyHeaders", many_headers(9), 431},
+        BadHead{"HeadTooLarge",
+                "GET / HTTP/1.1\r\nX: " + std::string(200, 'a') + "\r\nY: " + std::string(200, 'b') +
+                    "\r\nZ: " + std::string(200, 'c') + "\r\nW: " + std::string(200, 'd') +
+                    "\r\nV: " + std::string(200, 'e') + "\r\n\r\n",
+                431},
+        BadHead{"HeaderLineTooLong", "GET / HTTP/1.1\r\nX: " + std::string(300, 'a') + "\r\n\r\n", 431},
+        BadHead{"RequestLineTooLong", "GET /" + std::string(300, 'a') + " HTTP/1.1\r\n\r\n", 414},
+        BadHead{"EndlessLineWithoutNewline", "GET / HTTP/1.1\r\nX: " + std::string(5000, 'a'), 431}),
     [](const auto& test) { return test.param.name; });
 
 TEST(HttpParserTest, TheStatusForAnOverlongHeadDoesNotDependOnHowItIsCut) {
@@ -154,7 +158,8 @@ TEST(HttpParserTest, ParsesAStatusLineWithoutAReason) {
 }
 
 TEST(HttpParserTest, RefusesAMalformedStatusLine) {
-    for (const std::string bad : {"HTTP/1.1 1011 x\r\n\r\n", "HTTP/1.1 abc x\r\n\r\n", "HTTX/1.1 101 x\r\n\r\n"}) {
+    for (const std::string bad :
+         {"HTTP/1.1 1011 x\r\n\r\n", "HTTP/1.1 abc x\r\n\r\n", "HTTX/1.1 101 x\r\n\r\n"}) {
         Parser parser(Parser::Kind::response);
         EXPECT_EQ(parse(parser, bad), Result::error) << bad;
     }

@@ -23,8 +23,8 @@ namespace {
 
 using namespace std::literals;
 using namespace lesson04::testing;
-using course::testing::ChildProcess;
 using course::testing::bin_path;
+using course::testing::ChildProcess;
 using course::testing::start_server;
 using ws::Opcode;
 
@@ -55,7 +55,9 @@ constexpr bool memory_is_measurable = true;
 
 class WsServerTest : public ::testing::Test {
 protected:
-    void start(std::vector<std::string> args = {}) { server_ = start_server("04-ws-server", std::move(args)); }
+    void start(std::vector<std::string> args = {}) {
+        server_ = start_server("04-ws-server", std::move(args));
+    }
     std::uint16_t port() const { return server_.port; }
     WsPeer open(std::string_view extra_headers = "") { return WsPeer::open(port(), extra_headers); }
     course::testing::ServerProcess server_;
@@ -110,7 +112,8 @@ TEST_F(WsServerTest, ThePageNamesItsOwnIconSoFaviconIsNeverAskedFor) {
 
 TEST_F(WsServerTest, UnknownPathIs404) {
     start();
-    EXPECT_EQ(status_line(http_exchange(port(), "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n")), "HTTP/1.1 404 Not Found");
+    EXPECT_EQ(status_line(http_exchange(port(), "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n")),
+              "HTTP/1.1 404 Not Found");
 }
 
 TEST_F(WsServerTest, AcceptsTheRfc6455SampleKey) {
@@ -147,31 +150,35 @@ const std::string good_origin = "Origin: http://good.example\r\n";
 
 INSTANTIATE_TEST_SUITE_P(
     Statuses, WsHandshakeRefusalTest,
-    ::testing::Values(
-        Refusal{"MalformedRequestLine", "GET /ws\r\n\r\n", "HTTP/1.1 400 Bad Request", ""},
-        Refusal{"KeyNotBase64Of16Bytes",
-                "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                "Sec-WebSocket-Key: c2hvcnQ=\r\nSec-WebSocket-Version: 13\r\n" + good_origin + "\r\n",
-                "HTTP/1.1 400 Bad Request", ""},
-        Refusal{"PostIs405", "POST /ws HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 405 Method Not Allowed",
-                "Allow: GET\r\n"},
-        Refusal{"Version8Is426",
-                "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n" + good_origin + "\r\n",
-                "HTTP/1.1 426 Upgrade Required", "Sec-WebSocket-Version: 13\r\n"},
-        Refusal{"PlainGetOnWsIs426", "GET /ws HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 426 Upgrade Required",
-                "Upgrade: websocket\r\n"},
-        Refusal{"ForeignOriginIs403", upgrade_request("/ws", "Origin: http://evil.example\r\n"), "HTTP/1.1 403 Forbidden", ""},
-        Refusal{"HugeHeadersAre431", "GET /ws HTTP/1.1\r\nHost: x\r\n" + std::string(100, 'X') + ": " +
-                                         std::string(3000, 'v') + "\r\nY: " + std::string(3000, 'v') + "\r\nZ: " +
-                                         std::string(3000, 'v') + "\r\n\r\n",
-                "HTTP/1.1 431 Request Header Fields Too Large", ""},
-        Refusal{"TooManyHeadersAre431", [] {
-                    std::string r = "GET /ws HTTP/1.1\r\nHost: x\r\n";
-                    for (int i = 0; i < 100; ++i) r += "X-" + std::to_string(i) + ": 1\r\n";
-                    return r + "\r\n";
-                }(),
-                "HTTP/1.1 431 Request Header Fields Too Large", ""}),
+    ::testing::Values(Refusal{"MalformedRequestLine", "GET /ws\r\n\r\n", "HTTP/1.1 400 Bad Request", ""},
+                      Refusal{"KeyNotBase64Of16Bytes",
+                              "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                              "Sec-WebSocket-Key: c2hvcnQ=\r\nSec-WebSocket-Version: 13\r\n" +
+                                  good_origin + "\r\n",
+                              "HTTP/1.1 400 Bad Request", ""},
+                      Refusal{"PostIs405", "POST /ws HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+                              "HTTP/1.1 405 Method Not Allowed", "Allow: GET\r\n"},
+                      Refusal{"Version8Is426",
+                              "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n" +
+                                  good_origin + "\r\n",
+                              "HTTP/1.1 426 Upgrade Required", "Sec-WebSocket-Version: 13\r\n"},
+                      Refusal{"PlainGetOnWsIs426", "GET /ws HTTP/1.1\r\nHost: x\r\n\r\n",
+                              "HTTP/1.1 426 Upgrade Required", "Upgrade: websocket\r\n"},
+                      Refusal{"ForeignOriginIs403", upgrade_request("/ws", "Origin: http://evil.example\r\n"),
+                              "HTTP/1.1 403 Forbidden", ""},
+                      Refusal{"HugeHeadersAre431",
+                              "GET /ws HTTP/1.1\r\nHost: x\r\n" + std::string(100, 'X') + ": " +
+                                  std::string(3000, 'v') + "\r\nY: " + std::string(3000, 'v') +
+                                  "\r\nZ: " + std::string(3000, 'v') + "\r\n\r\n",
+                              "HTTP/1.1 431 Request Header Fields Too Large", ""},
+                      Refusal{"TooManyHeadersAre431",
+                              [] {
+                                  std::string r = "GET /ws HTTP/1.1\r\nHost: x\r\n";
+                                  for (int i = 0; i < 100; ++i) r += "X-" + std::to_string(i) + ": 1\r\n";
+                                  return r + "\r\n";
+                              }(),
+                              "HTTP/1.1 431 Request Header Fields Too Large", ""}),
     [](const auto& test) { return test.param.name; });
 
 TEST_F(WsServerTest, AllowedOriginIsAccepted) {
@@ -292,7 +299,8 @@ INSTANTIATE_TEST_SUITE_P(
         Violation{"ControlFrameOver125Bytes", frame(Opcode::ping, std::string(126, 'p')), 1002},
         Violation{"FragmentedControlFrame", frame(Opcode::ping, "p", false), 1002},
         Violation{"ContinuationWithNothingToContinue", frame(Opcode::continuation, "x"), 1002},
-        Violation{"NewMessageInsideAnUnfinishedOne", frame(Opcode::text, "a", false) + client_text("b"), 1002},
+        Violation{"NewMessageInsideAnUnfinishedOne", frame(Opcode::text, "a", false) + client_text("b"),
+                  1002},
         Violation{"LengthWithTopBitSet", "\x82\xff\x80\x00\x00\x00\x00\x00\x00\x01\x37\xfa\x21\x3d"s, 1002},
         Violation{"CloseWithOneByteBody", frame(Opcode::close, "\x03"), 1002},
         Violation{"ReservedCloseCode", frame(Opcode::close, close_body(1004)), 1002},
@@ -315,7 +323,7 @@ TEST_F(WsServerTest, ClientStalledMidHandshakeIsDroppedAfterTheTimeout) {
     start({"--handshake-timeout", "0.3"});
     auto stalled = TestSocket::connect(port());
     stalled.send_all("GET /ws HTTP/1.1\r\nHost: x\r\n");  // and nothing more
-    auto good = open();  // meanwhile another client is served at once
+    auto good = open();                                   // meanwhile another client is served at once
     good.send_text("not blocked");
     EXPECT_EQ(good.next(), "text:not blocked");
     EXPECT_TRUE(stalled.wait_for_close(5s));
@@ -351,7 +359,8 @@ TEST_F(WsServerTest, ServesManyConnectionsAtOnce) {
     std::vector<WsPeer> peers;
     for (int i = 0; i < 50; ++i) peers.push_back(open());
     for (std::size_t i = 0; i < peers.size(); ++i) peers[i].send_text("client " + std::to_string(i));
-    for (std::size_t i = peers.size(); i-- > 0;) EXPECT_EQ(peers[i].next(), "text:client " + std::to_string(i));
+    for (std::size_t i = peers.size(); i-- > 0;)
+        EXPECT_EQ(peers[i].next(), "text:client " + std::to_string(i));
 }
 
 // ---- what one client may cost: memory, a place, time
@@ -373,8 +382,9 @@ TEST_F(WsServerTest, AnIdleConnectionCostsAtMost8KiB) {
     open_and_echo(idle);
     const long after = rss_kib(server_.process->pid());
     const double per_connection = static_cast<double>(after - before) * 1024 / idle;
-    EXPECT_LE(per_connection, 8 * 1024) << "RSS " << before << " KiB before, " << after << " KiB with " << idle
-                                        << " more idle connections: " << per_connection << " bytes each";
+    EXPECT_LE(per_connection, 8 * 1024)
+        << "RSS " << before << " KiB before, " << after << " KiB with " << idle
+        << " more idle connections: " << per_connection << " bytes each";
 }
 
 TEST_F(WsServerTest, MemoryOfLargeMessagesIsGivenBackOnceTheirEchoIsSent) {
@@ -390,12 +400,14 @@ TEST_F(WsServerTest, MemoryOfLargeMessagesIsGivenBackOnceTheirEchoIsSent) {
     // a moment after the client has the bytes: poll, with a deadline.
     constexpr long bound_kib = 16 * 1024;  // well below one 16 MiB message per connection (5 x 32 MiB before)
     long now = 0;
-    for (const auto deadline = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < deadline;) {
+    for (const auto deadline = std::chrono::steady_clock::now() + 10s;
+         std::chrono::steady_clock::now() < deadline;) {
         now = rss_kib(server_.process->pid());
         if (now - before < bound_kib) break;
         std::this_thread::sleep_for(50ms);  // ok-sleep: polling /proc, bounded by the deadline
     }
-    EXPECT_LT(now - before, bound_kib) << "RSS " << before << " KiB before, " << now << " KiB after five 16 MiB echoes";
+    EXPECT_LT(now - before, bound_kib)
+        << "RSS " << before << " KiB before, " << now << " KiB after five 16 MiB echoes";
     peers.front().send_text("still open");
     EXPECT_EQ(peers.front().next(), "text:still open");
 }
@@ -463,7 +475,8 @@ TEST_F(WsServerTest, AClientThatReadsSlowlyButSteadilyIsNeverDropped) {
     slow.send(Opcode::binary, big);
     // 256 KiB every 100 ms: our write has to wait several seconds in all, but never a whole
     // second without progress, so the server must keep going.
-    const std::string expected = "\x82\x7f" + std::string(5, '\0') + "\xc0\0\0"s;  // header: 12 MiB, 64-bit length
+    const std::string expected =
+        "\x82\x7f" + std::string(5, '\0') + "\xc0\0\0"s;  // header: 12 MiB, 64-bit length
     std::size_t left = expected.size() + big.size();
     std::string head;
     while (left > 0) {
@@ -475,7 +488,8 @@ TEST_F(WsServerTest, AClientThatReadsSlowlyButSteadilyIsNeverDropped) {
     EXPECT_EQ(head, expected);
     slow.send_text("done");
     EXPECT_EQ(slow.next(), "text:done");
-    EXPECT_EQ(server_.process->stderr_text().find("write timeout"), std::string::npos) << server_.process->stderr_text();
+    EXPECT_EQ(server_.process->stderr_text().find("write timeout"), std::string::npos)
+        << server_.process->stderr_text();
 }
 
 TEST_F(WsServerTest, SigtermClosesEveryWebSocketWith1001AndExitsZero) {
@@ -530,10 +544,12 @@ TEST_F(WsServerTest, TraceShowsTheHandshakeChecksTheAcceptAndEachFrame) {
     auto& p = *server_.process;
     EXPECT_TRUE(p.wait_for_stderr("> Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\r\\n"));
     EXPECT_TRUE(p.wait_for_stderr("Sec-WebSocket-Version is 13: 13 (RFC 6455 4.2.2 item 4)"));
-    EXPECT_TRUE(p.wait_for_stderr("key + GUID      = dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11"));
+    EXPECT_TRUE(
+        p.wait_for_stderr("key + GUID      = dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11"));
     EXPECT_TRUE(p.wait_for_stderr("SHA-1 (hex)     = b37a4f2cc0624f1690f64606cf385945b2bec4ea"));
     EXPECT_TRUE(p.wait_for_stderr("Base64 (accept) = s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
-    EXPECT_TRUE(p.wait_for_stderr("frame in:  FIN=1 RSV=000 opcode=0x1 (text) MASK=1 key=37 fa 21 3d length=5 (7-bit)"));
+    EXPECT_TRUE(p.wait_for_stderr(
+        "frame in:  FIN=1 RSV=000 opcode=0x1 (text) MASK=1 key=37 fa 21 3d length=5 (7-bit)"));
     EXPECT_TRUE(p.wait_for_stderr("7f 9f 4d 51 58"));  // "Hello" masked, as in RFC 6455 5.7
     EXPECT_TRUE(p.wait_for_stderr("|Hello|"));
     EXPECT_TRUE(p.wait_for_stderr("frame out: FIN=1 RSV=000 opcode=0x1 (text) MASK=0 length=5 (7-bit)"));
@@ -541,8 +557,9 @@ TEST_F(WsServerTest, TraceShowsTheHandshakeChecksTheAcceptAndEachFrame) {
 
 TEST_F(WsServerTest, TraceGivesTheReasonForARefusal) {
     start({"--trace"});
-    http_exchange(port(), "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 99\r\n\r\n");
+    http_exchange(port(),
+                  "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 99\r\n\r\n");
     EXPECT_TRUE(server_.process->wait_for_stderr("FAIL  Sec-WebSocket-Version is 13: 99"));
     EXPECT_TRUE(server_.process->wait_for_stderr("handshake refused: 426"));
 }

@@ -55,7 +55,7 @@ TEST(Utf8Test, AcceptsEveryScalarValueAndRefusesEverySurrogate) {
 }
 
 TEST(Utf8Test, RefusesOverlongForms) {
-    EXPECT_FALSE(ws::is_valid_utf8("\xC0\x80"));          // NUL in two bytes
+    EXPECT_FALSE(ws::is_valid_utf8("\xC0\x80"));  // NUL in two bytes
     EXPECT_FALSE(ws::is_valid_utf8("\xC1\xBF"));
     EXPECT_FALSE(ws::is_valid_utf8("\xE0\x9F\xBF"));      // U+07FF in three bytes
     EXPECT_FALSE(ws::is_valid_utf8("\xF0\x8F\xBF\xBF"));  // U+FFFF in four bytes
@@ -70,22 +70,27 @@ TEST(Utf8Test, RefusesValuesPastU10FFFFAndBytesThatNeverAppear) {
 
 TEST(Utf8Test, RefusesStrayAndMissingContinuationBytes) {
     EXPECT_FALSE(ws::is_valid_utf8("\x80"));
-    EXPECT_FALSE(ws::is_valid_utf8("a\xBF" "b"));
-    EXPECT_FALSE(ws::is_valid_utf8("\xC3" "a"));
+    EXPECT_FALSE(
+        ws::is_valid_utf8("a\xBF"
+                          "b"));
+    EXPECT_FALSE(
+        ws::is_valid_utf8("\xC3"
+                          "a"));
     EXPECT_FALSE(ws::is_valid_utf8("\xE2\x82"));  // truncated euro sign
 }
 
 TEST(Utf8Test, FailsAtTheFirstImpossibleByte) {
-    EXPECT_EQ(first_failing_byte("ab\xC0"), 2);               // C0 can only start an overlong form
-    EXPECT_EQ(first_failing_byte("\xE0\x80"), 1);             // E0 80 is overlong whatever follows
-    EXPECT_EQ(first_failing_byte("\xED\xA0"), 1);             // ED A0 starts a surrogate
-    EXPECT_EQ(first_failing_byte("\xF4\x90"), 1);             // F4 90 is past U+10FFFF
+    EXPECT_EQ(first_failing_byte("ab\xC0"), 2);    // C0 can only start an overlong form
+    EXPECT_EQ(first_failing_byte("\xE0\x80"), 1);  // E0 80 is overlong whatever follows
+    EXPECT_EQ(first_failing_byte("\xED\xA0"), 1);  // ED A0 starts a surrogate
+    EXPECT_EQ(first_failing_byte("\xF4\x90"), 1);  // F4 90 is past U+10FFFF
     EXPECT_EQ(first_failing_byte("\xCE\xBA\xE1\xBD\xB9\x80"), 5);
-    EXPECT_EQ(first_failing_byte("\xF0\x9F\x98"), -1);        // unfinished but still possible
+    EXPECT_EQ(first_failing_byte("\xF0\x9F\x98"), -1);  // unfinished but still possible
 }
 
 TEST(Utf8Test, CodePointsSplitAnywhereAcrossCallsAreValid) {
-    const std::string text = "Hello-\xCE\xBA\xE1\xBD\xB9\xCF\x83\xCE\xBC\xCE\xB5-\xF0\x9F\x98\x80-\xE2\x82\xAC!";
+    const std::string text =
+        "Hello-\xCE\xBA\xE1\xBD\xB9\xCF\x83\xCE\xBC\xCE\xB5-\xF0\x9F\x98\x80-\xE2\x82\xAC!";
     for (std::size_t split = 0; split <= text.size(); ++split) {
         ws::Utf8Validator v;
         EXPECT_TRUE(v.feed(std::string_view(text).substr(0, split)));

@@ -32,7 +32,8 @@ inline std::string http_exchange(std::uint16_t port, std::string_view request) {
 }
 
 inline std::string upgrade_request(std::string_view path = "/ws", std::string_view extra_headers = "") {
-    return "GET " + std::string(path) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    return "GET " + std::string(path) +
+           " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
            std::string(extra_headers) + "\r\n";
 }
@@ -71,7 +72,9 @@ public:
 
     TestSocket& socket() { return socket_; }
     void send_raw(std::string_view bytes) { socket_.send_all(bytes); }
-    void send(ws::Opcode opcode, std::string_view payload, bool fin = true) { send_raw(frame(opcode, payload, fin)); }
+    void send(ws::Opcode opcode, std::string_view payload, bool fin = true) {
+        send_raw(frame(opcode, payload, fin));
+    }
     void send_text(std::string_view text) { send(ws::Opcode::text, text); }
 
     // The next event from the server, described ("text:hi", "close 1002:reason"), or "eof"

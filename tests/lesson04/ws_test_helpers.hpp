@@ -22,7 +22,9 @@ inline std::string frame(ws::Opcode opcode, std::string_view payload, bool fin =
     ws::append_frame(out, opcode, payload, fin, mask ? &test_key : nullptr);
     return out;
 }
-inline std::string client_text(std::string_view text, bool fin = true) { return frame(ws::Opcode::text, text, fin); }
+inline std::string client_text(std::string_view text, bool fin = true) {
+    return frame(ws::Opcode::text, text, fin);
+}
 
 // A close frame's body: the code in network byte order, then the reason.
 inline std::string close_body(std::uint16_t code, std::string_view reason = {}) {

@@ -18,7 +18,9 @@ using course::testing::stdout_line_with;
 using lesson05::testing::ChatTestClient;
 using lesson05::testing::type_of;
 
-std::string str(const lesson05::json::Object& o, std::string_view key) { return std::string(o.string(key).value_or("")); }
+std::string str(const lesson05::json::Object& o, std::string_view key) {
+    return std::string(o.string(key).value_or(""));
+}
 
 std::unique_ptr<ChildProcess> start_client(std::uint16_t port, std::vector<std::string> extra = {}) {
     extra.insert(extra.begin(), "--no-time");
@@ -102,7 +104,8 @@ TEST(WsChatClientTest, CtrlCWhileTheServerHasNotAnsweredExitsZeroAtOnce) {
     ASSERT_TRUE(client->wait_for_stderr("connected to 127.0.0.1:")) << client->stderr_text();
     ASSERT_TRUE(client->wait_until_catching(SIGINT));
     client->send_signal(SIGINT);
-    EXPECT_EQ(client->wait(2s), 0) << "Ctrl-C ends the handshake wait, not the 10 s timeout" << client->stderr_text();
+    EXPECT_EQ(client->wait(2s), 0) << "Ctrl-C ends the handshake wait, not the 10 s timeout"
+                                   << client->stderr_text();
     EXPECT_TRUE(client->wait_for_stderr("received SIGINT, shutting down"));
 }
 
@@ -110,7 +113,8 @@ TEST(WsChatClientTest, ASilentServerFailsAfterTheConnectTimeout) {
     course::testing::TestListener silent;
     auto client = start_client(silent.port(), {"--connect-timeout", "0.3"});
     EXPECT_EQ(client->wait(5s), 1);
-    EXPECT_TRUE(client->wait_for_stderr("no WebSocket connection within 0.3 s (waiting for the server's answer)"))
+    EXPECT_TRUE(
+        client->wait_for_stderr("no WebSocket connection within 0.3 s (waiting for the server's answer)"))
         << client->stderr_text();
 }
 

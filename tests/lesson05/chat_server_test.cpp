@@ -157,7 +157,8 @@ TEST(ChatServerTest, RenameIsAnnouncedAndNamesStayUnique) {
     const auto who = b.next_of_type("users");
     const auto* users = who.find("users");
     ASSERT_NE(users, nullptr);
-    EXPECT_EQ(std::set<std::string>(users->items.begin(), users->items.end()), (std::set<std::string>{"Ada", b_name}));
+    EXPECT_EQ(std::set<std::string>(users->items.begin(), users->items.end()),
+              (std::set<std::string>{"Ada", b_name}));
     b.send_text("after");
     EXPECT_EQ(str(a.next_of_type("message"), "from"), b_name);
     EXPECT_EQ(str(b.next_of_type("message"), "from"), b_name);
@@ -257,8 +258,9 @@ TEST(ChatServerTest, ProtocolViolationsGetTheirCloseCodesWhileOthersChatOn) {
     std::string unmasked;
     ws::append_frame(unmasked, ws::Opcode::text, "hi", true, nullptr);
     const Case cases[] = {
-        {"unmasked frame", unmasked, ws::close_code::protocol_error},              // RFC 6455 5.1
-        {"invalid UTF-8", masked_frame(ws::Opcode::text, "\xC3\x28"), ws::close_code::invalid_payload},  // 8.1
+        {"unmasked frame", unmasked, ws::close_code::protocol_error},  // RFC 6455 5.1
+        {"invalid UTF-8", masked_frame(ws::Opcode::text, "\xC3\x28"),
+         ws::close_code::invalid_payload},  // 8.1
         {"too big", masked_frame(ws::Opcode::text, std::string(1001, 'x')), ws::close_code::message_too_big},
         {"binary", masked_frame(ws::Opcode::binary, "\x01\x02"), ws::close_code::unsupported_data},
         {"reserved opcode", masked_frame(static_cast<ws::Opcode>(0x3), "x"), ws::close_code::protocol_error},
@@ -328,7 +330,8 @@ TEST(ChatServerTest, ConnectionsBeyondTheMaximumGet503) {
 
 TEST(ChatServerTest, ForeignOriginIsRefused) {  // cross-site WebSocket hijacking
     ServerProcess server = start_server("05-chat-server", {"--allowed-origin", "http://chat.example"});
-    EXPECT_TRUE(ChatTestClient::refused_handshake(server.port, "http://evil.example").starts_with("HTTP/1.1 403"));
+    EXPECT_TRUE(
+        ChatTestClient::refused_handshake(server.port, "http://evil.example").starts_with("HTTP/1.1 403"));
     auto ok = ChatTestClient::connect(server.port, "http://chat.example");
     EXPECT_EQ(type_of(ok.next_json()), "hello");
 }

@@ -14,13 +14,13 @@ namespace lesson05::testing {
 namespace {
 
 // Sends the handshake and reads the answer (within 5 s); any bytes after it stay in `rest`.
-ws::ClientHandshaker handshake(course::testing::TestSocket& socket, std::uint16_t port, std::string_view origin,
-                               std::string& rest) {
+ws::ClientHandshaker handshake(course::testing::TestSocket& socket, std::uint16_t port,
+                               std::string_view origin, std::string& rest) {
     ws::RandomSource random;
     ws::ClientHandshakeOptions options;
     options.origin = std::string(origin);
-    ws::ClientHandshaker hs(ws::parse_ws_url("ws://127.0.0.1:" + std::to_string(port) + "/ws"), random.bytes(16),
-                            std::move(options));
+    ws::ClientHandshaker hs(ws::parse_ws_url("ws://127.0.0.1:" + std::to_string(port) + "/ws"),
+                            random.bytes(16), std::move(options));
     socket.send_all(hs.request());
     while (hs.state() == ws::ClientHandshaker::State::waiting) {
         const std::string bytes = socket.read_some(5s);
@@ -86,7 +86,8 @@ Received ChatTestClient::next(std::chrono::milliseconds timeout) {
         }
         if (event.kind != ws::Event::Kind::none) continue;
         if (peer_closed_) return {ws::Event::Kind::none, {}, 0};
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left <= 0ms) throw std::runtime_error("no WebSocket message within the timeout");
         const std::string bytes = socket_.read_some(left);
         if (bytes.empty()) peer_closed_ = true;
@@ -97,7 +98,8 @@ Received ChatTestClient::next(std::chrono::milliseconds timeout) {
 json::Object ChatTestClient::next_json(std::chrono::milliseconds timeout) {
     const Received r = next(timeout);
     if (r.kind != ws::Event::Kind::text) {
-        ADD_FAILURE() << "expected a text message, got " << ws::event_kind_name(r.kind) << " code " << r.code << " " << r.data;
+        ADD_FAILURE() << "expected a text message, got " << ws::event_kind_name(r.kind) << " code " << r.code
+                      << " " << r.data;
         return {};
     }
     json::ParseResult parsed = json::parse_object(r.data);
@@ -111,10 +113,13 @@ json::Object ChatTestClient::next_json(std::chrono::milliseconds timeout) {
 json::Object ChatTestClient::next_of_type(std::string_view type, std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left <= 0ms) throw std::runtime_error("no \"" + std::string(type) + "\" event within the timeout");
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left <= 0ms)
+            throw std::runtime_error("no \"" + std::string(type) + "\" event within the timeout");
         json::Object object = next_json(left);
-        if (object.members.empty()) throw std::runtime_error("the connection ended while waiting for " + std::string(type));
+        if (object.members.empty())
+            throw std::runtime_error("the connection ended while waiting for " + std::string(type));
         if (type_of(object) == type) return object;
     }
 }
@@ -122,10 +127,12 @@ json::Object ChatTestClient::next_of_type(std::string_view type, std::chrono::mi
 Received ChatTestClient::read_until_close(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left <= 0ms) throw std::runtime_error("no close within the timeout");
         Received r = next(left);
-        if (r.kind == ws::Event::Kind::close || r.kind == ws::Event::Kind::none) return r;  // none: TCP closed, no close frame
+        if (r.kind == ws::Event::Kind::close || r.kind == ws::Event::Kind::none)
+            return r;  // none: TCP closed, no close frame
     }
 }
 

@@ -41,7 +41,8 @@ public:
     // The next text message parsed as JSON; fails the test if it is not one.
     json::Object next_json(std::chrono::milliseconds timeout = std::chrono::seconds(5));
     // Reads events until one of this "type" arrives (others are skipped) and returns it.
-    json::Object next_of_type(std::string_view type, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    json::Object next_of_type(std::string_view type,
+                              std::chrono::milliseconds timeout = std::chrono::seconds(5));
     // Reads until the server's close frame; its code (0 if TCP closed without one).
     std::uint16_t wait_for_close(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
         return read_until_close(timeout).code;

@@ -6,24 +6,30 @@
 namespace {
 
 using lesson05::describe_server_event;
-using lesson05::interpret_input;
 using lesson05::InputLine;
+using lesson05::interpret_input;
 
 TEST(ClientViewTest, EventsBecomeReadableLines) {
-    EXPECT_EQ(describe_server_event(R"({"type":"message","id":1,"time":0,"from":"ada","text":"hi\nthere"})", false),
-              "ada: hi\\nthere");
+    EXPECT_EQ(
+        describe_server_event(R"({"type":"message","id":1,"time":0,"from":"ada","text":"hi\nthere"})", false),
+        "ada: hi\\nthere");
     // Every text goes through course::terminal_safe (tested byte by byte in tests/common).
-    EXPECT_EQ(describe_server_event(R"({"type":"message","id":1,"time":0,"from":"ada","text":"\u001b[2J\u009b"})", false),
+    EXPECT_EQ(describe_server_event(
+                  R"({"type":"message","id":1,"time":0,"from":"ada","text":"\u001b[2J\u009b"})", false),
               "ada: \\x1b[2J\\x9b");
     EXPECT_EQ(describe_server_event(R"({"type":"join","time":0,"name":"bob"})", false), "* bob joined");
     EXPECT_EQ(describe_server_event(R"({"type":"leave","time":0,"name":"bob"})", false), "* bob left");
-    EXPECT_EQ(describe_server_event(R"({"type":"rename","time":0,"from":"a","to":"b"})", false), "* a is now b");
-    EXPECT_EQ(describe_server_event(R"({"type":"users","online":2,"users":["a","b"]})", false), "* 2 online: a, b");
+    EXPECT_EQ(describe_server_event(R"({"type":"rename","time":0,"from":"a","to":"b"})", false),
+              "* a is now b");
+    EXPECT_EQ(describe_server_event(R"({"type":"users","online":2,"users":["a","b"]})", false),
+              "* 2 online: a, b");
     EXPECT_EQ(describe_server_event(R"({"type":"error","text":"no"})", false), "! no");
-    EXPECT_EQ(describe_server_event(R"({"type":"hello","name":"guest-1","online":1,"users":["guest-1"],"history":0})", false),
+    EXPECT_EQ(describe_server_event(
+                  R"({"type":"hello","name":"guest-1","online":1,"users":["guest-1"],"history":0})", false),
               "* you are guest-1; 1 online: guest-1 (/help for commands)");
     EXPECT_EQ(describe_server_event("not json", false), "not json");
-    const std::string timed = describe_server_event(R"({"type":"message","id":1,"time":0,"from":"a","text":"x"})");
+    const std::string timed =
+        describe_server_event(R"({"type":"message","id":1,"time":0,"from":"a","text":"x"})");
     EXPECT_EQ(timed.size(), std::string("[00:00:00] a: x").size()) << timed;
 }
 

@@ -22,7 +22,8 @@ TEST(JsonTest, EscapesOnlyWhatJsonRequires) {  // RFC 8259 7
 }
 
 TEST(JsonTest, ParsesTheProtocolShapes) {
-    const auto r = parse_object(R"( {"type" : "hello", "n":-42, "ok":true, "no":false, "x":null, "users":["a","b"], "e":[]} )");
+    const auto r = parse_object(
+        R"( {"type" : "hello", "n":-42, "ok":true, "no":false, "x":null, "users":["a","b"], "e":[]} )");
     ASSERT_TRUE(r.object) << r.error;
     const auto& o = *r.object;
     EXPECT_EQ(o.string("type").value_or(""), "hello");
@@ -40,7 +41,8 @@ TEST(JsonTest, ParsesTheProtocolShapes) {
 TEST(JsonTest, DecodesEscapesAndSurrogatePairs) {
     const auto r = parse_object(R"({"t":"a\"\\\/\b\f\n\r\t\u00e9\u20ac\ud83d\ude00\u0000"})");
     ASSERT_TRUE(r.object) << r.error;
-    EXPECT_EQ(r.object->string("t").value_or(""), std::string("a\"\\/\b\f\n\r\té€😀\0", sizeof("a\"\\/\b\f\n\r\té€😀\0") - 1));
+    EXPECT_EQ(r.object->string("t").value_or(""),
+              std::string("a\"\\/\b\f\n\r\té€😀\0", sizeof("a\"\\/\b\f\n\r\té€😀\0") - 1));
 }
 
 TEST(JsonTest, RoundTripsEveryByteValueBelow128) {
@@ -52,11 +54,31 @@ TEST(JsonTest, RoundTripsEveryByteValueBelow128) {
 }
 
 TEST(JsonTest, RefusesWhatIsNotStrictJson) {
-    for (const char* bad : {"", "[]", "\"s\"", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{a:1}", "{'a':1}",
-                            "{\"a\":01}", "{\"a\":1.5}", "{\"a\":1e3}", "{\"a\":tru}", "{\"a\":{}}", "{\"a\":[1]}",
-                            "{\"a\":\"x\" \"b\":1}", "{} x", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}",
-                            "{\"a\":\"\\ud800\"}", "{\"a\":\"\\udc00\"}", "{\"a\":\"\\ud800\\u0041\"}",
-                            "{\"a\":\"tab\there\"}", "{\"a\":1,\"a\":2}", "{\"a\":99999999999999999999}",
+    for (const char* bad : {"",
+                            "[]",
+                            "\"s\"",
+                            "{",
+                            "{\"a\"}",
+                            "{\"a\":}",
+                            "{\"a\":1,}",
+                            "{a:1}",
+                            "{'a':1}",
+                            "{\"a\":01}",
+                            "{\"a\":1.5}",
+                            "{\"a\":1e3}",
+                            "{\"a\":tru}",
+                            "{\"a\":{}}",
+                            "{\"a\":[1]}",
+                            "{\"a\":\"x\" \"b\":1}",
+                            "{} x",
+                            "{\"a\":\"\\x\"}",
+                            "{\"a\":\"\\u12\"}",
+                            "{\"a\":\"\\ud800\"}",
+                            "{\"a\":\"\\udc00\"}",
+                            "{\"a\":\"\\ud800\\u0041\"}",
+                            "{\"a\":\"tab\there\"}",
+                            "{\"a\":1,\"a\":2}",
+                            "{\"a\":99999999999999999999}",
                             "{\"a\":\"unterminated}"}) {
         const auto r = parse_object(bad);
         EXPECT_FALSE(r.object) << bad;
@@ -77,12 +99,14 @@ TEST(JsonTest, RandomInputNeverCrashesAndRoundTripsWhenAccepted) {
     // Random objects built from JSON's pieces, half of them then damaged at one random byte (or
     // cut short), so that inputs reach every corner of the parser. Whatever it accepts must
     // survive a round trip through the escaper. (Under ASan a stray read would stop the test.)
-    const char* pieces[] = {"a", "Z", " ", "\xc3\xa9", "\\n", "\\\"", "\\\\", "\\/", "\\u00e9",
-                            "\\ud83d\\ude00", "\\u0000", "<b>"};
+    const char* pieces[] = {"a",    "Z",   " ",       "\xc3\xa9",       "\\n",     "\\\"",
+                            "\\\\", "\\/", "\\u00e9", "\\ud83d\\ude00", "\\u0000", "<b>"};
     const char* values[] = {"0", "-12", "true", "false", "null", "[]", "[\"x\",\"y\"]"};
     const std::string damage = "{}[]:,\"\\ 0-.eu\x01\xff";
     std::uint32_t seed = 12345;  // a fixed seed: a failure is reproducible
-    const auto next = [&seed] { return (seed = seed * 1664525u + 1013904223u) >> 8; };  // high bits: an LCG's low bits cycle
+    const auto next = [&seed] {
+        return (seed = seed * 1664525u + 1013904223u) >> 8;
+    };  // high bits: an LCG's low bits cycle
     int accepted = 0, refused = 0;
     for (int i = 0; i < 20000; ++i) {
         std::string text = "{";
@@ -143,8 +167,14 @@ TEST(ProtocolTest, Utf8PrefixEndsBetweenCharacters) {  // RFC 6455 8.1: a text f
     EXPECT_EQ(utf8_prefix("a\xC3\xA9", 2), "a") << "2-byte character cut after its first byte";
     EXPECT_EQ(utf8_prefix("a\xC3\xA9", 3), "a\xC3\xA9");
     EXPECT_EQ(utf8_prefix("a\xE2\x82\xAC", 3), "a") << "3-byte character cut after its second byte";
-    EXPECT_EQ(utf8_prefix("\xF0\x9F\x98\x80" "b", 3), "");
-    EXPECT_EQ(utf8_prefix("\xF0\x9F\x98\x80" "b", 4), "\xF0\x9F\x98\x80");
+    EXPECT_EQ(utf8_prefix("\xF0\x9F\x98\x80"
+                          "b",
+                          3),
+              "");
+    EXPECT_EQ(utf8_prefix("\xF0\x9F\x98\x80"
+                          "b",
+                          4),
+              "\xF0\x9F\x98\x80");
     EXPECT_EQ(utf8_prefix("\xF0\x9F\x98\x80", 0), "");
 }
 
@@ -174,13 +204,15 @@ TEST(ProtocolTest, NamesAreCheckedAndCaseInsensitive) {
 }
 
 TEST(ProtocolTest, RoleLikeNamesAreRefusedWhateverTheirSpelling) {
-    for (const char* name : {"admin", "Admin", "ADMIN", "server", "Server", "system", "SyStEm", "ad.min", "ad-min",
-                             "sys_tem", "admin2", "System_2", "root", "moderator", "mod", "everyone", "guest", "guest7",
-                             "Guest_7", "support", "staff", "owner", "bot"}) {
+    for (const char* name :
+         {"admin",  "Admin",   "ADMIN",   "server",   "Server", "system",    "SyStEm", "ad.min",
+          "ad-min", "sys_tem", "admin2",  "System_2", "root",   "moderator", "mod",    "everyone",
+          "guest",  "guest7",  "Guest_7", "support",  "staff",  "owner",     "bot"}) {
         EXPECT_TRUE(lesson05::is_role_name(name)) << name;
         EXPECT_NE(lesson05::check_name(name), "") << name;
     }
-    for (const char* name : {"ada", "admiral", "modest", "serverless", "systems_ada", "rooted", "a2dmin", "bob"}) {
+    for (const char* name :
+         {"ada", "admiral", "modest", "serverless", "systems_ada", "rooted", "a2dmin", "bob"}) {
         EXPECT_FALSE(lesson05::is_role_name(name)) << name;
         EXPECT_EQ(lesson05::check_name(name), "") << name;
     }

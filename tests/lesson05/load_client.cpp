@@ -3,6 +3,7 @@
 #include "ws/connection.hpp"
 #include "ws_connect.hpp"
 
+#include <sys/resource.h>
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
@@ -14,7 +15,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <sys/resource.h>
 #include <vector>
 
 namespace lesson05::testing {
@@ -113,7 +113,8 @@ private:
             }
             if (finished_) co_return;
             std::error_code ec;
-            const std::size_t n = co_await c.socket.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
+            const std::size_t n = co_await c.socket.async_read_some(
+                asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
             if (ec) {
                 if (!finished_) throw std::runtime_error("a client lost its connection: " + ec.message());
                 co_return;

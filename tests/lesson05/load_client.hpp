@@ -18,9 +18,9 @@ struct LoadOptions {
     std::size_t clients = 1000;
     std::size_t senders = 10;
     std::size_t per_sender = 20;
-    std::size_t payload = 32;                     // bytes of filler per message
-    std::size_t max_connecting = 100;             // handshakes in flight at once
-    std::chrono::milliseconds timeout{60'000};    // for the whole run
+    std::size_t payload = 32;                   // bytes of filler per message
+    std::size_t max_connecting = 100;           // handshakes in flight at once
+    std::chrono::milliseconds timeout{60'000};  // for the whole run
 };
 
 struct LoadReport {
@@ -30,8 +30,8 @@ struct LoadReport {
     std::uint64_t deliveries = 0;  // burst messages received, all clients together
     std::size_t out_of_order = 0;  // messages that broke a sender's order (or came twice)
     bool timed_out = false;
-    double connect_seconds = 0;    // first connect to last hello
-    double burst_seconds = 0;      // first send to the last client complete
+    double connect_seconds = 0;  // first connect to last hello
+    double burst_seconds = 0;    // first send to the last client complete
     std::string first_error;
 };
 

@@ -28,8 +28,9 @@ TEST(ChatLoadTest, ThousandClientsEachReceiveEveryMessageOfABurst) {
     EXPECT_EQ(report.complete, options.clients);
     EXPECT_EQ(report.deliveries, options.clients * options.senders * options.per_sender);
     EXPECT_EQ(report.out_of_order, 0u);
-    std::cerr << "connect " << report.connect_seconds << " s, burst of " << report.deliveries << " deliveries in "
-              << report.burst_seconds << " s (not a benchmark: lesson 06's 06-loadgen is)\n";
+    std::cerr << "connect " << report.connect_seconds << " s, burst of " << report.deliveries
+              << " deliveries in " << report.burst_seconds
+              << " s (not a benchmark: lesson 06's 06-loadgen is)\n";
     server.process->send_signal(SIGTERM);
     EXPECT_EQ(server.process->wait(std::chrono::seconds(20)), 0);
 }

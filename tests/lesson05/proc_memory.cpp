@@ -52,7 +52,8 @@ private:
 course::testing::ServerProcess start_measured_server(std::string_view binary, std::vector<std::string> args) {
 #ifdef COURSE_ASAN
     const char* old = std::getenv("ASAN_OPTIONS");
-    const std::string options = old && *old ? std::string(old) + ":quarantine_size_mb=0" : "quarantine_size_mb=0";
+    const std::string options =
+        old && *old ? std::string(old) + ":quarantine_size_mb=0" : "quarantine_size_mb=0";
     const ScopedEnv env("ASAN_OPTIONS", options);
     return course::testing::start_server(binary, std::move(args));
 #else

@@ -4,10 +4,10 @@
 
 #include "tests/support/child_process.hpp"
 
+#include <sys/types.h>
 #include <cstddef>
 #include <string>
 #include <string_view>
-#include <sys/types.h>
 #include <vector>
 
 namespace lesson05::testing {
@@ -22,6 +22,7 @@ inline std::size_t peak_rss_bytes(pid_t pid) { return proc_status_bytes(pid, "Vm
 // start_server() for a test that measures the server's memory. Under AddressSanitizer freed
 // memory waits in a quarantine (256 MB by default) instead of being reused, so the RSS would
 // not show what the server gives back: there the server runs with quarantine_size_mb=0.
-course::testing::ServerProcess start_measured_server(std::string_view binary, std::vector<std::string> args = {});
+course::testing::ServerProcess start_measured_server(std::string_view binary,
+                                                     std::vector<std::string> args = {});
 
 }  // namespace lesson05::testing

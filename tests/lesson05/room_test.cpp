@@ -27,7 +27,8 @@ public:
     // The JSON "type" of each frame sent so far (frames here are small: a 2-byte header).
     std::vector<std::string> types() const {
         std::vector<std::string> out;
-        for (const auto& f : sent) out.emplace_back(lesson05::json::parse_object(f->substr(2)).object->string("type").value_or("?"));
+        for (const auto& f : sent)
+            out.emplace_back(lesson05::json::parse_object(f->substr(2)).object->string("type").value_or("?"));
         return out;
     }
     std::string payload(std::size_t i) const { return sent.at(i)->substr(2); }

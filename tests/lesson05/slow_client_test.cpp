@@ -14,12 +14,12 @@
 
 #include <gtest/gtest.h>
 
+#include <poll.h>
+#include <sys/socket.h>
 #include <cerrno>
 #include <iostream>
 #include <stdexcept>
 #include <thread>
-#include <poll.h>
-#include <sys/socket.h>
 
 namespace {
 
@@ -56,10 +56,12 @@ std::string masked(ws::Opcode opcode, std::string_view payload) {
 // Sends `bytes` as fast as the peer takes them, without ever reading; gives up once the peer
 // has taken nothing for `patience` (it stopped reading from us) or the connection fails.
 // Returns how many bytes were sent.
-std::size_t send_without_reading(TestSocket& socket, std::string_view bytes, std::chrono::milliseconds patience) {
+std::size_t send_without_reading(TestSocket& socket, std::string_view bytes,
+                                 std::chrono::milliseconds patience) {
     std::size_t sent = 0;
     while (sent < bytes.size()) {
-        const ssize_t n = ::send(socket.fd(), bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+        const ssize_t n =
+            ::send(socket.fd(), bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n > 0) {
             sent += static_cast<std::size_t>(n);
         } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -75,7 +77,8 @@ std::size_t send_without_reading(TestSocket& socket, std::string_view bytes, std
 TEST(ChatBackpressureTest, NewcomerGetsItsHandshakeAndAFullHistoryOfTheLargestMessages) {
     // 50 messages of 65,536 control characters: each is escaped to 393 KB of JSON ("\u0001"),
     // 19.7 MB of history, nineteen times the 1 MiB a client may owe here. None of it counts.
-    ServerProcess server = start_server("05-chat-server", {"--max-queue", "1048576", "--max-message", "65536"});
+    ServerProcess server =
+        start_server("05-chat-server", {"--max-queue", "1048576", "--max-message", "65536"});
     auto sender = ChatTestClient::connect(server.port);
     join(sender);
     const std::string text(65'536, '\x01');
@@ -159,8 +162,8 @@ TEST(ChatBackpressureTest, PingFloodFromAClientThatReadsNothingKeepsMemoryFlat) 
     }
     const std::size_t after = rss_bytes(server.process->pid());
     const std::size_t peak = peak_rss_bytes(server.process->pid());
-    std::cerr << pings << " pings: server RSS " << before / 1024 << " KiB before, " << after / 1024 << " KiB after, peak "
-              << peak / 1024 << " KiB\n";
+    std::cerr << pings << " pings: server RSS " << before / 1024 << " KiB before, " << after / 1024
+              << " KiB after, peak " << peak / 1024 << " KiB\n";
     EXPECT_EQ(pings, 1'000'000u) << "the server read every ping";
     EXPECT_LT(peak, before + 32 * MiB) << "pongs nobody reads must not pile up";
     witness.send_text("still here");
@@ -172,7 +175,8 @@ TEST(ChatBackpressureTest, ClientThatSendsButNeverReadsIsNoLongerReadFrom) {
     // its socket buffer is full the server stops reading from it (the kernel may still accept
     // what it sends): it cannot push the room further, its queue stays small, and the stall
     // rule closes it, not the 32 MiB hard bound.
-    ServerProcess server = start_measured_server("05-chat-server", {"--queue-soft-time", "2", "--history", "0"});
+    ServerProcess server =
+        start_measured_server("05-chat-server", {"--queue-soft-time", "2", "--history", "0"});
     auto witness = ChatTestClient::connect(server.port);
     join(witness);
     auto flooder = ChatTestClient::connect(server.port);
@@ -180,7 +184,8 @@ TEST(ChatBackpressureTest, ClientThatSendsButNeverReadsIsNoLongerReadFrom) {
     witness.next_of_type("join");
     const std::size_t before = peak_rss_bytes(server.process->pid());
     std::string flood;
-    for (int i = 0; i < 10'000; ++i) flood += masked(ws::Opcode::text, std::to_string(i) + " " + std::string(4000, 'f'));
+    for (int i = 0; i < 10'000; ++i)
+        flood += masked(ws::Opcode::text, std::to_string(i) + " " + std::string(4000, 'f'));
     // The flood ends when the server closes the connection (or, if it never does, after 30 s
     // of refusal); meanwhile the witness reads, as a chat client does.
     std::size_t sent = 0;
@@ -193,8 +198,9 @@ TEST(ChatBackpressureTest, ClientThatSendsButNeverReadsIsNoLongerReadFrom) {
     }
     flooding.join();
     const std::size_t peak = peak_rss_bytes(server.process->pid());
-    std::cerr << "the flooder sent " << sent / 1024 << " KiB; " << relayed << " of its 10,000 messages reached the room; server peak RSS "
-              << before / 1024 << " KiB before, " << peak / 1024 << " KiB after\n";
+    std::cerr << "the flooder sent " << sent / 1024 << " KiB; " << relayed
+              << " of its 10,000 messages reached the room; server peak RSS " << before / 1024
+              << " KiB before, " << peak / 1024 << " KiB after\n";
     EXPECT_TRUE(server.process->wait_for_stderr("too slow: nothing read for 2 s"));
     EXPECT_EQ(server.process->stderr_text().find("33554432 bytes waiting"), std::string::npos);
     EXPECT_LT(peak, before + 16 * MiB);
@@ -256,7 +262,8 @@ std::size_t burst_lines(ChildProcess& terminal, std::size_t expected, std::chron
     const std::string filler(100, 'x');
     std::size_t lines = 0;
     while (lines < expected && std::chrono::steady_clock::now() < deadline) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         const auto line = terminal.read_line(left);
         if (!line) break;
         if (line->find(filler) != std::string::npos) ++lines;
@@ -273,7 +280,8 @@ TEST(ChatBackpressureTest, ReadingClientsGetEveryMessageOfABurstAndMemoryStaysBo
     ServerProcess server = start_measured_server("05-chat-server", {"--queue-soft-time", "30"});
     auto idle = ChatTestClient::connect(server.port);
     join(idle);
-    ChildProcess terminal({course::testing::bin_path("05-chat-client"), "--port", std::to_string(server.port), "--no-time"});
+    ChildProcess terminal(
+        {course::testing::bin_path("05-chat-client"), "--port", std::to_string(server.port), "--no-time"});
     ASSERT_TRUE(terminal.read_line(10s).value_or("").find("you are") != std::string::npos);
     const std::size_t before = peak_rss_bytes(server.process->pid());
 
@@ -290,13 +298,14 @@ TEST(ChatBackpressureTest, ReadingClientsGetEveryMessageOfABurstAndMemoryStaysBo
     EXPECT_EQ(report.deliveries, options.clients * options.senders * options.per_sender);
     EXPECT_EQ(report.out_of_order, 0u);
     const std::size_t printed = burst_lines(terminal, options.senders * options.per_sender, 120s);
-    EXPECT_EQ(printed, options.senders * options.per_sender) << "the terminal client was closed: " << terminal.stderr_text();
+    EXPECT_EQ(printed, options.senders * options.per_sender)
+        << "the terminal client was closed: " << terminal.stderr_text();
 
     // Every frame is shared: the idle client's 30 MB backlog and the readers' queues are the same
     // bytes, so the server holds about one burst, less than the hard bound, and not six.
     const std::size_t peak = peak_rss_bytes(server.process->pid());
-    std::cerr << "burst of " << report.deliveries << " deliveries in " << report.burst_seconds << " s; server peak RSS "
-              << before / 1024 << " KiB before, " << peak / 1024 << " KiB after\n";
+    std::cerr << "burst of " << report.deliveries << " deliveries in " << report.burst_seconds
+              << " s; server peak RSS " << before / 1024 << " KiB before, " << peak / 1024 << " KiB after\n";
     EXPECT_LT(peak, before + 32 * MiB + 16 * MiB);
 }
 

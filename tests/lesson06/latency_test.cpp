@@ -25,7 +25,8 @@ TEST(LatencyHistogramTest, SmallValuesAreExact) {
 }
 
 TEST(LatencyHistogramTest, EveryValueFallsInABucketWithin1In16) {
-    for (std::uint64_t v : {16ULL, 17ULL, 31ULL, 32ULL, 1000ULL, 123456ULL, 1ULL << 40, (1ULL << 63) + 12345, ~0ULL}) {
+    for (std::uint64_t v :
+         {16ULL, 17ULL, 31ULL, 32ULL, 1000ULL, 123456ULL, 1ULL << 40, (1ULL << 63) + 12345, ~0ULL}) {
         const int bucket = LatencyHistogram::bucket_of(v);
         ASSERT_LT(bucket, LatencyHistogram::bucket_count);
         const std::uint64_t upper = LatencyHistogram::bucket_upper(bucket);

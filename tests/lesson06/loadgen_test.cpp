@@ -8,12 +8,12 @@
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
-#include <csignal>
-#include <map>
 #include <netinet/in.h>
-#include <sstream>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <csignal>
+#include <map>
+#include <sstream>
 
 namespace {
 
@@ -75,8 +75,8 @@ TEST(LoadgenTest, EchoOverTcpCountsEveryReply) {
 
 TEST(LoadgenTest, EchoOverWebSocketWithThreadsCountsEveryReply) {
     auto server = start_server("04-ws-server");
-    const auto out =
-        run_loadgen({"echo", url("ws", server, "/ws"), "-c", "6", "-n", "300", "-w", "8", "-s", "200", "-t", "2"});
+    const auto out = run_loadgen(
+        {"echo", url("ws", server, "/ws"), "-c", "6", "-n", "300", "-w", "8", "-s", "200", "-t", "2"});
     EXPECT_EQ(out.exit_code, 0) << out.stdout_text;
     EXPECT_EQ(out["ok"], "1");
     EXPECT_EQ(out["received"], "1800");
@@ -87,7 +87,8 @@ TEST(LoadgenTest, EchoOverWebSocketWithThreadsCountsEveryReply) {
 TEST(LoadgenTest, BroadcastOverTcpFindsTokensAfterTheNamePrefix) {
     auto server = start_server("02-chat-server");
     // Lesson 02 relays to everyone but the sender: 20 receivers x 2 senders x 50 messages.
-    const auto out = run_loadgen({"broadcast", url("tcp", server), "-c", "20", "-k", "2", "-n", "50", "-t", "2"});
+    const auto out =
+        run_loadgen({"broadcast", url("tcp", server), "-c", "20", "-k", "2", "-n", "50", "-t", "2"});
     EXPECT_EQ(out.exit_code, 0) << out.stdout_text;
     EXPECT_EQ(out["expected"], "2000");
     EXPECT_EQ(out["delivered"], "2000");
@@ -100,8 +101,8 @@ TEST(LoadgenTest, BroadcastOverTcpFindsTokensAfterTheNamePrefix) {
 TEST(LoadgenTest, BroadcastOverWebSocketFindsTokensInsideJson) {
     auto server = start_server("05-chat-server");
     for (int run = 0; run < 2; ++run) {  // the second run's receivers get the first run's history: ignored
-        const auto out =
-            run_loadgen({"broadcast", url("ws", server, "/ws"), "-c", "20", "-k", "2", "-n", "50", "-s", "100"});
+        const auto out = run_loadgen(
+            {"broadcast", url("ws", server, "/ws"), "-c", "20", "-k", "2", "-n", "50", "-s", "100"});
         EXPECT_EQ(out.exit_code, 0) << out.stdout_text;
         EXPECT_EQ(out["delivered"], "2000");
         EXPECT_EQ(out["missing"], "0");
@@ -114,8 +115,8 @@ TEST(LoadgenTest, BroadcastOverWebSocketFindsTokensInsideJson) {
 TEST(LoadgenTest, MissingAndDuplicatedDeliveriesAreCountedExactly) {
     // Of 20 chat lines the server drops the 5th, 10th, 15th and 20th and doubles the 7th and 14th.
     lesson06::testing::LossyChat lossy({.drop_every = 5, .duplicate_every = 7});
-    const auto out = run_loadgen({"broadcast", "tcp://127.0.0.1:" + std::to_string(lossy.port()), "-c", "3", "-k",
-                                  "1", "-n", "20", "--linger", "0.3"});
+    const auto out = run_loadgen({"broadcast", "tcp://127.0.0.1:" + std::to_string(lossy.port()), "-c", "3",
+                                  "-k", "1", "-n", "20", "--linger", "0.3"});
     EXPECT_EQ(out.exit_code, 1) << out.stdout_text;
     EXPECT_EQ(out["ok"], "0");
     EXPECT_EQ(out["expected"], "60");
@@ -123,15 +124,15 @@ TEST(LoadgenTest, MissingAndDuplicatedDeliveriesAreCountedExactly) {
     EXPECT_EQ(out["missing"], "12");
     EXPECT_EQ(out["duplicates"], "6");
     EXPECT_EQ(out["out_of_order"], "0");  // a gap is missing, not disorder
-    EXPECT_EQ(out["timed_out"], "0");  // ended by --linger, not by --timeout
+    EXPECT_EQ(out["timed_out"], "0");     // ended by --linger, not by --timeout
 }
 
 TEST(LoadgenTest, OutOfOrderDeliveriesAreCountedExactly) {
     // Of 18 chat lines the server holds back the 4th, 8th, 12th and 16th until it has relayed
     // the next one: each of 3 receivers gets all 18, four of them after their successor.
     lesson06::testing::LossyChat lossy({.delay_every = 4});
-    const auto out = run_loadgen({"broadcast", "tcp://127.0.0.1:" + std::to_string(lossy.port()), "-c", "3", "-k",
-                                  "1", "-n", "18"});
+    const auto out = run_loadgen(
+        {"broadcast", "tcp://127.0.0.1:" + std::to_string(lossy.port()), "-c", "3", "-k", "1", "-n", "18"});
     EXPECT_EQ(out.exit_code, 1) << out.stdout_text;
     EXPECT_EQ(out["ok"], "0");
     EXPECT_EQ(out["delivered"], "54");
@@ -143,8 +144,8 @@ TEST(LoadgenTest, OutOfOrderDeliveriesAreCountedExactly) {
 
 TEST(LoadgenTest, PacedBroadcastDeliversEverything) {
     auto server = start_server("05-chat-server");
-    const auto out =
-        run_loadgen({"broadcast", url("ws", server, "/ws"), "-c", "5", "-k", "2", "-n", "10", "--rate", "200"});
+    const auto out = run_loadgen(
+        {"broadcast", url("ws", server, "/ws"), "-c", "5", "-k", "2", "-n", "10", "--rate", "200"});
     EXPECT_EQ(out.exit_code, 0) << out.stdout_text;
     EXPECT_EQ(out["delivered"], "100");
     EXPECT_EQ(out["sent"], "20");
@@ -183,8 +184,8 @@ class LoadgenSignalTest : public ::testing::TestWithParam<int> {};
 
 TEST_P(LoadgenSignalTest, EndsTheRunWithItsReportAndExitsZero) {
     const auto server = start_server("05-chat-server");
-    ChildProcess loadgen({course::testing::bin_path("06-loadgen"), "idle", url("ws", server, "/ws"), "-c", "5",
-                          "--hold", "120", "--timeout", "150"});
+    ChildProcess loadgen({course::testing::bin_path("06-loadgen"), "idle", url("ws", server, "/ws"), "-c",
+                          "5", "--hold", "120", "--timeout", "150"});
     ASSERT_TRUE(loadgen.wait_for_stderr("opening 5 connections", std::chrono::seconds(10)));
     loadgen.send_signal(GetParam());
     EXPECT_EQ(loadgen.wait(std::chrono::seconds(10)), 0) << loadgen.stderr_text();
@@ -197,7 +198,9 @@ TEST_P(LoadgenSignalTest, EndsTheRunWithItsReportAndExitsZero) {
 
 INSTANTIATE_TEST_SUITE_P(Signals, LoadgenSignalTest, ::testing::Values(SIGINT, SIGTERM, SIGHUP),
                          [](const auto& signal) {
-                             return signal.param == SIGINT ? "Sigint" : signal.param == SIGTERM ? "Sigterm" : "Sighup";
+                             return signal.param == SIGINT    ? "Sigint"
+                                    : signal.param == SIGTERM ? "Sigterm"
+                                                              : "Sighup";
                          });
 
 TEST(LoadgenTest, RefusedConnectionIsReported) {
@@ -230,9 +233,9 @@ struct SilentServer {
 TEST(LoadgenTest, TimeoutIsHonouredAndWhatWasMeasuredIsReported) {
     SilentServer silent;
     ASSERT_NE(silent.port, 0);
-    const auto out = run_loadgen(
-        {"echo", "tcp://127.0.0.1:" + std::to_string(silent.port), "-c", "2", "--timeout", "0.5"},
-        std::chrono::seconds(10));
+    const auto out =
+        run_loadgen({"echo", "tcp://127.0.0.1:" + std::to_string(silent.port), "-c", "2", "--timeout", "0.5"},
+                    std::chrono::seconds(10));
     EXPECT_EQ(out.exit_code, 1);
     EXPECT_EQ(out["timed_out"], "1");
     EXPECT_EQ(out["opened"], "2");
@@ -242,9 +245,9 @@ TEST(LoadgenTest, TimeoutIsHonouredAndWhatWasMeasuredIsReported) {
 
 TEST(LoadgenTest, WebSocketHandshakeTimeoutIsHonoured) {
     SilentServer silent;  // never answers the upgrade request
-    const auto out = run_loadgen({"idle", "ws://127.0.0.1:" + std::to_string(silent.port) + "/ws", "-c", "3",
-                                  "--timeout", "0.5"},
-                                 std::chrono::seconds(10));
+    const auto out = run_loadgen(
+        {"idle", "ws://127.0.0.1:" + std::to_string(silent.port) + "/ws", "-c", "3", "--timeout", "0.5"},
+        std::chrono::seconds(10));
     EXPECT_EQ(out.exit_code, 1);
     EXPECT_EQ(out["timed_out"], "1");
     EXPECT_EQ(out["opened"], "0");
@@ -252,8 +255,8 @@ TEST(LoadgenTest, WebSocketHandshakeTimeoutIsHonoured) {
 
 TEST(LoadgenTest, JsonIsOneObjectOnOneLine) {
     auto server = start_server("04-ws-server");
-    std::vector<std::string> args{course::testing::bin_path("06-loadgen"), "echo", url("ws", server, "/ws"), "-n", "10",
-                                  "--json"};
+    std::vector<std::string> args{
+        course::testing::bin_path("06-loadgen"), "echo", url("ws", server, "/ws"), "-n", "10", "--json"};
     ChildProcess loadgen(args);
     const auto line = loadgen.read_line(std::chrono::seconds(30));
     ASSERT_TRUE(line);
@@ -266,14 +269,14 @@ TEST(LoadgenTest, JsonIsOneObjectOnOneLine) {
 
 TEST(LoadgenTest, TraceShowsTheHandshakeAndEveryFrame) {
     auto server = start_server("04-ws-server");
-    ChildProcess loadgen({course::testing::bin_path("06-loadgen"), "echo", url("ws", server, "/ws"), "-n", "1", "-s", "5",
-                          "--trace"});
+    ChildProcess loadgen({course::testing::bin_path("06-loadgen"), "echo", url("ws", server, "/ws"), "-n",
+                          "1", "-s", "5", "--trace"});
     EXPECT_EQ(loadgen.wait(), 0);
     const std::string trace = loadgen.stderr_text();
     EXPECT_NE(trace.find("|GET /ws HTTP/1.1|"), std::string::npos) << trace;
     EXPECT_NE(trace.find("|HTTP/1.1 101 Swi|"), std::string::npos) << trace;
     EXPECT_NE(trace.find("handshake accepted"), std::string::npos) << trace;
-    EXPECT_NE(trace.find("send 11 bytes"), std::string::npos) << trace;  // 2 + 4 (mask) + 5
+    EXPECT_NE(trace.find("send 11 bytes"), std::string::npos) << trace;         // 2 + 4 (mask) + 5
     EXPECT_NE(trace.find("81 05 61 62 63 64 65"), std::string::npos) << trace;  // the echo, unmasked
 }
 

@@ -6,8 +6,8 @@
 #include "common/open_files.hpp"
 
 #include <gtest/gtest.h>
-#include <stdexcept>
 #include <unistd.h>
+#include <stdexcept>
 
 namespace lesson06 {
 namespace {
@@ -21,7 +21,8 @@ TEST(ProcStatsTest, CpuTicksAreFields14And15EvenWithSpacesInTheName) {
 }
 
 TEST(ProcStatsTest, RssIsReadInKibibytes) {
-    EXPECT_EQ(parse_status_rss("Name:\tx\nVmPeak:\t 9 kB\nVmRSS:\t    1234 kB\nRssAnon: 5 kB\n"), 1234u * 1024);
+    EXPECT_EQ(parse_status_rss("Name:\tx\nVmPeak:\t 9 kB\nVmRSS:\t    1234 kB\nRssAnon: 5 kB\n"),
+              1234u * 1024);
     EXPECT_FALSE(parse_status_rss("Name:\tx\n"));
 }
 
@@ -32,9 +33,7 @@ TEST(ProcStatsTest, OwnProcessCanBeSampled) {
     EXPECT_FALSE(sample_process(0));  // /proc/0 does not exist
 }
 
-TEST(ProcStatsTest, OpenFileLimitIsRaisedToTheHardLimit) {
-    EXPECT_GE(course::raise_open_file_limit(), 64u);
-}
+TEST(ProcStatsTest, OpenFileLimitIsRaisedToTheHardLimit) { EXPECT_GE(course::raise_open_file_limit(), 64u); }
 
 TEST(ReportTest, ThreeForms) {
     Report r;
@@ -43,7 +42,8 @@ TEST(ReportTest, ThreeForms) {
     r.add("rate", 1.5, 2);
     r.add("error", "connect: Connection \"refused\"");
     EXPECT_EQ(r.result_line(), "RESULT mode=echo count=42 rate=1.50 error=connect:_Connection_\"refused\"");
-    EXPECT_EQ(r.json(), R"({"mode":"echo","count":42,"rate":1.50,"error":"connect: Connection \"refused\""})");
+    EXPECT_EQ(r.json(),
+              R"({"mode":"echo","count":42,"rate":1.50,"error":"connect: Connection \"refused\""})");
     EXPECT_NE(r.human().find("  count  42\n"), std::string::npos);
     ASSERT_NE(r.find("count"), nullptr);
     EXPECT_EQ(*r.find("count"), "42");
@@ -66,7 +66,8 @@ TEST(TargetTest, TcpAndWsUrls) {
 }
 
 TEST(TargetTest, BadUrlsAreRefusedWithAReason) {
-    for (const char* url : {"http://x:1", "tcp://x", "tcp://x:0", "tcp://x:70000", "tcp://:80", "tcp://[::1:80", "wss://x/"}) {
+    for (const char* url :
+         {"http://x:1", "tcp://x", "tcp://x:0", "tcp://x:70000", "tcp://:80", "tcp://[::1:80", "wss://x/"}) {
         EXPECT_THROW(parse_target(url), std::invalid_argument) << url;
     }
 }

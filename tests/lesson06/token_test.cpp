@@ -59,8 +59,8 @@ TEST(TokenTest, TokensOfAnotherRunAreSkipped) {
 }
 
 TEST(TokenTest, BrokenTokensAreSkippedAndTheNextOneFound) {
-    for (const std::string broken : {"~t6~1~2~3~", "~t6~1~X~3~4~", "~t6~~2~3~4~", "~t6~1~2~3~12345678901234567~",
-                                     "~t6~1~123456789~3~4~"}) {
+    for (const std::string broken : {"~t6~1~2~3~", "~t6~1~X~3~4~", "~t6~~2~3~4~",
+                                     "~t6~1~2~3~12345678901234567~", "~t6~1~123456789~3~4~"}) {
         const std::string text = broken + token_text({1, 4, 5, 6});
         std::size_t from = 0;
         const auto found = find_token(text, 1, from);

@@ -13,8 +13,8 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace peers = course::peers;
-using peers::Peer;
 using course::testing::ServerProcess;
+using peers::Peer;
 
 const std::vector<std::string> scenarios{"text", "binary", "large", "fragmented", "ping", "close"};
 
@@ -44,7 +44,8 @@ TEST_P(PeerScenarioTest, PassesAgainstPythonEchoServer) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Clients, PeerScenarioTest,
-                         ::testing::Combine(::testing::Values(Peer::python, Peer::node), ::testing::ValuesIn(scenarios)),
+                         ::testing::Combine(::testing::Values(Peer::python, Peer::node),
+                                            ::testing::ValuesIn(scenarios)),
                          [](const auto& test) {
                              std::string scenario = std::get<1>(test.param);
                              scenario[0] = static_cast<char>(std::toupper(scenario[0]));
@@ -74,7 +75,8 @@ protected:
 TEST_P(PeerClientTest, FragmentsArriveAsOneMessageEach) {
     auto server = peers::start_echo_server();
     EXPECT_TRUE(peers::passed(run_client(GetParam(), peers::ws_url(server), "fragmented"), "fragmented"));
-    EXPECT_EQ(events(server), (std::vector<std::string>{"open /ws", "text 23", "binary 500", "text 12", "close 1000 "}));
+    EXPECT_EQ(events(server),
+              (std::vector<std::string>{"open /ws", "text 23", "binary 500", "text 12", "close 1000 "}));
 }
 
 TEST_P(PeerClientTest, ClosesWithCodeAndReason) {
@@ -86,7 +88,8 @@ TEST_P(PeerClientTest, ClosesWithCodeAndReason) {
 TEST_P(PeerClientTest, NoticesAWrongEcho) {
     auto server = peers::start_echo_server({"--corrupt"});
     EXPECT_TRUE(peers::failed(run_client(GetParam(), peers::ws_url(server), "text"), "text", "but received"));
-    EXPECT_TRUE(peers::failed(run_client(GetParam(), peers::ws_url(server), "binary"), "binary", "first difference at byte 0"));
+    EXPECT_TRUE(peers::failed(run_client(GetParam(), peers::ws_url(server), "binary"), "binary",
+                              "first difference at byte 0"));
 }
 
 // RFC 6455 7.4.1: 1009 is "message too big"; the large scenario must not pass quietly.

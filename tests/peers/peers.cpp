@@ -1,12 +1,12 @@
 #include "tests/peers/peers.hpp"
 
+#include <unistd.h>
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
 #include <stdexcept>
-#include <unistd.h>
 
 using namespace std::chrono_literals;
 
@@ -72,13 +72,15 @@ void PrintTo(Peer peer, std::ostream* os) {
         // Ask that very interpreter: the module must import, not merely exist somewhere.
         const auto run = run_program({python_path(), "-c", "import websockets"}, 10s);
         if (run.exit_code != 0) {
-            return missing("Python's websockets does not import under " + python_path() + " (" + run.err + ")");
+            return missing("Python's websockets does not import under " + python_path() + " (" + run.err +
+                           ")");
         }
         return ::testing::AssertionSuccess();
     }
     case Peer::node:
         if (!is_executable(node_path())) return missing("node not found");
-        if (!fs::exists(modules / "ws" / "package.json")) return missing("Node's ws is not in " + modules.string());
+        if (!fs::exists(modules / "ws" / "package.json"))
+            return missing("Node's ws is not in " + modules.string());
         return ::testing::AssertionSuccess();
     case Peer::chromium:
         if (!is_executable(node_path())) return missing("node not found");
@@ -98,8 +100,9 @@ std::ostream& operator<<(std::ostream& os, const PeerRun& run) {
     } else {
         os << "KILLED: still running at the timeout";
     }
-    os << " after " << run.took.count() << " ms\n---- stdout ----\n" << run.out << "---- stderr ----\n" << run.err
-       << "---- end ----";
+    os << " after " << run.took.count() << " ms\n---- stdout ----\n"
+       << run.out << "---- stderr ----\n"
+       << run.err << "---- end ----";
     return os;
 }
 
@@ -110,7 +113,8 @@ PeerRun run_program(std::vector<std::string> argv, std::chrono::milliseconds tim
     testing::ChildProcess child(std::move(argv));
     child.close_stdin();
     run.exit_code = child.wait(timeout);
-    run.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    run.took =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
     if (!run.exit_code) {
         // SIGTERM first: node then closes the browser it started; SIGKILL follows in ~ChildProcess.
         child.send_signal(SIGTERM);
@@ -124,7 +128,8 @@ PeerRun run_program(std::vector<std::string> argv, std::chrono::milliseconds tim
     return run;
 }
 
-PeerRun run_python(std::string_view script, std::vector<std::string> args, std::chrono::milliseconds timeout) {
+PeerRun run_python(std::string_view script, std::vector<std::string> args,
+                   std::chrono::milliseconds timeout) {
     return run_program(interpreter_argv(python_path(), script, std::move(args)), timeout);
 }
 
@@ -147,8 +152,9 @@ PeerRun run_node(std::string_view script, std::vector<std::string> args, std::ch
             return ::testing::AssertionSuccess();
         }
     }
-    return ::testing::AssertionFailure() << "expected '" << prefix << " ..." << reason << "...' and exit 1 from\n"
-                                         << run;
+    return ::testing::AssertionFailure()
+           << "expected '" << prefix << " ..." << reason << "...' and exit 1 from\n"
+           << run;
 }
 
 std::unique_ptr<testing::ChildProcess> start_python(std::string_view script, std::vector<std::string> args) {
@@ -174,14 +180,15 @@ PeerRun run_browser_echo(const std::string& page_url, const std::string& screens
     auto browser = start_node("browser_echo.mjs", std::move(args));
     // Read its report up to WAITING close (or its end), then stop the server and read the rest.
     while (auto line = browser->read_line(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                              deadline - std::chrono::steady_clock::now()))) {
+               deadline - std::chrono::steady_clock::now()))) {
         run.out += *line + "\n";
         if (*line == "WAITING close") {
             stop_server();
             break;
         }
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     run.exit_code = browser->wait(std::max(left, 1ms));
     if (run.exit_code) {
         run.out += browser->read_all_stdout(5s).value_or("");
@@ -190,7 +197,8 @@ PeerRun run_browser_echo(const std::string& page_url, const std::string& screens
         browser->wait(2s);
         while (auto line = browser->read_line(0ms)) run.out += *line + "\n";
     }
-    run.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    run.took =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
     run.err = browser->stderr_text();
     return run;
 }

@@ -56,10 +56,13 @@ struct PeerRun {
 std::ostream& operator<<(std::ostream& os, const PeerRun& run);
 
 // Runs `interpreter script args...`, waits up to `timeout` (then SIGTERM, and SIGKILL 2 s later).
-PeerRun run_python(std::string_view script, std::vector<std::string> args, std::chrono::milliseconds timeout = std::chrono::seconds(20));
-PeerRun run_node(std::string_view script, std::vector<std::string> args, std::chrono::milliseconds timeout = std::chrono::seconds(20));
+PeerRun run_python(std::string_view script, std::vector<std::string> args,
+                   std::chrono::milliseconds timeout = std::chrono::seconds(20));
+PeerRun run_node(std::string_view script, std::vector<std::string> args,
+                 std::chrono::milliseconds timeout = std::chrono::seconds(20));
 // The same, for a program that is not an interpreter (e.g. a lesson binary).
-PeerRun run_program(std::vector<std::string> argv, std::chrono::milliseconds timeout = std::chrono::seconds(20));
+PeerRun run_program(std::vector<std::string> argv,
+                    std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
 // Whether one line of `text` (each ending in "\n") is exactly `line`, or starts with `prefix`.
 bool has_line(const std::string& text, const std::string& line);
@@ -79,7 +82,8 @@ std::unique_ptr<testing::ChildProcess> start_node(std::string_view script, std::
 // waits for the page's #status to become `closed`: `stop_server` is called once the browser
 // reports `WAITING close` and must make the server go away (e.g. SIGTERM). One browser launch.
 PeerRun run_browser_echo(const std::string& page_url, const std::string& screenshot,
-                         const std::function<void()>& stop_server = {}, std::chrono::milliseconds timeout = std::chrono::seconds(45));
+                         const std::function<void()>& stop_server = {},
+                         std::chrono::milliseconds timeout = std::chrono::seconds(45));
 
 // Python websockets' echo server (ws_echo_server.py) on a free port, its listening line read.
 // Its stdout then has one line per event: `open PATH`, `text N`, `binary N`, `close CODE REASON`.

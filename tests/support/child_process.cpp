@@ -2,18 +2,18 @@
 
 #include <gtest/gtest.h>
 
-#include <cerrno>
-#include <csignal>
-#include <cstring>
 #include <fcntl.h>
-#include <fstream>
-#include <iostream>
 #include <poll.h>
 #include <sys/prctl.h>
-#include <stdexcept>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <stdexcept>
 
 extern char** environ;
 
@@ -223,7 +223,8 @@ ServerProcess start_server(std::string_view binary, std::vector<std::string> arg
     const std::string address = line->substr(prefix.size());
     const auto colon = address.rfind(':');
     server.host = address.substr(0, colon);
-    if (server.host.size() > 2 && server.host.front() == '[') server.host = server.host.substr(1, server.host.size() - 2);
+    if (server.host.size() > 2 && server.host.front() == '[')
+        server.host = server.host.substr(1, server.host.size() - 2);
     server.port = static_cast<std::uint16_t>(std::stoi(address.substr(colon + 1)));
     return server;
 }

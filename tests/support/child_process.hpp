@@ -5,6 +5,7 @@
 // started (its process group), even when the test failed, and prints the child's stderr when it
 // did, to show what the program said. If the test process itself dies, the child gets SIGTERM.
 
+#include <sys/types.h>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -12,12 +13,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <sys/types.h>
 #include <thread>
 #include <vector>
 
 namespace course::testing {
-
 
 // build/bin/<name>
 std::string bin_path(std::string_view name);
@@ -40,7 +39,8 @@ public:
     // Everything the child writes to stdout until it closes it (nullopt on timeout).
     std::optional<std::string> read_all_stdout(std::chrono::milliseconds timeout = std::chrono::seconds(10));
     // True once stderr contains `needle` (waits up to `timeout`).
-    bool wait_for_stderr(std::string_view needle, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    bool wait_for_stderr(std::string_view needle,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(5));
     std::string stderr_text() const;
 
     void send_signal(int signal);

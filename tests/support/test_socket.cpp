@@ -1,15 +1,15 @@
 #include "tests/support/test_socket.hpp"
 
 #include <arpa/inet.h>
-#include <cerrno>
-#include <cstring>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <stdexcept>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
 #include <utility>
 
 namespace course::testing {
@@ -45,7 +45,8 @@ std::uint16_t unused_tcp_port() { return TestListener().port(); }
 
 TestSocket TestListener::accept(std::chrono::milliseconds timeout) {
     pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1) throw std::runtime_error("test listener: no client came");
+    if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1)
+        throw std::runtime_error("test listener: no client came");
     const int fd = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) throw_errno("accept");
     return TestSocket(fd);
@@ -133,7 +134,8 @@ std::string TestSocket::read_exactly(std::size_t n, std::chrono::milliseconds ti
             throw std::runtime_error("peer closed after " + std::to_string(buffer_.size()) + " of " +
                                      std::to_string(n) + " bytes");
         }
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0 || !fill(left)) {
             throw std::runtime_error("timed out with " + std::to_string(buffer_.size()) + " of " +
                                      std::to_string(n) + " bytes");
@@ -153,7 +155,8 @@ std::optional<std::string> TestSocket::read_line(std::chrono::milliseconds timeo
             return line;
         }
         if (closed_) return std::nullopt;
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0 || !fill(left)) {
             throw std::runtime_error("timed out waiting for a line; have '" + buffer_ + "'");
         }
@@ -169,7 +172,8 @@ bool TestSocket::wait_for_close(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (!closed_) {
         buffer_.clear();
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0 || !fill(left)) return false;
     }
     return true;

@@ -48,14 +48,15 @@ ClientHandshakeCheck check_server_response(const HttpHead& response, const Clien
                "the server's 101 has no Upgrade: websocket")) {
         return out;
     }
-    if (!check(response.has_token("Connection", "Upgrade"), "Connection holds \"Upgrade\"", "RFC 6455 4.1 item 3",
-               "the server's 101 has no Connection: Upgrade")) {
+    if (!check(response.has_token("Connection", "Upgrade"), "Connection holds \"Upgrade\"",
+               "RFC 6455 4.1 item 3", "the server's 101 has no Connection: Upgrade")) {
         return out;
     }
     const std::string* accept = response.find("Sec-WebSocket-Accept");
-    if (!check(accept && *accept == handshake.expected_accept,
-               "Sec-WebSocket-Accept is " + handshake.expected_accept + ": " + (accept ? *accept : "(missing)"),
-               "RFC 6455 4.1 item 4", "wrong or missing Sec-WebSocket-Accept")) {
+    if (!check(
+            accept && *accept == handshake.expected_accept,
+            "Sec-WebSocket-Accept is " + handshake.expected_accept + ": " + (accept ? *accept : "(missing)"),
+            "RFC 6455 4.1 item 4", "wrong or missing Sec-WebSocket-Accept")) {
         return out;
     }
     if (!check(response.find("Sec-WebSocket-Extensions") == nullptr, "no extension we did not ask for",
@@ -63,7 +64,8 @@ ClientHandshakeCheck check_server_response(const HttpHead& response, const Clien
         return out;
     }
     if (const std::string* protocol = response.find("Sec-WebSocket-Protocol")) {
-        const bool offered = std::find(subprotocols.begin(), subprotocols.end(), *protocol) != subprotocols.end();
+        const bool offered =
+            std::find(subprotocols.begin(), subprotocols.end(), *protocol) != subprotocols.end();
         if (!check(offered, "subprotocol " + *protocol + " is one we offered", "RFC 6455 4.1 item 6",
                    "the server chose a subprotocol we did not offer: " + *protocol)) {
             return out;
@@ -74,9 +76,10 @@ ClientHandshakeCheck check_server_response(const HttpHead& response, const Clien
     return out;
 }
 
-ClientHandshaker::ClientHandshaker(const WsUrl& url, std::string_view random16, ClientHandshakeOptions options)
-    : options_(std::move(options)),
-      handshake_(make_client_handshake(url.host_header, url.target, random16, options_.subprotocols, options_.origin)),
+ClientHandshaker::ClientHandshaker(const WsUrl& url, std::string_view random16,
+                                   ClientHandshakeOptions options)
+    : options_(std::move(options)), handshake_(make_client_handshake(url.host_header, url.target, random16,
+                                                                     options_.subprotocols, options_.origin)),
       parser_(HttpParser::Kind::response, options_.limits) {}
 
 ClientHandshaker::State ClientHandshaker::refuse(std::string reason) {

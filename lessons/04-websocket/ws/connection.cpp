@@ -7,7 +7,8 @@ namespace ws {
 namespace {
 
 std::uint16_t read_u16(std::string_view bytes) noexcept {  // network byte order
-    return static_cast<std::uint16_t>((static_cast<std::uint8_t>(bytes[0]) << 8) | static_cast<std::uint8_t>(bytes[1]));
+    return static_cast<std::uint16_t>((static_cast<std::uint8_t>(bytes[0]) << 8) |
+                                      static_cast<std::uint8_t>(bytes[1]));
 }
 
 // Empties `buffer`; gives its memory back if it grew past what we keep for the next message.
@@ -92,10 +93,12 @@ Event Connection::on_header() {
         return {};
     }
     if (h.opcode == static_cast<std::uint8_t>(Opcode::continuation)) {
-        if (message_opcode_ == 0) return fail(close_code::protocol_error, "continuation frame with no message to continue");
+        if (message_opcode_ == 0)
+            return fail(close_code::protocol_error, "continuation frame with no message to continue");
     } else {
         if (message_opcode_ != 0) {
-            return fail(close_code::protocol_error, "new message started inside an unfinished fragmented message");
+            return fail(close_code::protocol_error,
+                        "new message started inside an unfinished fragmented message");
         }
         message_opcode_ = h.opcode;
         message_.clear();  // keeps its capacity (at most retained_capacity): reused, not reallocated
@@ -115,7 +118,9 @@ Event Connection::on_payload(const FrameDecoder::Step& step) {
     std::string& target = is_control(h.opcode) ? control_ : message_;
     const std::size_t at = target.size();
     target.append(step.payload);
-    if (h.masked) apply_mask(reinterpret_cast<std::uint8_t*>(target.data() + at), step.payload.size(), h.mask, step.offset);
+    if (h.masked)
+        apply_mask(reinterpret_cast<std::uint8_t*>(target.data() + at), step.payload.size(), h.mask,
+                   step.offset);
     // Validate text as it arrives, so invalid UTF-8 fails at once, not at the end of 16 MiB.
     if (&target == &message_ && message_opcode_ == static_cast<std::uint8_t>(Opcode::text) &&
         !utf8_.feed(std::string_view(message_).substr(at))) {
@@ -127,8 +132,9 @@ Event Connection::on_payload(const FrameDecoder::Step& step) {
 Event Connection::on_frame_end() {
     const FrameHeader& h = decoder_.header();
     if (observer_) {
-        const std::string_view payload = is_control(h.opcode) ? std::string_view(control_)
-                                                              : std::string_view(message_).substr(frame_start_);
+        const std::string_view payload = is_control(h.opcode)
+                                             ? std::string_view(control_)
+                                             : std::string_view(message_).substr(frame_start_);
         observer_(FrameTrace{true, h, decoder_.raw_header(), payload});
     }
     if (is_control(h.opcode)) return on_control_frame();
@@ -150,7 +156,8 @@ Event Connection::on_control_frame() {
             // reads nothing cannot make the outbox grow.
             if (unsent_pong_at_ != npos) out_.resize(unsent_pong_at_);
             queue_frame(Opcode::pong, control_, true);
-            unsent_pong_at_ = out_.size() - frame_header_size(control_.size(), role_ == Role::client) - control_.size();
+            unsent_pong_at_ =
+                out_.size() - frame_header_size(control_.size(), role_ == Role::client) - control_.size();
         }
         return {Event::Kind::ping, control_};
     case Opcode::pong: return {Event::Kind::pong, control_};
@@ -167,7 +174,8 @@ Event Connection::on_control_frame() {
             return fail(close_code::protocol_error, "invalid close code " + std::to_string(code));
         }
         reason = std::string_view(control_).substr(2);
-        if (!is_valid_utf8(reason)) return fail(close_code::invalid_payload, "close reason is not valid UTF-8");
+        if (!is_valid_utf8(reason))
+            return fail(close_code::invalid_payload, "close reason is not valid UTF-8");
     }
     received_close_code_ = code;
     if (state_ == State::open) {  // answer with a close of our own, echoing the code
@@ -204,7 +212,8 @@ void Connection::queue_frame(Opcode opcode, std::string_view payload, bool fin) 
         h.length = payload.size();
         h.masked = role_ == Role::client;
         const std::size_t header_size = frame_header_size(payload.size(), h.masked);
-        if (h.masked) std::copy_n(out_.data() + start + header_size - 4, 4, reinterpret_cast<char*>(h.mask.data()));
+        if (h.masked)
+            std::copy_n(out_.data() + start + header_size - 4, 4, reinterpret_cast<char*>(h.mask.data()));
         observer_(FrameTrace{false, h, std::string_view(out_).substr(start, header_size), payload});
     }
 }
@@ -230,7 +239,8 @@ bool Connection::send_pong(std::string_view payload) {
 
 bool Connection::close(std::uint16_t code, std::string_view reason) {
     if (state_ != State::open) return false;
-    if (reason.size() > max_control_payload - 2) throw std::invalid_argument("a close reason is at most 123 bytes");
+    if (reason.size() > max_control_payload - 2)
+        throw std::invalid_argument("a close reason is at most 123 bytes");
     if (code == close_code::no_status) {
         queue_frame(Opcode::close, {}, true);
     } else {

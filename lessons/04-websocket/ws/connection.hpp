@@ -92,8 +92,8 @@ public:
     // One frame of a message that the caller fragments itself: `opcode` is text or binary for
     // the first frame and continuation for the others; fin marks the last.
     bool send_frame(Opcode opcode, std::string_view payload, bool fin);
-    bool send_ping(std::string_view payload = {});   // at most 125 bytes
-    bool send_pong(std::string_view payload = {});   // at most 125 bytes
+    bool send_ping(std::string_view payload = {});  // at most 125 bytes
+    bool send_pong(std::string_view payload = {});  // at most 125 bytes
     // Starts the closing handshake; reason at most 123 bytes of UTF-8. code 1005 sends no body.
     bool close(std::uint16_t code = close_code::normal, std::string_view reason = {});
     // Bytes queued exactly as given (the client's deliberate protocol violations use this).
@@ -109,7 +109,9 @@ public:
 
     // Bytes of buffer capacity this connection holds (the message being assembled, the outbox,
     // the control frame's payload): what it costs in memory beyond its own size.
-    std::size_t buffer_capacity() const noexcept { return message_.capacity() + out_.capacity() + control_.capacity(); }
+    std::size_t buffer_capacity() const noexcept {
+        return message_.capacity() + out_.capacity() + control_.capacity();
+    }
 
     // The TCP stream ended: a read returned end of stream, or failed (reset, timeout). After a
     // completed closing handshake that is how a connection should end: Kind::none. Otherwise
@@ -127,7 +129,9 @@ public:
     std::uint16_t received_close_code() const noexcept { return received_close_code_; }
 
     // Called for every whole frame received or sent, when set (for --trace).
-    void set_frame_observer(std::function<void(const FrameTrace&)> observer) { observer_ = std::move(observer); }
+    void set_frame_observer(std::function<void(const FrameTrace&)> observer) {
+        observer_ = std::move(observer);
+    }
 
     // Mask keys for a client's frames; by default from the kernel's random source. Tests set a
     // fixed one to compare bytes.
@@ -151,7 +155,7 @@ private:
     std::size_t frame_start_ = 0;
     std::uint8_t message_opcode_ = 0;  // text or binary; 0 when no message is in progress
     Utf8Validator utf8_;
-    std::string control_;  // the current control frame's payload (at most 125 bytes)
+    std::string control_;       // the current control frame's payload (at most 125 bytes)
     std::string error_reason_;  // the text of our last error event
 
     std::string out_;

@@ -23,7 +23,8 @@ std::size_t frame_header_size(std::uint64_t length, bool masked) noexcept {
 }
 
 std::size_t encode_frame_header(const FrameHeader& header, std::uint8_t* out) noexcept {
-    out[0] = static_cast<std::uint8_t>((header.fin ? 0x80 : 0) | ((header.rsv & 0x7) << 4) | (header.opcode & 0xF));
+    out[0] = static_cast<std::uint8_t>((header.fin ? 0x80 : 0) | ((header.rsv & 0x7) << 4) |
+                                       (header.opcode & 0xF));
     const std::uint8_t mask_bit = header.masked ? 0x80 : 0;
     std::size_t size = 2;
     if (header.length < 126) {  // 7-bit length
@@ -121,8 +122,8 @@ bool FrameDecoder::check_first_byte() noexcept {
     header_.fin = (raw_[0] & 0x80) != 0;
     header_.rsv = static_cast<std::uint8_t>((raw_[0] >> 4) & 0x7);
     header_.opcode = raw_[0] & 0xF;
-    if (header_.rsv != 0) return fail("RSV bit set but no extension was negotiated"), false;  // 5.2
-    if (!is_known_opcode(header_.opcode)) return fail("reserved opcode"), false;               // 5.2
+    if (header_.rsv != 0) return fail("RSV bit set but no extension was negotiated"), false;         // 5.2
+    if (!is_known_opcode(header_.opcode)) return fail("reserved opcode"), false;                     // 5.2
     if (is_control(header_.opcode) && !header_.fin) return fail("fragmented control frame"), false;  // 5.5
     return true;
 }

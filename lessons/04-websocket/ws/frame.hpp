@@ -53,7 +53,7 @@ struct FrameHeader {
 };
 
 inline constexpr std::size_t max_frame_header_size = 14;  // 2 + 8 (64-bit length) + 4 (mask)
-inline constexpr std::size_t max_control_payload = 125;    // RFC 6455 5.5
+inline constexpr std::size_t max_control_payload = 125;   // RFC 6455 5.5
 
 // Bytes the header of a frame with this payload length takes (minimal length encoding).
 std::size_t frame_header_size(std::uint64_t length, bool masked) noexcept;
@@ -72,7 +72,8 @@ void append_frame(std::string& out, Opcode opcode, std::string_view payload, boo
 // machine word (8 bytes) at a time through memcpy: no alignment needed, no undefined behaviour.
 void apply_mask(std::uint8_t* data, std::size_t size, MaskKey key, std::uint64_t offset = 0) noexcept;
 // The same, one byte at a time: the textbook loop, kept for tests and the benchmark.
-void apply_mask_bytewise(std::uint8_t* data, std::size_t size, MaskKey key, std::uint64_t offset = 0) noexcept;
+void apply_mask_bytewise(std::uint8_t* data, std::size_t size, MaskKey key,
+                         std::uint64_t offset = 0) noexcept;
 
 // Close status codes (RFC 6455 7.4.1; 1012-1014 from the IANA registry).
 namespace close_code {

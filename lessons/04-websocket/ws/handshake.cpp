@@ -86,7 +86,8 @@ HandshakeResult evaluate_handshake(const HttpHead& request, const ServerHandshak
                  "the WebSocket handshake must be a GET, not " + request.method, "Allow: GET\r\n")) {
         return result;
     }
-    const bool http11 = request.version_major > 1 || (request.version_major == 1 && request.version_minor >= 1);
+    const bool http11 =
+        request.version_major > 1 || (request.version_major == 1 && request.version_minor >= 1);
     if (!c.check(http11, "HTTP version is at least 1.1", "RFC 6455 4.2.1 item 1", 400,
                  "the WebSocket handshake needs HTTP/1.1")) {
         return result;
@@ -97,8 +98,8 @@ HandshakeResult evaluate_handshake(const HttpHead& request, const ServerHandshak
     }
     const std::string_view upgrade_headers = "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n";
     if (!c.check(request.has_token("Upgrade", "websocket"), "Upgrade header holds \"websocket\"",
-                 "RFC 6455 4.2.1 item 3", 426, "this endpoint speaks WebSocket only: Upgrade: websocket is missing",
-                 upgrade_headers)) {
+                 "RFC 6455 4.2.1 item 3", 426,
+                 "this endpoint speaks WebSocket only: Upgrade: websocket is missing", upgrade_headers)) {
         return result;
     }
     if (!c.check(request.has_token("Connection", "Upgrade"), "Connection header holds the token \"Upgrade\"",
@@ -124,8 +125,9 @@ HandshakeResult evaluate_handshake(const HttpHead& request, const ServerHandshak
     }
     if (!options.allowed_origins.empty()) {
         const std::string* origin = request.find("Origin");
-        const bool allowed = origin && std::find(options.allowed_origins.begin(), options.allowed_origins.end(),
-                                                 *origin) != options.allowed_origins.end();
+        const bool allowed =
+            origin && std::find(options.allowed_origins.begin(), options.allowed_origins.end(), *origin) !=
+                          options.allowed_origins.end();
         if (!c.check(allowed, "Origin is allowed: " + (origin ? *origin : std::string("(missing)")),
                      "RFC 6455 4.2.2 item 4, 10.2", 403, "origin not allowed")) {
             return result;
@@ -139,20 +141,25 @@ HandshakeResult evaluate_handshake(const HttpHead& request, const ServerHandshak
         }
     }
     if (request.find("Sec-WebSocket-Protocol")) {
-        result.steps.push_back("ok    subprotocol chosen: " +
-                               (result.subprotocol.empty() ? std::string("none of those offered") : result.subprotocol) +
-                               " (RFC 6455 4.2.2 item 5.4)");
+        result.steps.push_back(
+            "ok    subprotocol chosen: " +
+            (result.subprotocol.empty() ? std::string("none of those offered") : result.subprotocol) +
+            " (RFC 6455 4.2.2 item 5.4)");
     }
     if (request.find("Sec-WebSocket-Extensions")) {
-        result.steps.push_back("ok    extensions offered, none accepted: RSV bits must stay 0 (RFC 6455 9.1)");
+        result.steps.push_back(
+            "ok    extensions offered, none accepted: RSV bits must stay 0 (RFC 6455 9.1)");
     }
 
     result.status = 101;
-    result.response = "HTTP/1.1 101 Switching Protocols\r\n"
-                      "Upgrade: websocket\r\n"
-                      "Connection: Upgrade\r\n"
-                      "Sec-WebSocket-Accept: " + compute_accept(*key) + "\r\n";
-    if (!result.subprotocol.empty()) result.response += "Sec-WebSocket-Protocol: " + result.subprotocol + "\r\n";
+    result.response =
+        "HTTP/1.1 101 Switching Protocols\r\n"
+        "Upgrade: websocket\r\n"
+        "Connection: Upgrade\r\n"
+        "Sec-WebSocket-Accept: " +
+        compute_accept(*key) + "\r\n";
+    if (!result.subprotocol.empty())
+        result.response += "Sec-WebSocket-Protocol: " + result.subprotocol + "\r\n";
     result.response += "\r\n";
     return result;
 }

@@ -33,10 +33,10 @@ struct ServerHandshakeOptions {
 };
 
 struct HandshakeResult {
-    int status = 0;              // 101 if accepted, else the HTTP error status
-    std::string response;        // the whole response head (and body, for errors) to send
-    std::string reason;          // why it was refused (empty if accepted)
-    std::string subprotocol;     // the one chosen, or empty
+    int status = 0;                  // 101 if accepted, else the HTTP error status
+    std::string response;            // the whole response head (and body, for errors) to send
+    std::string reason;              // why it was refused (empty if accepted)
+    std::string subprotocol;         // the one chosen, or empty
     std::vector<std::string> steps;  // each check and its RFC section, for --trace
     bool accepted() const noexcept { return status == 101; }
 };

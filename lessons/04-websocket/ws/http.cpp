@@ -91,8 +91,8 @@ const std::string* HttpHead::find(std::string_view name) const noexcept {
 }
 
 std::size_t HttpHead::count(std::string_view name) const noexcept {
-    return static_cast<std::size_t>(std::count_if(headers.begin(), headers.end(),
-                                                  [&](const HttpHeader& h) { return iequals(h.name, name); }));
+    return static_cast<std::size_t>(std::count_if(
+        headers.begin(), headers.end(), [&](const HttpHeader& h) { return iequals(h.name, name); }));
 }
 
 bool HttpHead::has_token(std::string_view name, std::string_view token) const {
@@ -128,7 +128,8 @@ HttpParser::Result HttpParser::push(std::string_view& input) {
             input.remove_prefix(std::min(take, head_room));
             if (line_room < head_room) {
                 if (!have_start_line_ && kind_ == Kind::request) {
-                    return fail(414, "request line longer than " + std::to_string(limits_.max_line) + " bytes");
+                    return fail(414,
+                                "request line longer than " + std::to_string(limits_.max_line) + " bytes");
                 }
                 return fail(431, "header line longer than " + std::to_string(limits_.max_line) + " bytes");
             }
@@ -188,8 +189,10 @@ bool HttpParser::parse_start_line(std::string_view line) {
         !parse_version(line.substr(0, first), head_.version_major, head_.version_minor)) {
         return fail(400, "malformed status line"), false;
     }
-    const std::string_view code = line.substr(first + 1, second == std::string_view::npos ? second : second - first - 1);
-    if (code.size() != 3 || !std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    const std::string_view code =
+        line.substr(first + 1, second == std::string_view::npos ? second : second - first - 1);
+    if (code.size() != 3 ||
+        !std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         return fail(400, "malformed status code"), false;
     }
     head_.status = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');

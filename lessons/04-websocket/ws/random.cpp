@@ -1,10 +1,10 @@
 #include "ws/random.hpp"
 
+#include <sys/random.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
-#include <sys/random.h>
 
 namespace ws {
 

@@ -47,7 +47,8 @@ Sha1::Digest Sha1::digest() noexcept {
 
     Digest out{};
     for (std::size_t i = 0; i < 5; ++i) {
-        for (std::size_t j = 0; j < 4; ++j) out[i * 4 + j] = static_cast<std::uint8_t>(state_[i] >> (24 - 8 * j));
+        for (std::size_t j = 0; j < 4; ++j)
+            out[i * 4 + j] = static_cast<std::uint8_t>(state_[i] >> (24 - 8 * j));
     }
     return out;
 }

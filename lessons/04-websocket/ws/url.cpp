@@ -9,7 +9,8 @@ namespace ws {
 
 WsUrl parse_ws_url(std::string_view url) {
     constexpr std::string_view scheme = "ws://";
-    if (url.substr(0, 6) == "wss://") throw std::invalid_argument("wss:// needs TLS, which this lesson does not do: use ws://");
+    if (url.substr(0, 6) == "wss://")
+        throw std::invalid_argument("wss:// needs TLS, which this lesson does not do: use ws://");
     if (url.size() < scheme.size() || !iequals(url.substr(0, scheme.size()), scheme)) {
         throw std::invalid_argument("not a ws:// URL: " + std::string(url));
     }
@@ -40,14 +41,16 @@ WsUrl parse_ws_url(std::string_view url) {
     if (!port_text.empty() || authority.back() == ':') {
         unsigned long port = 0;
         if (port_text.empty() || port_text.size() > 5 ||
-            !std::all_of(port_text.begin(), port_text.end(), [](char ch) { return ch >= '0' && ch <= '9'; }) ||
+            !std::all_of(port_text.begin(), port_text.end(),
+                         [](char ch) { return ch >= '0' && ch <= '9'; }) ||
             (port = std::stoul(std::string(port_text))) == 0 || port > 65535) {
             throw std::invalid_argument("bad port in " + std::string(url));
         }
         out.port = static_cast<std::uint16_t>(port);
     }
     out.host_header = std::string(authority);
-    if (out.target.find_first_of(" \r\n\t") != std::string::npos) throw std::invalid_argument("spaces in the path of " + std::string(url));
+    if (out.target.find_first_of(" \r\n\t") != std::string::npos)
+        throw std::invalid_argument("spaces in the path of " + std::string(url));
     return out;
 }
 

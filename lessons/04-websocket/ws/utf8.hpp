@@ -25,7 +25,7 @@ public:
     void reset() noexcept { *this = Utf8Validator{}; }
 
 private:
-    std::uint8_t needed_ = 0;   // continuation bytes still expected in the current code point
+    std::uint8_t needed_ = 0;    // continuation bytes still expected in the current code point
     std::uint8_t lower_ = 0x80;  // the range the next continuation byte must fall in; only the
     std::uint8_t upper_ = 0xBF;  // first one after E0, ED, F0, F4 is narrower than 80..BF
     bool failed_ = false;

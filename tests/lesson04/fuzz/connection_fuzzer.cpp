@@ -73,7 +73,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(run(role, input, chunk, nullptr) == whole);
 
     // What we sent is valid for the other side: decode it as the peer would.
-    ws::Connection peer(role == ws::Role::server ? ws::Role::client : ws::Role::server, ws::ConnectionOptions{max_message + 16});
+    ws::Connection peer(role == ws::Role::server ? ws::Role::client : ws::Role::server,
+                        ws::ConnectionOptions{max_message + 16});
     std::string_view bytes = output;
     while (const ws::Event event = peer.receive(bytes)) {
         FUZZ_CHECK(event.kind != ws::Event::Kind::error);

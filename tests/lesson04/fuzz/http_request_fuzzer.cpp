@@ -18,7 +18,8 @@ namespace {
 
 bool same_head(const ws::HttpHead& a, const ws::HttpHead& b) {
     if (a.method != b.method || a.target != b.target || a.status != b.status || a.reason != b.reason ||
-        a.version_major != b.version_major || a.version_minor != b.version_minor || a.headers.size() != b.headers.size()) {
+        a.version_major != b.version_major || a.version_minor != b.version_minor ||
+        a.headers.size() != b.headers.size()) {
         return false;
     }
     for (std::size_t i = 0; i < a.headers.size(); ++i) {
@@ -37,7 +38,8 @@ void check_client_handshaker(const std::string& input, std::size_t chunk, const 
     ws::ClientHandshaker whole(url, "0123456789abcdef", options);
     std::string_view in = input;
     const auto verdict = whole.receive(in);
-    if (verdict == ws::ClientHandshaker::State::waiting) FUZZ_CHECK(whole.receive_eof() == ws::ClientHandshaker::State::refused);
+    if (verdict == ws::ClientHandshaker::State::waiting)
+        FUZZ_CHECK(whole.receive_eof() == ws::ClientHandshaker::State::refused);
     FUZZ_CHECK(whole.state() == ws::ClientHandshaker::State::accepted || !whole.reason().empty());
 
     ws::ClientHandshaker pieces(url, "0123456789abcdef", options);
@@ -78,12 +80,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string_view in = input;
     const auto result = whole.push(in);
     FUZZ_CHECK(whole.bytes_consumed() <= limits.max_head_size);
-    FUZZ_CHECK(result != ws::HttpParser::Result::complete || in.size() == input.size() - whole.bytes_consumed());
+    FUZZ_CHECK(result != ws::HttpParser::Result::complete ||
+               in.size() == input.size() - whole.bytes_consumed());
 
     ws::HttpParser pieces(kind, limits);
     auto piece_result = ws::HttpParser::Result::incomplete;
     std::size_t leftover = 0;
-    for (std::size_t at = 0; at < input.size() && piece_result == ws::HttpParser::Result::incomplete; at += chunk) {
+    for (std::size_t at = 0; at < input.size() && piece_result == ws::HttpParser::Result::incomplete;
+         at += chunk) {
         std::string_view piece = std::string_view(input).substr(at, chunk);
         piece_result = pieces.push(piece);
         leftover = input.size() - std::min(input.size(), at + chunk) + piece.size();

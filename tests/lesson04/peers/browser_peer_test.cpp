@@ -39,8 +39,9 @@ TEST(WsServerBrowserTest, PageEchoesMessagesAndShowsMarkupAsText) {
     EXPECT_TRUE(has_line_starting(run.out, "PASS page: ")) << run;
     EXPECT_TRUE(has_line_starting(run.out, "PASS status: 'open'")) << run;
     EXPECT_TRUE(has_line(run.out, R"(PASS echo: "<img src=x onerror=alert(1)>")")) << run;
-    EXPECT_TRUE(has_line(run.out, "PASS xss: markup shown literally as text: no element created, no dialog, "
-                                  "no script error"))
+    EXPECT_TRUE(has_line(run.out,
+                         "PASS xss: markup shown literally as text: no element created, no dialog, "
+                         "no script error"))
         << run;
     EXPECT_TRUE(has_line(run.out, "PASS closed: #status became 'closed' when the server went away")) << run;
     EXPECT_GT(std::filesystem::exists(screenshot) ? std::filesystem::file_size(screenshot) : 0, 1000u) << run;

@@ -8,9 +8,9 @@
 #include <gtest/gtest.h>
 
 #include <netinet/in.h>
-#include <regex>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <regex>
 
 namespace {
 
@@ -28,7 +28,8 @@ protected:
 
     // Starts 04-ws-client on the echo server and waits until the server has accepted it.
     std::unique_ptr<ChildProcess> start_client(std::vector<std::string> extra = {}) {
-        std::vector<std::string> argv{course::testing::bin_path("04-ws-client"), peers::ws_url(server_, "/ws")};
+        std::vector<std::string> argv{course::testing::bin_path("04-ws-client"),
+                                      peers::ws_url(server_, "/ws")};
         argv.insert(argv.end(), extra.begin(), extra.end());
         auto client = std::make_unique<ChildProcess>(std::move(argv));
         EXPECT_EQ(server_event(), "open /ws");
@@ -78,7 +79,8 @@ TEST_F(WsClientPeerTest, BinaryCommandSendsABinaryMessage) {
     client->write_stdin("/binary hello\n");
     const auto line = client->read_line();
     ASSERT_TRUE(line);
-    EXPECT_TRUE(std::regex_match(*line, std::regex("binary 5 bytes: 68 ?65 ?6c ?6c ?6f", std::regex::icase))) << *line;
+    EXPECT_TRUE(std::regex_match(*line, std::regex("binary 5 bytes: 68 ?65 ?6c ?6c ?6f", std::regex::icase)))
+        << *line;
     EXPECT_EQ(server_event(), "binary 5");
     finish(*client);
 }
@@ -115,7 +117,8 @@ TEST_F(WsClientPeerTest, OneByteChunksAreReassembledByTheServer) {
     EXPECT_EQ(client->read_line(), longer);
     const auto binary = client->read_line();
     ASSERT_TRUE(binary);
-    EXPECT_TRUE(std::regex_match(*binary, std::regex("binary 3 bytes: 61 ?62 ?63", std::regex::icase))) << *binary;
+    EXPECT_TRUE(std::regex_match(*binary, std::regex("binary 3 bytes: 61 ?62 ?63", std::regex::icase)))
+        << *binary;
     // Sent only now: websockets answers a ping at once, so its pong may overtake earlier echoes
     // (RFC 6455 5.4 lets control frames go between a message's frames and other messages).
     client->write_stdin("/ping p\n");

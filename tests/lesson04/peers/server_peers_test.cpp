@@ -41,7 +41,8 @@ TEST_P(WsServerPeerTest, EchoesForAThirdPartyClient) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Peers, WsServerPeerTest,
-                         ::testing::Combine(::testing::Values(Peer::python, Peer::node), ::testing::ValuesIn(scenarios)),
+                         ::testing::Combine(::testing::Values(Peer::python, Peer::node),
+                                            ::testing::ValuesIn(scenarios)),
                          [](const auto& test) {
                              std::string scenario = std::get<1>(test.param);
                              scenario[0] = static_cast<char>(std::toupper(scenario[0]));

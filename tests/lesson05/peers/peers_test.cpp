@@ -21,7 +21,9 @@ using course::peers::Peer;
 using course::testing::ChildProcess;
 using course::testing::stdout_line_with;
 
-std::string lesson_peer(std::string_view name) { return std::string(COURSE_LESSON05_PEERS_DIR) + "/" + std::string(name); }
+std::string lesson_peer(std::string_view name) {
+    return std::string(COURSE_LESSON05_PEERS_DIR) + "/" + std::string(name);
+}
 
 TEST(ChatPeersTest, PythonAndNodeClientsChatThroughTheServer) {
     ASSERT_TRUE(course::peers::available(Peer::python));
@@ -47,8 +49,9 @@ TEST(ChatBrowserTest, TwoPagesAndATerminalChatAndThePagesReconnect) {
     ASSERT_TRUE(stdout_line_with(*term, "* guest-1 is now term", 10s));
 
     const std::string screenshot = course::peers::output_dir() + "/lesson05-chat.png";
-    auto browser = course::peers::start_node(lesson_peer("chat_browser.mjs"),
-                                             {course::peers::http_url(server), "--screenshot", screenshot, "--timeout", "90"});
+    auto browser = course::peers::start_node(
+        lesson_peer("chat_browser.mjs"),
+        {course::peers::http_url(server), "--screenshot", screenshot, "--timeout", "90"});
     ASSERT_TRUE(stdout_line_with(*browser, "READY", 60s));
     ASSERT_TRUE(stdout_line_with(*term, "alice: hello from alice", 20s));
     term->write_stdin("hello from terminal\n");
@@ -59,7 +62,8 @@ TEST(ChatBrowserTest, TwoPagesAndATerminalChatAndThePagesReconnect) {
     server.process->send_signal(SIGTERM);
     EXPECT_EQ(server.process->wait(10s), 0);
     EXPECT_EQ(server.process->stderr_text().find("favicon"), std::string::npos)
-        << "the page names its icon itself, so a visit logs no GET /favicon.ico -> 404:\n" << server.process->stderr_text();
+        << "the page names its icon itself, so a visit logs no GET /favicon.ico -> 404:\n"
+        << server.process->stderr_text();
     EXPECT_EQ(term->wait(10s), 0) << "the terminal client ends cleanly on the server's 1001";
     ChildProcess again({course::testing::bin_path("05-chat-server"), "--port", std::to_string(port)});
     ASSERT_TRUE(stdout_line_with(again, "listening on", 10s));
@@ -73,8 +77,9 @@ TEST(ChatBrowserTest, RetriesShowInOneStatusLineAndATakenNameIsReportedOnce) {
     auto server = course::testing::start_server("05-chat-server");
     const std::uint16_t port = server.port;  // the restart below listens on it again
     const std::string screenshot = course::peers::output_dir() + "/lesson05-reconnect.png";
-    auto browser = course::peers::start_node(lesson_peer("chat_reconnect.mjs"),
-                                             {course::peers::http_url(server), "--screenshot", screenshot, "--timeout", "90"});
+    auto browser = course::peers::start_node(
+        lesson_peer("chat_reconnect.mjs"),
+        {course::peers::http_url(server), "--screenshot", screenshot, "--timeout", "90"});
     ASSERT_TRUE(stdout_line_with(*browser, "WAITING stop", 60s));
     server.process->send_signal(SIGTERM);
     EXPECT_EQ(server.process->wait(10s), 0);
@@ -94,8 +99,9 @@ TEST(ChatBrowserTest, MultiLineMessageStaysInsideItsSendersEntryAndRoleNamesAreR
     ASSERT_TRUE(course::peers::available(Peer::chromium));
     auto server = course::testing::start_server("05-chat-server");
     const std::string screenshot = course::peers::output_dir() + "/lesson05-layout.png";
-    const auto run = course::peers::run_node(lesson_peer("chat_layout.mjs"),
-                                             {course::peers::http_url(server), "--screenshot", screenshot, "--timeout", "60"}, 70s);
+    const auto run = course::peers::run_node(
+        lesson_peer("chat_layout.mjs"),
+        {course::peers::http_url(server), "--screenshot", screenshot, "--timeout", "60"}, 70s);
     EXPECT_TRUE(course::peers::passed(run, "chat-layout"));
 }
 
