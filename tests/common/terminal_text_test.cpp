@@ -208,7 +208,9 @@ TEST(TerminalTextTest, RandomBytesComeOutSafeAndSafeTextIsLeftAsItIs) {
         const std::string safe = terminal_safe(input);
         ASSERT_TRUE(safe_for_a_terminal(safe)) << "input of " << input.size() << " bytes, round " << round;
         ASSERT_EQ(terminal_safe(safe), safe) << "not idempotent, round " << round;
-        if (safe_for_a_terminal(input)) ASSERT_EQ(safe, input) << "changed safe text, round " << round;
+        if (safe_for_a_terminal(input)) {
+            ASSERT_EQ(safe, input) << "changed safe text, round " << round;
+        }
     }
 }
 
