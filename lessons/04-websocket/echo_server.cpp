@@ -1,7 +1,9 @@
-// The echo server's coroutines: the accept loop and one Session per connection. This is the
-// only translation unit of the server with coroutine code (they are slow to compile).
+// The echo server's coroutines: one Session per connection (the accept loop is accept_loop.cpp,
+// shared with lesson 05). This is the only translation unit of the server with coroutine code
+// (they are slow to compile).
 #include "echo_server.hpp"
 
+#include "accept_loop.hpp"
 #include "page.hpp"
 #include "trace.hpp"
 #include "ws/connection.hpp"
@@ -32,7 +34,6 @@ namespace {
 
 constexpr std::size_t read_buffer_size = 64 * 1024;   // bytes per read, into the server's one buffer
 constexpr std::size_t max_drain_bytes = 1024 * 1024;  // read and dropped while draining, at most
-constexpr auto accept_retry_delay = std::chrono::milliseconds(100);  // after e.g. EMFILE
 
 // What GET / and GET /ws serve: the page, built once, and what the handshake accepts.
 ws::Site make_site(const EchoServerConfig& config) {
@@ -372,40 +373,21 @@ EchoServer::~EchoServer() = default;
 
 tcp::endpoint EchoServer::local_endpoint() const { return state_->acceptor.local_endpoint(); }
 
-namespace {
-
-awaitable<void> accept_loop(std::shared_ptr<EchoServer::State> state) {
-    for (;;) {
-        std::error_code ec;
-        tcp::socket socket =
-            co_await state->acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-        if (state->stopping) co_return;
-        if (ec) {  // e.g. out of file descriptors: wait a little instead of spinning
-            state->log.info("accept failed: ", ec.message());
-            asio::steady_timer pause(state->acceptor.get_executor(), accept_retry_delay);
-            co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-            continue;
-        }
-        if (state->sessions.size() >= state->config.max_connections) {
-            // Full: say so in HTTP (one non-blocking send: a fresh socket has room) and hang up.
-            state->log.info("connection refused: ", state->sessions.size(),
-                            " connections is the maximum (503)");
-            socket.non_blocking(true, ec);
-            socket.write_some(asio::buffer(state->busy_response), ec);
-            socket.close(ec);
-            continue;
-        }
-        socket.set_option(tcp::no_delay(true), ec);  // small frames go out at once
-        auto session = std::make_shared<Session>(std::move(socket), state, ++state->next_id);
-        state->sessions.insert(session);
-        session->start();
-    }
-}
-
-}  // namespace
-
 void EchoServer::start() {
-    asio::co_spawn(state_->acceptor.get_executor(), accept_loop(state_),
+    AcceptHooks hooks{
+        [state = state_] { return state->stopping; },
+        [state = state_] { return state->sessions.size(); },
+        [state = state_](tcp::socket socket) {
+            std::error_code ec;
+            socket.set_option(tcp::no_delay(true), ec);  // small frames go out at once
+            auto session = std::make_shared<Session>(std::move(socket), state, ++state->next_id);
+            state->sessions.insert(session);
+            session->start();
+        },
+    };
+    asio::co_spawn(state_->acceptor.get_executor(),
+                   accept_connections(state_->acceptor, state_->log, state_->config.max_connections,
+                                      state_->busy_response, std::move(hooks)),
                    course::report_exceptions(state_->log, "accept loop"));
 }
 

@@ -1,6 +1,7 @@
 // The listener, the sweep timer and shutdown. Sessions are in session.cpp.
 #include "chat_server.hpp"
 
+#include "accept_loop.hpp"
 #include "page.hpp"
 #include "server_state.hpp"
 #include "session.hpp"
@@ -9,7 +10,6 @@
 #include "common/listener.hpp"
 #include "common/report_exceptions.hpp"
 
-#include <sys/socket.h>
 #include <algorithm>
 #include <asio/co_spawn.hpp>
 #include <asio/redirect_error.hpp>
@@ -22,9 +22,8 @@ using asio::ip::tcp;
 
 namespace {
 
-constexpr std::size_t read_buffer_size = 64 * 1024;                  // the server's one read buffer
-constexpr auto accept_retry_delay = std::chrono::milliseconds(100);  // after e.g. EMFILE
-constexpr auto min_tick = std::chrono::milliseconds(20);             // sweep period bounds
+constexpr std::size_t read_buffer_size = 64 * 1024;       // the server's one read buffer
+constexpr auto min_tick = std::chrono::milliseconds(20);  // sweep period bounds
 constexpr auto max_tick = std::chrono::milliseconds(1000);
 constexpr std::string_view busy_response =
     "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 5\r\n\r\n";
@@ -63,34 +62,6 @@ tcp::endpoint ChatServer::local_endpoint() const { return state_->acceptor.local
 
 namespace {
 
-awaitable<void> accept_loop(std::shared_ptr<ChatServer::State> state) {
-    for (;;) {
-        std::error_code ec;
-        tcp::socket socket =
-            co_await state->acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-        if (state->stopping) co_return;
-        if (ec) {  // e.g. out of file descriptors: wait a little instead of spinning
-            state->log.info("accept failed: ", ec.message());
-            asio::steady_timer pause(state->acceptor.get_executor(), accept_retry_delay);
-            co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-            continue;
-        }
-        if (state->sessions.size() >= state->config.max_connections) {
-            // Full: say so in HTTP (one non-blocking send; a fresh socket has room) and hang up.
-            state->log.info("connection refused: ", state->sessions.size(),
-                            " connections is the maximum (503)");
-            ::send(socket.native_handle(), busy_response.data(), busy_response.size(),
-                   MSG_NOSIGNAL | MSG_DONTWAIT);
-            socket.close(ec);
-            continue;
-        }
-        auto session = std::make_shared<Session>(std::move(socket), state, ++state->next_id);
-        session->registry_index = state->sessions.size();
-        state->sessions.push_back(session);
-        session->start();
-    }
-}
-
 void sweep(const std::shared_ptr<ChatServer::State>& state) {
     if (state->stopping && state->sessions.empty()) return;  // nothing left to watch: io.run() returns
     const auto now = Session::clock::now();
@@ -105,7 +76,19 @@ void sweep(const std::shared_ptr<ChatServer::State>& state) {
 }  // namespace
 
 void ChatServer::start() {
-    asio::co_spawn(state_->acceptor.get_executor(), accept_loop(state_),
+    lesson04::AcceptHooks hooks{
+        [state = state_] { return state->stopping; },
+        [state = state_] { return state->sessions.size(); },
+        [state = state_](tcp::socket socket) {
+            auto session = std::make_shared<Session>(std::move(socket), state, ++state->next_id);
+            session->registry_index = state->sessions.size();
+            state->sessions.push_back(session);
+            session->start();
+        },
+    };
+    asio::co_spawn(state_->acceptor.get_executor(),
+                   lesson04::accept_connections(state_->acceptor, state_->log, state_->config.max_connections,
+                                                std::string(busy_response), std::move(hooks)),
                    course::report_exceptions(state_->log, "accept loop"));
     sweep(state_);
 }
