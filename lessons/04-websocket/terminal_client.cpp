@@ -3,6 +3,7 @@
 #include "trace.hpp"
 
 #include "common/line_splitter.hpp"
+#include "common/report_exceptions.hpp"
 
 #include <unistd.h>
 #include <asio/co_spawn.hpp>
@@ -20,14 +21,10 @@ namespace {
 
 // For the helper coroutines: an exception is reported and ends the session, never dropped.
 auto report_failure(course::Logger& log, TerminalClient& client) {
-    return [&log, &client](const std::exception_ptr& error) {
-        if (!error) return;
-        try {
-            std::rethrow_exception(error);
-        } catch (const std::exception& e) {
-            log.info("internal error: ", e.what());
-        }
-        client.begin_close(ws::close_code::internal_error, "client error");
+    return [report = course::report_exceptions(log, "terminal client"),
+            &client](const std::exception_ptr& error) {
+        report(error);
+        if (error) client.begin_close(ws::close_code::internal_error, "client error");
     };
 }
 
