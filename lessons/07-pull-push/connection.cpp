@@ -6,10 +6,10 @@
 
 #include "common/endpoint.hpp"
 
+#include <algorithm>
 #include <asio/co_spawn.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
-#include <algorithm>
 #include <cassert>
 
 namespace lesson07 {

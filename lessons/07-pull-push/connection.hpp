@@ -138,17 +138,17 @@ private:
     Phase phase_ = Phase::request;
     feed::Mode mode_ = feed::Mode::other;
     Feeding feeding_ = Feeding::live;
-    std::uint64_t cursor_ = 0;           // streams: the last event id queued
-    bool reset_allowed_ = false;         // catching up: the first batch may start with a reset
+    std::uint64_t cursor_ = 0;                       // streams: the last event id queued
+    bool reset_allowed_ = false;                     // catching up: the first batch may start with a reset
     std::optional<feed::WaiterSet::Ticket> ticket_;  // long poll: while in the WaiterSet
-    bool departed_ = false;              // long poll: the client left while waiting
-    bool write_waiting_ = false;         // waiting for the socket to become writable
-    bool ping_sent_ = false;             // websocket: a ping went out since last_input_
-    clock::time_point idle_since_;       // request: when the connection last had nothing to do
-    clock::time_point request_started_;  // request: the first byte of the current request
-    clock::time_point last_input_;       // websocket: the last byte from the client
-    clock::time_point last_queued_;      // sse: the last bytes queued (the heartbeat's clock)
-    clock::time_point deadline_;         // closing, draining: when we give up
+    bool departed_ = false;                          // long poll: the client left while waiting
+    bool write_waiting_ = false;                     // waiting for the socket to become writable
+    bool ping_sent_ = false;                         // websocket: a ping went out since last_input_
+    clock::time_point idle_since_;                   // request: when the connection last had nothing to do
+    clock::time_point request_started_;              // request: the first byte of the current request
+    clock::time_point last_input_;                   // websocket: the last byte from the client
+    clock::time_point last_queued_;                  // sse: the last bytes queued (the heartbeat's clock)
+    clock::time_point deadline_;                     // closing, draining: when we give up
 };
 
 }  // namespace lesson07

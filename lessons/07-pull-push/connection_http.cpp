@@ -20,8 +20,8 @@ using asio::awaitable;
 
 namespace {
 
-constexpr std::size_t max_poll_events = 1000;         // events in one poll answer; ask again for more
-constexpr std::size_t retained_pending = 4096;        // capacity the pipelining buffer keeps
+constexpr std::size_t max_poll_events = 1000;   // events in one poll answer; ask again for more
+constexpr std::size_t retained_pending = 4096;  // capacity the pipelining buffer keeps
 
 feed::Mode mode_of(feed::Route::Kind kind) {
     switch (kind) {
@@ -136,7 +136,8 @@ awaitable<void> Connection::answer(feed::Request request) {
             server.log.info(label(), ": handshake refused: ", handshake.status, " ", handshake.reason);
             // lesson 04's refusal says Connection: close: the loop ends after it.
             const auto size = static_cast<std::uint32_t>(handshake.response.find("\r\n\r\n") + 4);
-            send(Piece{std::make_shared<const std::string>(std::move(handshake.response)), size, 0, mode_, true});
+            send(Piece{std::make_shared<const std::string>(std::move(handshake.response)), size, 0, mode_,
+                       true});
             flush();
             enter(Phase::draining);
             break;
@@ -171,7 +172,8 @@ void Connection::publish_from(const feed::Request& request, bool keep_alive) {
 
 void Connection::respond(feed::Response response, std::uint32_t events) {
     const auto head_size = static_cast<std::uint32_t>(response.head_size);
-    send(Piece{std::make_shared<const std::string>(std::move(response.bytes)), head_size, events, mode_, true});
+    send(Piece{std::make_shared<const std::string>(std::move(response.bytes)), head_size, events, mode_,
+               true});
     flush();
 }
 
