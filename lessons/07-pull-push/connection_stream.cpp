@@ -136,7 +136,7 @@ awaitable<void> Connection::serve_websocket(std::string response) {
     reader_.reset();
     const auto size = static_cast<std::uint32_t>(response.size());
     send(Piece{shared(std::move(response)), size, 0, mode_, true});  // the 101
-    conn_.emplace(ws::Role::server, ws::ConnectionOptions{max_client_message});
+    conn_ = std::make_unique<ws::Connection>(ws::Role::server, ws::ConnectionOptions{max_client_message});
     if (log.tracing()) {
         conn_->set_frame_observer([this](const ws::FrameTrace& frame) {
             server_->log.trace(label(), ": ", lesson04::describe_frame(frame));
