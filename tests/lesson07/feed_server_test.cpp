@@ -117,6 +117,16 @@ TEST_F(FeedServerTest, ConnectionCloseIsAnsweredAndHonoured) {
     EXPECT_TRUE(socket.wait_for_close(5s));
 }
 
+TEST_F(FeedServerTest, Http10WithoutKeepAliveIsClosedAfterTheAnswer) {
+    start();
+    auto socket = TestSocket::connect(port());
+    socket.send_all("GET /events?after=0 HTTP/1.0\r\n\r\n");
+    const HttpAnswer answer = read_answer(socket);
+    EXPECT_EQ(answer.status, 200);
+    EXPECT_EQ(answer.header("Connection"), "close");
+    EXPECT_TRUE(socket.wait_for_close(5s));
+}
+
 TEST_F(FeedServerTest, ServesThePageAsHtml) {
     start();
     const HttpAnswer answer = ask(port(), get_request("/"));
@@ -204,6 +214,18 @@ TEST_F(FeedServerTest, SseDeliversAPublishedEventWithItsId) {
     EXPECT_NE(message.data.find("\"text\":\"line one\""), std::string::npos) << message.data;
     ASSERT_TRUE(stream.parser().retry());
     EXPECT_EQ(*stream.parser().retry(), 2500ms);
+}
+
+TEST_F(FeedServerTest, SseEventWithLineBreaksInItsTextStaysOneEvent) {
+    start();
+    SseStream stream(port(), "/sse");
+    publish(port(), "first line\nid: 99\n\ndata: injected");
+    const feed::SseMessage message = stream.next();
+    EXPECT_EQ(message.id, "1");
+    EXPECT_NE(message.data.find(R"("text":"first line\nid: 99\n\ndata: injected")"), std::string::npos)
+        << message.data;
+    publish(port(), "second");
+    EXPECT_EQ(stream.next_ids(1), std::vector<std::uint64_t>{2});
 }
 
 TEST_F(FeedServerTest, SseResumesWithLastEventIdWithoutLossOrDuplicate) {
