@@ -460,6 +460,7 @@ function resume(p) {
   p.delay = firstDelay;
   p.root.querySelector(".toggle").textContent = "Pause";
   setConnection(p, "connecting");
+  note(p, p.state.lastId === null ? "" : "resumed after #" + p.state.lastId);
   p.start(p, p.run.signal);
 }
 
