@@ -1,0 +1,4 @@
+#!/usr/bin/env bash
+# Lesson 07's browser test uses lesson 04's peers (tests/peers/): install them the same way.
+set -euo pipefail
+exec "$(dirname "$0")/lesson04.sh"
