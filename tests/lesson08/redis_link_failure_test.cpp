@@ -219,6 +219,46 @@ TEST(RedisLinkStopTest, AReplyCallbackMayDestroyTheLink) {
     harness.run_for(200ms);
 }
 
+TEST(RedisLinkStopTest, AStateCallbackMayStopTheLinkWhenItGoesDown) {
+    // down is reported from inside hiredis' disconnect callback, while hiredis frees the
+    // connection: stopping there must neither free it twice nor call a command back twice.
+    RedisServer server;
+    LinkHarness harness;
+    auto link = harness.make_up_link(server);
+    std::vector<RedisLinkState> seen;
+    link->on_state_change([&](RedisLinkState state, const std::string&) {
+        seen.push_back(state);
+        if (state == RedisLinkState::down) link->stop();
+    });
+    CallbackLedger ledger;
+    link->command({"BLPOP", "never", "10"}, ledger.callback(1), 15s);
+    // Parked in Redis once CLIENT LIST shows it (asked on another link, which runs the loop).
+    auto probe = harness.make_up_link(server);
+    ASSERT_TRUE(harness.run_until([&] {
+        return harness.call(*probe, {"CLIENT", "LIST"}).text.find("cmd=blpop") != std::string::npos;
+    }));
+    probe->stop();
+    server.kill();
+    ASSERT_TRUE(harness.run_until([&] { return link->state() == RedisLinkState::stopped; }));
+    EXPECT_EQ(seen, (std::vector<RedisLinkState>{RedisLinkState::down, RedisLinkState::stopped}));
+    harness.run_for(300ms);
+    EXPECT_EQ(ledger.calls(1), 1);
+    EXPECT_EQ(ledger.last(1).text.rfind("LINK down: ", 0), 0u) << ledger.last(1).text;
+}
+
+TEST(RedisLinkStopTest, DestroyingTheLinkFailsItsCommandsOnce) {
+    RedisServer server;
+    LinkHarness harness;
+    auto link = harness.make_up_link(server);
+    CallbackLedger ledger;
+    for (int id = 0; id < 10; ++id) link->command({"INCR", "n"}, ledger.callback(id));
+    link.reset();
+    EXPECT_EQ(ledger.answered(), 10u);
+    for (int id = 0; id < 10; ++id) EXPECT_EQ(ledger.last(id).text, "LINK stopped");
+    harness.run_for(300ms);  // the handlers still queued find the link gone and do nothing
+    for (int id = 0; id < 10; ++id) EXPECT_EQ(ledger.calls(id), 1);
+}
+
 TEST(RedisLinkStopTest, StopWhileDownEndsTheRetries) {
     LinkHarness harness;
     auto link = harness.make_link(course::testing::unused_tcp_port());
