@@ -93,7 +93,8 @@ bool iequals(std::string_view a, std::string_view b) noexcept;
 // The comma-separated elements of a header value, each trimmed of spaces and tabs, empty
 // elements dropped ("a, ,b" gives "a", "b").
 std::vector<std::string_view> split_tokens(std::string_view value);
-// "Bad Request" for 400, and so on, for the statuses this lesson uses.
+// "Bad Request" for 400, and so on (RFC 9110 15), for the statuses the course's servers use;
+// "Unknown" for any other.
 const char* http_reason_phrase(int status) noexcept;
 
 }  // namespace ws

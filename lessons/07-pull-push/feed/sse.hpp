@@ -52,8 +52,10 @@ public:
     enum class Result { ok, error };
 
     // A line longer than max_line bytes is an error (a stream that never ends a line would
-    // otherwise grow the buffer without bound).
-    explicit SseParser(std::size_t max_line = 64 * 1024);
+    // otherwise grow the buffer without bound); so is an event whose data (its data: lines,
+    // each with its '\n') exceeds max_data bytes (a stream of data: lines that never ends
+    // the event would grow it too).
+    explicit SseParser(std::size_t max_line = 64 * 1024, std::size_t max_data = 1024 * 1024);
 
     // Consumes all of `bytes`; each event completed by them is appended to `out`.
     Result push(std::string_view bytes, std::vector<SseMessage>& out);
@@ -69,6 +71,7 @@ private:
     void line(std::string_view text, std::vector<SseMessage>& out);
 
     std::size_t max_line_;
+    std::size_t max_data_;
     std::string line_;       // the current line so far
     bool after_cr_ = false;  // the last byte was CR: a LF right after it ends nothing more
     bool started_ = false;   // past the optional BOM
