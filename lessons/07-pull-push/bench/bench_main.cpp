@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
             interrupted = true;
             io.stop();  // the measurement is abandoned: nothing half-measured is printed
         });
-        const auto runs = lesson07::run_bench(io, options);
+        const auto runs = lesson07::run_bench(io, options, [&] { signals.cancel(); });
         if (interrupted) return EXIT_SUCCESS;
         std::vector<lesson07::ModeRow> rows;
         for (const auto& run : runs) rows.push_back(lesson07::summarize(run));

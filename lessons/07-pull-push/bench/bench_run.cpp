@@ -253,11 +253,15 @@ private:
 
 }  // namespace
 
-std::vector<ModeRun> run_bench(asio::io_context& io, const BenchOptions& options) {
+std::vector<ModeRun> run_bench(asio::io_context& io, const BenchOptions& options,
+                               const std::function<void()>& finished) {
     std::vector<ModeRun> out;
     Bench bench(io, options);
     std::exception_ptr failure;
-    asio::co_spawn(io, bench.run(out), [&](std::exception_ptr e) { failure = e; });
+    asio::co_spawn(io, bench.run(out), [&](std::exception_ptr e) {
+        failure = e;
+        finished();
+    });
     io.run();
     if (failure) std::rethrow_exception(failure);
     return out;

@@ -17,6 +17,7 @@
 #include <asio/io_context.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -40,8 +41,11 @@ struct BenchOptions {
     course::Logger* log = nullptr;
 };
 
-// Runs every mode, then the sweep; throws std::runtime_error if the server cannot be reached.
-// A mode that fails (clients that cannot join) gives a row with its error; the others still run.
-std::vector<ModeRun> run_bench(asio::io_context& io, const BenchOptions& options);
+// Runs every mode, then the sweep, on `io` until they are done (then calls `finished`, so the
+// caller can cancel what else keeps `io` running, such as its signal handler) or `io` is
+// stopped. Throws std::runtime_error if the server cannot be reached. A mode that fails (clients
+// that cannot join) gives a row with its error; the others still run.
+std::vector<ModeRun> run_bench(asio::io_context& io, const BenchOptions& options,
+                               const std::function<void()>& finished);
 
 }  // namespace lesson07

@@ -328,6 +328,8 @@ awaitable<void> FeedClient::follow_poll() {
         const auto response = co_await exchange(target, options_.read_timeout);
         const auto newest = events_from(response, target);
         last_id_ = newest.empty() ? 0 : newest.back().id;
+    } else {
+        co_await connect_tcp();  // joined means connected, in every mode
     }
     joined_ = true;
     char wait_text[32];
