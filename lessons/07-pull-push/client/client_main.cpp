@@ -66,7 +66,6 @@ int main(int argc, char** argv) {
         });
         self = &feed;
         signals.async_wait(log, [&] { feed.stop(); });
-        log.info("following the feed at ", options.host, ":", options.port, " (", mode, ")");
         std::exception_ptr failure;
         asio::co_spawn(io, feed.run(), [&](std::exception_ptr e) {
             failure = e;

@@ -306,6 +306,15 @@ void FeedClient::deliver(const FeedEvent& event) {
     on_event_(event, now_us - std::chrono::microseconds(event.us));
 }
 
+void FeedClient::on_joined() {
+    joined_ = true;
+    if (!options_.log) return;
+    const bool at_id =
+        options_.after || options_.mode == FeedMode::poll || options_.mode == FeedMode::long_poll;
+    options_.log->info(mode_name(options_.mode), ": following the feed at ", host_header_,
+                       at_id ? ", after event #" + std::to_string(last_id_) : std::string(", live"));
+}
+
 bool FeedClient::lost(const std::exception& e) {
     if (state_ == State::stopped || !ever_connected_) return false;
     clear_deadline();
@@ -331,7 +340,7 @@ awaitable<void> FeedClient::follow_poll() {
     } else {
         co_await connect_tcp();  // joined means connected, in every mode
     }
-    joined_ = true;
+    on_joined();
     char wait_text[32];
     std::snprintf(wait_text, sizeof wait_text, "%g", std::chrono::duration<double>(options_.wait).count());
     const auto timeout = long_poll ? options_.read_timeout + options_.wait : options_.read_timeout;
@@ -383,7 +392,7 @@ awaitable<void> FeedClient::follow_sse() {
             if (!type || !type->starts_with("text/event-stream")) {
                 throw FeedError("GET /sse: the answer is not text/event-stream");
             }
-            joined_ = true;
+            if (first) on_joined();
             first = false;
             feed::SseParser parser;
             std::vector<feed::SseMessage> messages;
@@ -454,9 +463,10 @@ awaitable<void> FeedClient::follow_ws() {
                 counters_.bytes_received +=
                     bytes->received - std::min<std::uint64_t>(unread, bytes->received);
             }
+            const bool first = !ever_connected_;
             ever_connected_ = true;
-            joined_ = true;
             state_ = State::following;
+            if (first) on_joined();
             conn_ = std::make_unique<ws::Connection>(ws::Role::client,
                                                      ws::ConnectionOptions{options_.max_message});
             if (options_.after || last_id_ > 0)

@@ -138,6 +138,7 @@ private:
     std::vector<FeedEvent> events_from(const HttpResponse& response, std::string_view target) const;
     HttpResponse last_response_;
     void deliver(const FeedEvent& event);
+    void on_joined();  // the first connection works: joined(), and said once
     void set_deadline(std::chrono::steady_clock::duration from_now, const char* what);
     void clear_deadline();
     void on_deadline();
