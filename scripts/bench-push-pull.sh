@@ -54,9 +54,10 @@ md_rows() {
 }
 mode_fields=(mode clients delivered expected p50_ms p99_ms max_ms requests_per_event bytes_up_per_event
              bytes_down_per_event server_cpu_us_per_event idle_requests_per_client_min
-             idle_bytes_up_per_client_min idle_bytes_down_per_client_min reconnects error)
+             idle_bytes_up_per_client_min idle_bytes_down_per_client_min publish_rate server_cpu_pct bench_cpu_pct
+             reconnects error)
 sweep_fields=(interval_s clients delivered expected p50_ms mean_ms p99_ms max_ms requests_per_event
-              bytes_down_per_event server_cpu_us_per_event error)
+              bytes_down_per_event server_cpu_us_per_event publish_rate server_cpu_pct bench_cpu_pct error)
 
 # The plot's data: one line per mode, one per sweep point.
 awk -F'\t' -v m="$(col mode)" -v p50="$(col p50_ms)" -v p99="$(col p99_ms)" -v up="$(col bytes_up_per_event)" \
@@ -105,18 +106,20 @@ GNUPLOT
   echo "Each mode ran alone. Latency is now - the event's creation time (one machine, one clock),"
   echo "for every event at every client. Per event: divided by the events delivered (one event to one"
   echo "client is one). Bytes are counted by the clients at their sockets, HTTP heads included. Server"
-  echo "CPU is from its /stats over the traffic phase. Idle: per client per minute, no events."
+  echo "CPU is from its /stats over the traffic phase. Idle: per client per minute, no events. The"
+  echo "benchmark publishes on the same thread as its clients: a rate below the one asked for, with a"
+  echo "CPU near 100 %, says which side could not keep up (the latency is then that side's too)."
   echo ""
   echo "## By mode"
   echo ""
-  echo "| mode | clients | delivered | expected | p50 ms | p99 ms | max ms | requests/event | bytes up/event | bytes down/event | server CPU us/event | idle requests/client/min | idle bytes up/client/min | idle bytes down/client/min | reconnects | error |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| mode | clients | delivered | expected | p50 ms | p99 ms | max ms | requests/event | bytes up/event | bytes down/event | server CPU us/event | idle requests/client/min | idle bytes up/client/min | idle bytes down/client/min | events/s published | server CPU % | bench CPU % | reconnects | error |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   md_rows mode "${mode_fields[@]}"
   echo ""
   echo "## Polling: latency against the interval"
   echo ""
-  echo "| interval s | clients | delivered | expected | p50 ms | mean ms | p99 ms | max ms | requests/event | bytes down/event | server CPU us/event | error |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| interval s | clients | delivered | expected | p50 ms | mean ms | p99 ms | max ms | requests/event | bytes down/event | server CPU us/event | events/s published | server CPU % | bench CPU % | error |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   md_rows sweep "${sweep_fields[@]}"
   echo ""
   echo "![pull vs push](./$(basename "$plot"))"

@@ -53,6 +53,9 @@ lesson07::ModeRun sample_run() {
     run.traffic.bytes_received = 57'000;
     run.traffic.connections = 1;
     run.server_cpu_us = 1900;
+    run.publish_seconds = 1.9;  // 20 events, 19 periods of 0.1 s: 10 per second
+    run.traffic_seconds = 4;
+    run.bench_cpu_seconds = 1;  // a quarter of a core over 4 s
     run.server_events = 190;
     run.server_bytes = 57'000;
     for (int i = 1; i <= 100; ++i)
@@ -72,6 +75,9 @@ TEST(FeedBenchReportTest, DividesByTheEventsDeliveredAndTheClientMinutes) {
     EXPECT_DOUBLE_EQ(row.bytes_down_per_event, 300.0);
     EXPECT_DOUBLE_EQ(row.server_bytes_per_event, 300.0);
     EXPECT_DOUBLE_EQ(row.server_cpu_us_per_event, 10.0);
+    EXPECT_DOUBLE_EQ(row.publish_rate, 10.0);
+    EXPECT_DOUBLE_EQ(row.bench_cpu_pct, 25.0);
+    EXPECT_DOUBLE_EQ(row.server_cpu_pct, 1900 / 1e6 / 4 * 100);
     EXPECT_DOUBLE_EQ(row.idle_requests_per_client_min, 2.0);
     EXPECT_DOUBLE_EQ(row.idle_bytes_up_per_client_min, 300.0);
     EXPECT_DOUBLE_EQ(row.idle_bytes_down_per_client_min, 600.0);

@@ -9,6 +9,8 @@
 //                  phase, HTTP heads included / events delivered
 //   server CPU     the server's CPU time over the traffic phase (from /stats) / events delivered
 //   idle cost      in a phase without events: requests and bytes per client per minute
+//   bottleneck     the publish rate reached, the server's and the benchmark's CPU in % of a core
+//                  over the traffic phase (near 100 %: that side limited the run)
 
 #include "client/feed_client.hpp"
 #include "latency.hpp"
@@ -28,6 +30,8 @@ struct ModeRun {
     double idle_seconds = 0;      // 0: no idle phase
     ClientCounters idle;          // what the clients did in the idle phase
     std::uint64_t published = 0;
+    double publish_seconds = 0;          // from the first publish to the answer to the last
+    double bench_cpu_seconds = 0;        // this process' CPU time over the traffic phase
     double traffic_seconds = 0;          // from the first publish until the last client had the last event
     ClientCounters traffic;              // what the clients did in the traffic phase
     std::uint64_t server_cpu_us = 0;     // the server's CPU time over the traffic phase
@@ -45,6 +49,9 @@ struct ModeRow {
     double p50_ms = 0, p99_ms = 0, max_ms = 0, mean_ms = 0;
     double requests_per_event = 0, bytes_up_per_event = 0, bytes_down_per_event = 0;
     double server_bytes_per_event = 0, server_cpu_us_per_event = 0;
+    // Who was the bottleneck: the rate the events were published at (below the asked rate when
+    // the server or the benchmark could not keep up), and both CPUs in % of one core.
+    double publish_rate = 0, server_cpu_pct = 0, bench_cpu_pct = 0;
     double idle_requests_per_client_min = 0, idle_bytes_up_per_client_min = 0,
            idle_bytes_down_per_client_min = 0;
     bool has_idle = false;

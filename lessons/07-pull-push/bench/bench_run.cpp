@@ -4,6 +4,7 @@
 #include "bench/stats_json.hpp"
 
 #include "json.hpp"
+#include "proc_stats.hpp"
 
 #include <algorithm>
 #include <asio/co_spawn.hpp>
@@ -196,6 +197,7 @@ private:
         const auto events = static_cast<std::uint64_t>(std::llround(options_.rate * seconds(duration)));
         say(name, ": publishing ", events, " events at ", options_.rate, "/s");
         const auto start = steady_clock::now();
+        const double cpu_before = lesson06::own_cpu_seconds();
         const auto period = std::chrono::duration<double>(1.0 / options_.rate);
         std::uint64_t last_id = start_id;
         std::string error;
@@ -209,9 +211,11 @@ private:
         } catch (const std::runtime_error& e) {
             error = e.what();
         }
+        run.publish_seconds = seconds(steady_clock::now() - start);
         const bool all = co_await wait_until([&] { return fleet->all_have(last_id) || fleet->finished > 0; },
                                              steady_clock::now() + options_.linger + interval);
         run.traffic_seconds = seconds(steady_clock::now() - start);
+        run.bench_cpu_seconds = lesson06::own_cpu_seconds() - cpu_before;
         fleet->phase = Fleet::Phase::done;
         run.traffic = fleet->sum() - before;
         const StatsJson server_after = co_await stats();
