@@ -6,10 +6,10 @@
 
 #include "common/endpoint.hpp"
 
+#include <algorithm>
 #include <asio/co_spawn.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
-#include <algorithm>
 #include <cassert>
 
 namespace lesson07 {
@@ -25,7 +25,7 @@ constexpr std::size_t max_drain_bytes = 1024 * 1024;  // read and dropped while 
 
 Connection::Connection(tcp::socket socket, std::shared_ptr<FeedServer::State> server, std::uint64_t id)
     : socket_(std::move(socket)), server_(std::move(server)), id_(id), wakeup_(socket_.get_executor()),
-      reader_(std::in_place), queue_(server_->config.backpressure) {
+      reader_(std::make_unique<feed::RequestReader>()), queue_(server_->config.backpressure) {
     ++server_->stats[mode_].open;
 }
 

@@ -88,8 +88,21 @@ private:
 
     // ---- HTTP on a persistent connection (connection_http.cpp)
     asio::awaitable<void> serve_requests();
-    // Does what the request asks; a long poll or a stream returns when it has ended.
-    asio::awaitable<void> answer(feed::Request request);
+    // What a request leads to after its immediate answer, if anything: a long poll or a stream.
+    struct Handoff {
+        enum class Kind { none, long_poll, sse, websocket };
+        Kind kind = Kind::none;
+        std::optional<std::uint64_t> after;  // long_poll, sse
+        std::chrono::milliseconds wait{0};   // long_poll
+        bool keep_alive = false;             // long_poll
+        std::string response;                // websocket: the 101
+    };
+    // Takes the completed request and does what it asks; a long poll or a stream returns when it
+    // has ended. `keep_alive`: may the connection carry another request?
+    asio::awaitable<void> answer(bool& keep_alive);
+    Handoff take_request(bool& keep_alive);
+    // Answers what can be answered at once (plain code, no coroutine), and says what follows.
+    Handoff dispatch(const feed::Request& request);
     void respond(feed::Response response, std::uint32_t events = 0);
     void publish_from(const feed::Request& request, bool keep_alive);
     // Until the queued answer has gone out; false if the connection left the answering phase.
@@ -130,25 +143,25 @@ private:
     std::uint64_t id_;
     asio::steady_timer wakeup_;  // the long poll's wait; also "the queue is empty" while answering
 
-    std::optional<feed::RequestReader> reader_;  // HTTP phases only
-    std::string pending_;                        // bytes after the last request (pipelining)
-    std::optional<ws::Connection> conn_;         // the WebSocket phase only
+    std::unique_ptr<feed::RequestReader> reader_;  // HTTP phases only
+    std::string pending_;                          // bytes after the last request (pipelining)
+    std::unique_ptr<ws::Connection> conn_;         // the WebSocket phase only
     WriteQueue queue_;
 
     Phase phase_ = Phase::request;
     feed::Mode mode_ = feed::Mode::other;
     Feeding feeding_ = Feeding::live;
-    std::uint64_t cursor_ = 0;           // streams: the last event id queued
-    bool reset_allowed_ = false;         // catching up: the first batch may start with a reset
+    std::uint64_t cursor_ = 0;                       // streams: the last event id queued
+    bool reset_allowed_ = false;                     // catching up: the first batch may start with a reset
     std::optional<feed::WaiterSet::Ticket> ticket_;  // long poll: while in the WaiterSet
-    bool departed_ = false;              // long poll: the client left while waiting
-    bool write_waiting_ = false;         // waiting for the socket to become writable
-    bool ping_sent_ = false;             // websocket: a ping went out since last_input_
-    clock::time_point idle_since_;       // request: when the connection last had nothing to do
-    clock::time_point request_started_;  // request: the first byte of the current request
-    clock::time_point last_input_;       // websocket: the last byte from the client
-    clock::time_point last_queued_;      // sse: the last bytes queued (the heartbeat's clock)
-    clock::time_point deadline_;         // closing, draining: when we give up
+    bool departed_ = false;                          // long poll: the client left while waiting
+    bool write_waiting_ = false;                     // waiting for the socket to become writable
+    bool ping_sent_ = false;                         // websocket: a ping went out since last_input_
+    clock::time_point idle_since_;                   // request: when the connection last had nothing to do
+    clock::time_point request_started_;              // request: the first byte of the current request
+    clock::time_point last_input_;                   // websocket: the last byte from the client
+    clock::time_point last_queued_;                  // sse: the last bytes queued (the heartbeat's clock)
+    clock::time_point deadline_;                     // closing, draining: when we give up
 };
 
 }  // namespace lesson07

@@ -20,8 +20,8 @@ using asio::awaitable;
 
 namespace {
 
-constexpr std::size_t max_poll_events = 1000;         // events in one poll answer; ask again for more
-constexpr std::size_t retained_pending = 4096;        // capacity the pipelining buffer keeps
+constexpr std::size_t max_poll_events = 1000;   // events in one poll answer; ask again for more
+constexpr std::size_t retained_pending = 4096;  // capacity the pipelining buffer keeps
 
 feed::Mode mode_of(feed::Route::Kind kind) {
     switch (kind) {
@@ -64,9 +64,8 @@ awaitable<void> Connection::serve_requests() {
         case feed::RequestReader::Result::request: {
             pending_ = std::string(in);  // the next request's bytes; `in` may view the shared buffer
             if (pending_.empty() && pending_.capacity() > retained_pending) std::string().swap(pending_);
-            feed::Request request = reader_->take();
-            const bool keep_alive = request.keep_alive;
-            co_await answer(std::move(request));
+            bool keep_alive = true;
+            co_await answer(keep_alive);
             if (phase_ != Phase::answering) co_return;  // a stream has ended, or the client is gone
             if (!keep_alive || server_->stopping) co_return;
             if (!co_await wait_sent()) co_return;
@@ -93,7 +92,7 @@ awaitable<void> Connection::serve_requests() {
     }
 }
 
-awaitable<void> Connection::answer(feed::Request request) {
+Connection::Handoff Connection::dispatch(const feed::Request& request) {
     FeedServer::State& server = *server_;
     const feed::Route route = feed::route(request.head, feed::RouteLimits{server.config.max_wait});
     const bool keep_alive = request.keep_alive && !server.stopping;
@@ -104,7 +103,7 @@ awaitable<void> Connection::answer(feed::Request request) {
     switch (route.kind) {
     case feed::Route::Kind::page:
         respond(feed::http_response(200, "text/html; charset=utf-8", feed_page_html(), keep_alive));
-        break;
+        return {};
     case feed::Route::Kind::poll: {
         // Without after= a poller joins at the present: the newest event only.
         std::vector<feed::EventPtr> events;
@@ -112,19 +111,11 @@ awaitable<void> Connection::answer(feed::Request request) {
         else if (auto newest = server.events.newest()) events.push_back(std::move(newest));
         respond(feed::json_response(200, feed::events_json_array(events), keep_alive),
                 static_cast<std::uint32_t>(events.size()));
-        break;
+        return {};
     }
-    case feed::Route::Kind::long_poll: {
-        const std::optional<std::uint64_t> after = route.after;
-        const std::chrono::milliseconds wait = route.wait;
-        co_await long_poll(after, wait, keep_alive);
-        break;
-    }
-    case feed::Route::Kind::sse: {
-        const std::optional<std::uint64_t> after = route.after;
-        co_await serve_sse(after);
-        break;
-    }
+    case feed::Route::Kind::long_poll:
+        return {Handoff::Kind::long_poll, route.after, route.wait, keep_alive, {}};
+    case feed::Route::Kind::sse: return {Handoff::Kind::sse, route.after, {}, false, {}};
     case feed::Route::Kind::websocket: {
         ws::HandshakeResult handshake = ws::evaluate_handshake(request.head, server.handshake);
         if (server.log.tracing()) {
@@ -132,28 +123,53 @@ awaitable<void> Connection::answer(feed::Request request) {
             for (const auto& step : handshake.steps) text += "\n  " + step;
             server.log.trace(text);
         }
-        if (!handshake.accepted()) {
-            server.log.info(label(), ": handshake refused: ", handshake.status, " ", handshake.reason);
-            // lesson 04's refusal says Connection: close: the loop ends after it.
-            const auto size = static_cast<std::uint32_t>(handshake.response.find("\r\n\r\n") + 4);
-            send(Piece{std::make_shared<const std::string>(std::move(handshake.response)), size, 0, mode_, true});
-            flush();
-            enter(Phase::draining);
-            break;
-        }
-        std::string response = std::move(handshake.response);
-        co_await serve_websocket(std::move(response));
-        break;
+        if (handshake.accepted())
+            return {Handoff::Kind::websocket, {}, {}, false, std::move(handshake.response)};
+        server.log.info(label(), ": handshake refused: ", handshake.status, " ", handshake.reason);
+        // lesson 04's refusal says Connection: close: the loop ends after it.
+        const auto size = static_cast<std::uint32_t>(handshake.response.find("\r\n\r\n") + 4);
+        send(Piece{std::make_shared<const std::string>(std::move(handshake.response)), size, 0, mode_, true});
+        flush();
+        enter(Phase::draining);
+        return {};
     }
-    case feed::Route::Kind::publish: publish_from(request, keep_alive); break;
+    case feed::Route::Kind::publish: publish_from(request, keep_alive); return {};
     case feed::Route::Kind::stats:
         respond(feed::json_response(200, server.stats.to_json(server.events.last_id(), cpu_microseconds()),
                                     keep_alive));
-        break;
+        return {};
     case feed::Route::Kind::error:
         server.log.verbose(label(), ": ", route.status, " ", route.reason);
         respond(feed::error_response(route.status, route.reason, keep_alive, route.allow));
+        return {};
+    }
+    return {};
+}
+
+Connection::Handoff Connection::take_request(bool& keep_alive) {
+    // The request lives here only: no coroutine frame keeps its headers while a stream lasts.
+    const feed::Request request = reader_->take();
+    keep_alive = request.keep_alive;
+    return dispatch(request);
+}
+
+awaitable<void> Connection::answer(bool& keep_alive) {
+    Handoff next = take_request(keep_alive);
+    switch (next.kind) {
+    case Handoff::Kind::none: break;
+    case Handoff::Kind::long_poll: {
+        const std::optional<std::uint64_t> after = next.after;
+        const std::chrono::milliseconds wait = next.wait;
+        const bool keep = next.keep_alive;
+        co_await long_poll(after, wait, keep);
         break;
+    }
+    case Handoff::Kind::sse: {
+        const std::optional<std::uint64_t> after = next.after;
+        co_await serve_sse(after);
+        break;
+    }
+    case Handoff::Kind::websocket: co_await serve_websocket(std::move(next.response)); break;
     }
 }
 
@@ -171,7 +187,8 @@ void Connection::publish_from(const feed::Request& request, bool keep_alive) {
 
 void Connection::respond(feed::Response response, std::uint32_t events) {
     const auto head_size = static_cast<std::uint32_t>(response.head_size);
-    send(Piece{std::make_shared<const std::string>(std::move(response.bytes)), head_size, events, mode_, true});
+    send(Piece{std::make_shared<const std::string>(std::move(response.bytes)), head_size, events, mode_,
+               true});
     flush();
 }
 

@@ -18,8 +18,8 @@ using asio::ip::tcp;
 
 namespace {
 
-constexpr std::size_t max_poll_events = 1000;          // as a short poll
-constexpr std::size_t max_pipelined = 64 * 1024;       // bytes of later requests kept while waiting
+constexpr std::size_t max_poll_events = 1000;     // as a short poll
+constexpr std::size_t max_pipelined = 64 * 1024;  // bytes of later requests kept while waiting
 
 }  // namespace
 

@@ -20,7 +20,7 @@ using asio::ip::tcp;
 
 namespace {
 
-constexpr std::size_t catch_up_batch = 256;      // events queued at a time while catching up
+constexpr std::size_t catch_up_batch = 256;       // events queued at a time while catching up
 constexpr std::size_t max_client_message = 4096;  // a WebSocket client sends {"after":ID} only
 constexpr std::size_t max_close_reason = 123;     // bytes (RFC 6455 5.5: 125 with the code)
 
@@ -64,7 +64,8 @@ void Connection::resume_from(std::optional<std::uint64_t> after) {
 }
 
 Bytes Connection::encode_for_stream(const feed::Event& event) const {
-    return shared(phase_ == Phase::sse ? feed::sse_event(event.id, event.json) : websocket_text_frame(event.json));
+    return shared(phase_ == Phase::sse ? feed::sse_event(event.id, event.json)
+                                       : websocket_text_frame(event.json));
 }
 
 void Connection::refill() {
@@ -135,7 +136,7 @@ awaitable<void> Connection::serve_websocket(std::string response) {
     reader_.reset();
     const auto size = static_cast<std::uint32_t>(response.size());
     send(Piece{shared(std::move(response)), size, 0, mode_, true});  // the 101
-    conn_.emplace(ws::Role::server, ws::ConnectionOptions{max_client_message});
+    conn_ = std::make_unique<ws::Connection>(ws::Role::server, ws::ConnectionOptions{max_client_message});
     if (log.tracing()) {
         conn_->set_frame_observer([this](const ws::FrameTrace& frame) {
             server_->log.trace(label(), ": ", lesson04::describe_frame(frame));
@@ -155,7 +156,8 @@ awaitable<void> Connection::serve_websocket(std::string response) {
         if (write_waiting_) {
             // The client's socket buffer is full, so it is not reading: read nothing more from it
             // until it has room (lesson 05 does the same), so it cannot make us queue pongs.
-            co_await socket_.async_wait(tcp::socket::wait_write, asio::redirect_error(asio::use_awaitable, ec));
+            co_await socket_.async_wait(tcp::socket::wait_write,
+                                        asio::redirect_error(asio::use_awaitable, ec));
         } else {
             n = co_await read_some(ec);
         }

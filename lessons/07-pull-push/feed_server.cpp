@@ -12,8 +12,8 @@
 #include "common/listener.hpp"
 #include "common/report_exceptions.hpp"
 
-#include <asio/co_spawn.hpp>
 #include <algorithm>
+#include <asio/co_spawn.hpp>
 
 namespace lesson07 {
 
@@ -28,8 +28,8 @@ constexpr auto max_tick = std::chrono::milliseconds(1000);
 // How often the sweep runs: a quarter of the shortest timeout, within [20 ms, 1 s]. A timeout
 // then fires at most a quarter late.
 std::chrono::milliseconds tick_period(const FeedServerConfig& c) {
-    const auto shortest = std::min({c.idle_timeout, c.request_timeout, c.heartbeat, c.close_timeout,
-                                    c.backpressure.soft_time});
+    const auto shortest =
+        std::min({c.idle_timeout, c.request_timeout, c.heartbeat, c.close_timeout, c.backpressure.soft_time});
     return std::clamp(shortest / 4, min_tick, max_tick);
 }
 
@@ -51,8 +51,8 @@ Bytes make_ping_frame() {
 FeedServer::State::State(asio::io_context& io, const tcp::endpoint& endpoint, FeedServerConfig c,
                          course::Logger& l)
     : acceptor(course::open_tcp_listener(io, endpoint)), sweep_timer(io), config(std::move(c)), log(l),
-      events(config.log_size), read_buffer(read_buffer_size),
-      handshake{config.allowed_origins, {}}, ping_frame(make_ping_frame()),
+      events(config.log_size), read_buffer(read_buffer_size), handshake{config.allowed_origins, {}},
+      ping_frame(make_ping_frame()),
       heartbeat(std::make_shared<const std::string>(feed::sse_comment("heartbeat"))),
       ticker(io, config.rate, [this](std::string text) { publish(std::move(text)); }) {}
 

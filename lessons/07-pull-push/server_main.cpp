@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
         course::Logger log(options.log_level());
         config.max_connections = course::connection_cap(max_connections);  // raises the open-file limit
         asio::io_context io(1);  // one thread: the log, the waiters and every queue without a lock
-        lesson07::FeedServer server(io, course::resolve_listen_endpoint(options.host, options.port), config, log);
+        lesson07::FeedServer server(io, course::resolve_listen_endpoint(options.host, options.port), config,
+                                    log);
         lesson04::serve_until_stopped(io, server, config.max_connections, log);
         return EXIT_SUCCESS;
     });

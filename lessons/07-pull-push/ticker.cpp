@@ -9,7 +9,7 @@ namespace lesson07 {
 namespace {
 
 constexpr auto min_period = std::chrono::milliseconds(10);  // at most 100 wake-ups per second
-constexpr std::uint64_t max_batch = 10'000;  // events per wake-up; a late timer skips the rest
+constexpr std::uint64_t max_batch = 10'000;                 // events per wake-up; a late timer skips the rest
 
 std::string format_units(std::int64_t units, int decimals, bool sign) {
     std::int64_t scale = 1;
@@ -24,8 +24,11 @@ std::string format_units(std::int64_t units, int decimals, bool sign) {
 }  // namespace
 
 PriceWalk::PriceWalk(std::uint32_t seed)
-    : pairs_{{"EURUSD", 108'420, 5}, {"GBPUSD", 126'710, 5}, {"USDJPY", 151'230, 3},
-             {"AUDUSD", 65'530, 5},  {"USDCHF", 88'210, 5}},
+    : pairs_{{"EURUSD", 108'420, 5},
+             {"GBPUSD", 126'710, 5},
+             {"USDJPY", 151'230, 3},
+             {"AUDUSD", 65'530, 5},
+             {"USDCHF", 88'210, 5}},
       random_(seed) {}
 
 std::string PriceWalk::next() {
@@ -52,10 +55,12 @@ void Ticker::stop() {
 
 void Ticker::schedule() {
     // The next event is due at start + (published + 1) / rate: no drift over a long run.
-    const auto due = start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                  std::chrono::duration<double>((static_cast<double>(published_) + 1) / rate_));
-    const std::chrono::steady_clock::duration gap =
-        rate_ > 100 ? std::chrono::steady_clock::duration(min_period) : std::chrono::steady_clock::duration::zero();
+    const auto due =
+        start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                     std::chrono::duration<double>((static_cast<double>(published_) + 1) / rate_));
+    const std::chrono::steady_clock::duration gap = rate_ > 100
+                                                        ? std::chrono::steady_clock::duration(min_period)
+                                                        : std::chrono::steady_clock::duration::zero();
     timer_.expires_at(std::max(due, std::chrono::steady_clock::now() + gap));
     // `this` is safe: the ticker is part of the server's state, which outlives io.run().
     timer_.async_wait([this](const std::error_code& ec) {

@@ -77,8 +77,7 @@ void WriteQueue::drop_unstarted() {
         if (queue_[i].response) {
             if (keep != i) queue_[keep] = std::move(queue_[i]);
             ++keep;
-        }
-        else queued_bytes_ -= queue_[i].bytes->size();
+        } else queued_bytes_ -= queue_[i].bytes->size();
     }
     queue_.resize(keep);
     meter_.sent(queued_bytes_, clock::now());
