@@ -64,6 +64,12 @@ int main(int argc, char** argv) {
     app.add_option("--ready", options.ready_marker,
                    "broadcast: text that tells a member has joined (default: '* you are ' for tcp://, "
                    "'\"type\":\"hello\"' for ws://)");
+    std::string join_text = "greeting";
+    app.add_option("--join", join_text,
+                   "broadcast: how members know they joined: 'greeting' (the server's --ready text) or "
+                   "'probe' (for servers that greet nobody: a probe message each receiver must see)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"greeting", "probe"}));
     app.add_flag("--json", options.json, "print the result as one JSON object instead of text");
     CLI11_PARSE(app, argc, argv);
 
@@ -72,6 +78,7 @@ int main(int argc, char** argv) {
                                                                  {"broadcast", lesson06::Mode::broadcast},
                                                                  {"idle", lesson06::Mode::idle}};
         options.mode = modes.at(mode_text);
+        options.join = join_text == "probe" ? lesson06::JoinRule::probe : lesson06::JoinRule::greeting;
         if (url.empty()) {
             const bool v6 = common.host.find(':') != std::string::npos;
             url = "ws://" + (v6 ? "[" + common.host + "]" : common.host) + ":" + std::to_string(common.port) +

@@ -21,6 +21,13 @@ namespace lesson06 {
 
 enum class Mode { echo, broadcast, idle };
 
+// How a broadcast run knows that every member has joined the room before it sends.
+//   greeting: each member waits for the server's own "you joined" message (--ready).
+//   probe:    for servers that greet nobody: a sender sends the run's probe (token.hpp) into
+//             the room, again after 50, 100, 200 ms ... (at most 1 s apart), until every
+//             receiver has seen one. Senders are ready once connected.
+enum class JoinRule { greeting, probe };
+
 struct LoadOptions {
     Mode mode = Mode::echo;
     Target target;
@@ -37,7 +44,8 @@ struct LoadOptions {
     double connect_rate = 5'000;                // new connections per second (all threads)
     std::size_t connect_burst = 256;            // connection attempts in progress at once (all threads)
     pid_t server_pid = 0;                       // read its CPU time and memory from /proc
-    std::string ready_marker;                   // broadcast: text that says a member has joined
+    JoinRule join = JoinRule::greeting;         // broadcast
+    std::string ready_marker;                   // broadcast, greeting: text that says a member has joined
     std::uint32_t run_id = 0;                   // in every token and name of this run
     bool json = false;
     course::Logger* log = nullptr;  // progress on stderr (info), each lost connection (verbose)

@@ -19,6 +19,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr auto poll_interval = std::chrono::milliseconds(50);  // how often the coordinator samples /proc
+constexpr auto probe_first_interval = std::chrono::milliseconds(50);  // --join probe: then 100, 200, ...
+constexpr auto probe_max_interval = std::chrono::milliseconds(1'000);
 constexpr double max_receipts_bytes = 1 << 30;  // 1 GiB: every broadcast receiver's Receipts together
 
 std::size_t total_connections(const LoadOptions& options) {
@@ -159,10 +161,28 @@ bool LoadRun::open_connections() {
 
 // Lesson 02 says "* you are NAME", lesson 05 {"type":"hello",...}: until a member has seen it,
 // the server may not relay to it yet. A connection lost meanwhile is not waited for.
+// With --join probe (servers that greet nobody, such as FastAPI's ConnectionManager chat) the
+// first sender sends a probe into the room, and again, each time twice as late (50 ms up to
+// 1 s), until every receiver has seen one: a server may add a connection to its room a little
+// after the handshake, so one probe sent at once could miss it. Bounded by the run's deadline.
 bool LoadRun::join_room() {
     if (options_.mode != Mode::broadcast) return true;
     stage_ = Stage::joining;
-    const bool joined = wait_until(deadline_, [&] { return progress_.ready + progress_.lost >= total_; });
+    const auto all_joined = [&] { return progress_.ready + progress_.lost >= total_; };
+    bool joined = false;
+    if (options_.join == JoinRule::greeting) {
+        joined = wait_until(deadline_, all_joined);
+    } else {
+        auto interval = probe_first_interval;
+        std::size_t probes = 0;
+        while (!joined && Clock::now() < deadline_ && !stop_requested()) {
+            for (auto& worker : workers_) worker->send_probe();
+            ++probes;
+            joined = wait_until(std::min(deadline_, Clock::now() + interval), all_joined);
+            interval = std::min(interval * 2, probe_max_interval);
+        }
+        if (options_.log) options_.log->verbose("joined after ", probes, probes == 1 ? " probe" : " probes");
+    }
     connected_at_ = Clock::now();
     return joined;
 }

@@ -60,6 +60,13 @@ void append_token(std::string& out, const Token& token) {
     out += '~';
 }
 
+std::string make_probe(std::uint32_t run) {
+    std::string probe(probe_marker);
+    append_hex(probe, run);
+    probe += '~';
+    return probe;
+}
+
 std::optional<Token> find_token(std::string_view text, std::uint32_t run, std::size_t& from) {
     while (from < text.size()) {
         const std::size_t at = text.find(token_marker, from);

@@ -36,4 +36,13 @@ void append_token(std::string& out, const Token& token);
 // skipped. nullopt when there is none left.
 std::optional<Token> find_token(std::string_view text, std::uint32_t run, std::size_t& from);
 
+// The readiness probe, for chat servers that greet nobody (06-loadgen --join probe):
+//
+//   ~p6~RUN~        RUN lowercase hexadecimal
+//
+// A receiver that finds its run's probe in a message knows the room reaches it. It is not a
+// token (find_token skips it), so it is never counted as a delivery.
+inline constexpr std::string_view probe_marker = "~p6~";
+std::string make_probe(std::uint32_t run);
+
 }  // namespace lesson06

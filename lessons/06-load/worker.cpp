@@ -19,6 +19,7 @@ Worker::Worker(const LoadOptions& options, SharedProgress& progress, std::size_t
     payload_.reserve(options.size);
     for (std::size_t i = 0; i < options.size; ++i) payload_ += static_cast<char>('a' + i % 26);
     message_.reserve(options.size + max_token_size);
+    probe_ = make_probe(options.run_id);
     const std::size_t total = total_links();
     const std::size_t mine = total > id_ ? (total - id_ + threads_ - 1) / threads_ : 0;
     states_.resize(mine);
@@ -108,6 +109,10 @@ void Worker::on_open(Link& link) {
         link.send("lg" + std::to_string(options_.run_id % 100000) + (is_receiver(link.index()) ? "r" : "s") +
                   std::to_string(global));
     }
+    // Probing: a sender needs nothing from the room, only an open connection.
+    if (options_.mode == Mode::broadcast && options_.join == JoinRule::probe && !is_receiver(link.index())) {
+        mark_ready(state);
+    }
     progress_.notify();
     left_pending();
 }
@@ -137,16 +142,24 @@ void Worker::on_message(Link& link, std::string_view message) {
     switch (options_.mode) {
     case Mode::echo: echo_receive(link, state, message); break;
     case Mode::broadcast:
-        if (!state.ready && message.find(options_.ready_marker) != std::string_view::npos) {
-            state.ready = true;
-            progress_.ready.fetch_add(1);
-            progress_.notify();
+        if (!state.ready) {
+            const bool joined =
+                options_.join == JoinRule::probe
+                    ? is_receiver(link.index()) && message.find(probe_) != std::string_view::npos
+                    : message.find(options_.ready_marker) != std::string_view::npos;
+            if (joined) mark_ready(state);
         }
         if (is_receiver(link.index())) broadcast_receive(state, message);
         break;
     case Mode::idle:
         break;  // whatever the server says (lesson 05's hello, lesson 02's welcome) is not counted
     }
+}
+
+void Worker::mark_ready(LinkState& state) {
+    state.ready = true;
+    progress_.ready.fetch_add(1);
+    progress_.notify();
 }
 
 void Worker::finish(LinkState& state) {
@@ -174,6 +187,15 @@ void Worker::go() {
                 }
             }
         }
+    });
+}
+
+void Worker::send_probe() {
+    asio::post(io_, [this] {
+        const std::size_t first_sender = options_.connections;
+        if (first_sender % threads_ != id_) return;  // it lives on another thread
+        const std::size_t local = first_sender / threads_;
+        if (local < links_.size() && links_[local]->is_open()) links_[local]->send(probe_);
     });
 }
 

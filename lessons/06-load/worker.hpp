@@ -38,7 +38,11 @@ public:
     void start_thread();
     void connect_all();  // post: open this thread's links at its share of the connect rate
     void go();           // post: start sending (echo, broadcast senders)
-    void stop();         // from any thread: end the thread's run() at once
+    // post: broadcast, --join probe: the first sender, if it lives on this thread, sends the
+    // run's probe into the room (the coordinator calls it on every worker, again until all
+    // receivers have seen one).
+    void send_probe();
+    void stop();  // from any thread: end the thread's run() at once
     void join();
 
     const WorkerCounters& counters() const noexcept { return counters_; }
@@ -70,6 +74,7 @@ private:
     void echo_send(Link& link, LinkState& state);
     void echo_receive(Link& link, LinkState& state, std::string_view message);
     void broadcast_receive(LinkState& state, std::string_view message);
+    void mark_ready(LinkState& state);
     void sender_send(Link& link, LinkState& state);
     void sender_pace(std::size_t local);
     void finish(LinkState& state);
@@ -84,6 +89,7 @@ private:
     LatencyHistogram latency_;
     std::string payload_;  // echo: the message every connection sends
     std::string message_;  // broadcast: built per message, capacity reused
+    std::string probe_;    // broadcast, --join probe: the run's probe (token.hpp)
 
     // Declared after io_, so destroyed before it: the pacers' timers and the links' sockets
     // must go while their io_context still exists.
