@@ -1,6 +1,7 @@
 // 06-loadgen against the lesson servers at small scale, as a process: the counts must be exact
 // (every echo back, every token delivered once), and failures must be reported, not hidden.
 // No test looks at a speed: a loaded machine makes them slow, never wrong.
+#include "loadgen_run.hpp"
 #include "lossy_chat.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/program_checks.hpp"
@@ -12,48 +13,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <csignal>
-#include <map>
-#include <sstream>
 
 namespace {
 
 using course::testing::ChildProcess;
 using course::testing::start_server;
-
-struct Outcome {
-    int exit_code = -1;
-    std::string stdout_text;
-    std::map<std::string, std::string> result;  // from the RESULT line
-
-    std::string operator[](const std::string& key) const {
-        const auto it = result.find(key);
-        return it == result.end() ? "(absent)" : it->second;
-    }
-};
-
-Outcome run_loadgen(std::vector<std::string> args, std::chrono::seconds limit = std::chrono::seconds(30)) {
-    args.insert(args.begin(), course::testing::bin_path("06-loadgen"));
-    ChildProcess loadgen(args);
-    Outcome outcome;
-    auto text = loadgen.read_all_stdout(limit);
-    EXPECT_TRUE(text) << "06-loadgen did not finish within its own --timeout";
-    outcome.stdout_text = text.value_or("");
-    outcome.exit_code = loadgen.wait(std::chrono::seconds(5)).value_or(-1);
-    // What the load generator said on stderr (a sanitizer report, an error) goes with the output.
-    outcome.stdout_text += "\n---- 06-loadgen stderr ----\n" + loadgen.stderr_text();
-    std::istringstream lines(outcome.stdout_text);
-    std::string line;
-    while (std::getline(lines, line)) {
-        if (!line.starts_with("RESULT ")) continue;
-        std::istringstream fields(line.substr(7));
-        std::string field;
-        while (fields >> field) {
-            const auto eq = field.find('=');
-            if (eq != std::string::npos) outcome.result[field.substr(0, eq)] = field.substr(eq + 1);
-        }
-    }
-    return outcome;
-}
+using lesson06::testing::Outcome;
+using lesson06::testing::run_loadgen;
 
 std::string url(const char* scheme, const course::testing::ServerProcess& server, const char* path = "") {
     return std::string(scheme) + "://127.0.0.1:" + std::to_string(server.port) + path;
@@ -110,6 +76,17 @@ TEST(LoadgenTest, BroadcastOverWebSocketFindsTokensInsideJson) {
         EXPECT_EQ(out["out_of_order"], "0");
         EXPECT_EQ(out["bad"], "0");
     }
+}
+
+TEST(LoadgenTest, ProbeJoinWorksOnAServerThatAlsoGreets) {
+    // --join probe does not rely on the greeting: lesson 05's hello is simply not looked for.
+    auto server = start_server("05-chat-server");
+    const auto out = run_loadgen(
+        {"broadcast", url("ws", server, "/ws"), "-c", "10", "-k", "1", "-n", "20", "--join", "probe"});
+    EXPECT_EQ(out.exit_code, 0) << out.stdout_text;
+    EXPECT_EQ(out["delivered"], "200");
+    EXPECT_EQ(out["missing"], "0");
+    EXPECT_EQ(out["duplicates"], "0");
 }
 
 TEST(LoadgenTest, MissingAndDuplicatedDeliveriesAreCountedExactly) {

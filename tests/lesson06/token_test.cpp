@@ -89,3 +89,14 @@ TEST(TokenTest, NeedsNoJsonEscaping) {
 
 }  // namespace
 }  // namespace lesson06
+
+TEST(TokenTest, ProbeNamesItsRunAndIsNeverTakenForAToken) {
+    const std::string probe = lesson06::make_probe(0xabc);
+    EXPECT_EQ(probe, "~p6~abc~");
+    EXPECT_NE(lesson06::make_probe(0xabd), probe);
+    // Inside whatever a chat wraps it in, the probe is found, and find_token finds nothing.
+    const std::string relayed = "Client #1 says: " + probe;
+    EXPECT_NE(relayed.find(probe), std::string::npos);
+    std::size_t from = 0;
+    EXPECT_FALSE(lesson06::find_token(relayed, 0xabc, from));
+}
