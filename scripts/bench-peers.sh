@@ -104,8 +104,12 @@ measure() {
     start_peer "$id" "$role"
     if [ "$mode" = broadcast ]; then load "$mode" "$url" "${join[@]}" "$@"; else load "$mode" "$url" "$@"; fi
     stop_server
-    [ "$(v ok)" = 1 ] && m_ok=$((m_ok + 1))
-    [ "$m_error" = "-" ] && m_error="$(err)"
+    if [ "$(v ok)" = 1 ]; then
+      m_ok=$((m_ok + 1))
+    elif [ "$m_error" = "-" ]; then  # the first failed run's error, else what it counted
+      m_error="$(err)"
+      [ "$m_error" != "-" ] || m_error="run $i: $(v missing) missing, $(v lost) lost, stage $(v stage)"
+    fi
     m_rate+=("$(v msg_per_s)"); [ -n "${r[deliveries_per_s]:-}" ] && m_rate[-1]="${r[deliveries_per_s]}"
     m_p50+=("$(ms p50_us)"); m_p99+=("$(ms p99_us)")
     count="${r[delivered]:-${r[received]:-0}}"
