@@ -60,6 +60,8 @@ ChatServer::~ChatServer() = default;
 
 tcp::endpoint ChatServer::local_endpoint() const { return state_->acceptor.local_endpoint(); }
 
+std::size_t ChatServer::connections() const noexcept { return state_->sessions.size(); }
+
 namespace {
 
 void sweep(const std::shared_ptr<ChatServer::State>& state) {

@@ -58,6 +58,8 @@ public:
     asio::ip::tcp::endpoint local_endpoint() const;
     void start();
     void shutdown();
+    // Connections open now (HTTP or WebSocket); after shutdown(), 0 once every one has closed.
+    std::size_t connections() const noexcept;
 
     struct State;  // shared with the sessions (server_state.hpp)
 

@@ -205,6 +205,12 @@ std::string encode_users(std::size_t online, const std::vector<std::string>& use
     return out + "}";
 }
 
+std::string encode_status(std::string_view text) {
+    std::string out = R"({"type":"status","text":)";
+    json::append_string(out, text);
+    return out + "}";
+}
+
 std::string encode_resumed(std::string_view after, std::size_t missed) {
     std::string out = R"({"type":"resumed","after":)";
     json::append_string(out, after);

@@ -7,7 +7,8 @@
 // {"type":"who"}, {"type":"resume","after":"ID"}. A text message that is not a JSON object is a chat message
 // as it stands, so the smallest client (`ws.send("hi")`) can chat.
 //
-// Server -> client: hello, message, join, leave, rename, users, resumed, error (see encode_*). A chat
+// Server -> client: hello, message, join, leave, rename, users, resumed, status, error (see
+// encode_*). A chat
 // message carries the sender's text verbatim inside a JSON string (escaped only where JSON
 // requires), so a load generator can find a unique token in what it receives.
 
@@ -74,6 +75,9 @@ std::string encode_join(std::int64_t time, std::string_view name);
 std::string encode_leave(std::int64_t time, std::string_view name);
 std::string encode_rename(std::int64_t time, std::string_view from, std::string_view to);
 std::string encode_users(std::size_t online, const std::vector<std::string>& users);
+// News about the server itself, to every client: lesson 08's nodes say that their store is back
+// (lesson 05's server never sends it).
+std::string encode_status(std::string_view text);
 // The end of a resume's replay: `missed` messages after `after` were sent before it.
 std::string encode_resumed(std::string_view after, std::size_t missed);
 std::string encode_error(std::string_view text);
