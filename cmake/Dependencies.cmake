@@ -18,3 +18,13 @@ if(NOT GTest_FOUND)
 endif()
 
 find_package(Threads REQUIRED)
+
+# hiredis, the C client of Redis (lesson 08), through pkg-config as Debian ships it (0.14).
+find_package(PkgConfig QUIET)
+if(PkgConfig_FOUND)
+  pkg_check_modules(hiredis QUIET IMPORTED_TARGET hiredis)
+endif()
+if(NOT hiredis_FOUND)
+  message(FATAL_ERROR "hiredis not found: install the Debian packages libhiredis-dev and pkgconf "
+                      "(or run scripts/setup)")
+endif()
