@@ -18,13 +18,14 @@ using asio::ip::tcp;
 
 namespace {
 
-constexpr std::size_t read_count = 1000;                      // entries per XREAD at most
+constexpr std::size_t read_count = 1000;                       // entries per XREAD at most
 constexpr auto read_margin = std::chrono::milliseconds(3000);  // XREAD's timeout beyond its BLOCK
 constexpr auto wind_down_poll = std::chrono::milliseconds(20);
 
 }  // namespace
 
-ChatNode::ChatNode(asio::io_context& io, const tcp::endpoint& endpoint, ChatNodeConfig config, course::Logger& log)
+ChatNode::ChatNode(asio::io_context& io, const tcp::endpoint& endpoint, ChatNodeConfig config,
+                   course::Logger& log)
     : io_(io), config_(std::move(config)), log_(log), keys_(config_.prefix), commands_(io, config_.redis),
       reads_(io, config_.redis), backplane_(commands_, keys_, config_.backplane),
       room_(std::make_shared<ClusterRoom>(backplane_, config_.room)), tick_timer_(io), retry_timer_(io) {
@@ -85,8 +86,14 @@ awaitable<void> ChatNode::read_events() {
         if (!room_->loaded()) {
             argv = backplane_.script_argv(scripts::snapshot, {std::to_string(snapshot_count)});
         } else {
-            argv = {"XREAD",     "COUNT",   std::to_string(read_count), "BLOCK", std::to_string(config_.read_block.count()),
-                    "STREAMS", keys_.events, room_->last_id()};
+            argv = {"XREAD",
+                    "COUNT",
+                    std::to_string(read_count),
+                    "BLOCK",
+                    std::to_string(config_.read_block.count()),
+                    "STREAMS",
+                    keys_.events,
+                    room_->last_id()};
         }
         const RedisReply reply = co_await reads_.command(argv, read_timeout);
         if (stopping_) break;
@@ -119,10 +126,12 @@ void ChatNode::shutdown() {
 }
 
 awaitable<void> ChatNode::wind_down() {
-    const auto deadline = std::chrono::steady_clock::now() + config_.server.close_timeout + std::chrono::seconds(1);
+    const auto deadline =
+        std::chrono::steady_clock::now() + config_.server.close_timeout + std::chrono::seconds(1);
     asio::steady_timer timer(io_);
     while (std::chrono::steady_clock::now() < deadline &&
-           (server_->connections() > 0 || (commands_.state() == RedisLinkState::up && commands_.in_flight() > 0))) {
+           (server_->connections() > 0 ||
+            (commands_.state() == RedisLinkState::up && commands_.in_flight() > 0))) {
         timer.expires_after(wind_down_poll);
         std::error_code ec;
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));

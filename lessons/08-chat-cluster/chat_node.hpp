@@ -35,8 +35,8 @@ struct ChatNodeConfig {
     lesson05::ChatServerConfig server;
     ClusterRoomConfig room;
     RedisLinkOptions redis;
-    std::string prefix = "chat";  // every key starts with PREFIX: (tests use their own)
-    BackplaneOptions backplane;   // node name, presence TTL, stream cap
+    std::string prefix = "chat";                  // every key starts with PREFIX: (tests use their own)
+    BackplaneOptions backplane;                   // node name, presence TTL, stream cap
     std::chrono::milliseconds read_block{2'000};  // XREAD BLOCK: an idle read returns this often
 };
 

@@ -124,7 +124,7 @@ void ClusterRoom::say(Member& member, std::string_view text) {
     Seat* seat = seat_of(member);
     if (!seat) return;
     if (!up()) return error(member, "not sent: the chat's store (Redis) is unreachable");
-    if (seat->phase != Phase::present) return error(member, "not sent: you have not joined the chat yet");
+    if (seat->phase != Phase::present) return (void)keep_early(*seat, Early::Kind::say, text);
     backplane_.say(
         seat->token, std::string(text), [weak = weak(), token = seat->token](Answer<std::string> answer) {
             const auto self = weak.lock();
@@ -141,9 +141,9 @@ void ClusterRoom::rename(Member& member, std::string_view name) {
     Seat* seat = seat_of(member);
     if (!seat) return;
     if (const std::string why = lesson05::check_name(name); !why.empty()) return error(member, why);
-    if (name == member.name()) return error(member, "you are already called " + member.name());
     if (!up()) return error(member, "not renamed: the chat's store (Redis) is unreachable");
-    if (seat->phase != Phase::present) return error(member, "not renamed: you have not joined the chat yet");
+    if (seat->phase != Phase::present) return (void)keep_early(*seat, Early::Kind::rename, name);
+    if (name == member.name()) return error(member, "you are already called " + member.name());
     backplane_.rename(
         seat->token, std::string(name),
         [weak = weak(), token = seat->token, wanted = std::string(name)](Answer<RenameOutcome> answer) {
@@ -165,6 +165,7 @@ void ClusterRoom::who(Member& member) {
     Seat* seat = seat_of(member);
     if (!seat) return;
     if (!up()) return error(member, "who is online is unknown while the chat's store (Redis) is unreachable");
+    if (seat->phase != Phase::present) return (void)keep_early(*seat, Early::Kind::who, {});
     backplane_.who([weak = weak(), token = seat->token](Answer<std::vector<std::string>> answer) {
         const auto self = weak.lock();
         if (!self) return;
@@ -187,11 +188,31 @@ void ClusterRoom::resume(Member& member, std::string_view after) {
     if (!seat) return;
     if (!StreamId::parse(after))
         return error(member, "cannot resume: " + quoted(after) + " is not a message id of this chat");
-    if (seat->phase != Phase::present) {
-        seat->pending = std::string(after);  // answered right after the greeting
-        return;
-    }
+    if (seat->phase != Phase::present) return (void)keep_early(*seat, Early::Kind::resume, after);
     start_resume(*seat, std::string(after));
+}
+
+bool ClusterRoom::keep_early(Seat& seat, Early::Kind kind, std::string_view text) {
+    if (seat.early.size() >= config_.max_early) {
+        send(seat, make_text_frame(lesson05::encode_error("not done: too many commands before you joined")));
+        return false;
+    }
+    seat.early.push_back({kind, std::string(text)});
+    return true;
+}
+
+void ClusterRoom::run_early(Seat& seat) {
+    std::vector<Early> early;
+    early.swap(seat.early);
+    Member& member = *seat.member;  // none of these removes a seat: `seat` stays valid
+    for (const Early& command : early) {
+        switch (command.kind) {
+        case Early::Kind::say: say(member, command.text); break;
+        case Early::Kind::rename: rename(member, command.text); break;
+        case Early::Kind::who: who(member); break;
+        case Early::Kind::resume: resume(member, command.text); break;
+        }
+    }
 }
 
 void ClusterRoom::start_resume(Seat& seat, const std::string& after) {
@@ -304,11 +325,7 @@ void ClusterRoom::apply(const ChatEvent& event) {
             greet(*seat, event);
             if (presence()) deliver(frame, seat);
             send(*seat, frame, true);  // last: the newcomer learns that what follows is live
-            if (seat->pending) {
-                const std::string after = std::move(*seat->pending);
-                seat->pending.reset();
-                start_resume(*seat, after);
-            }
+            run_early(*seat);
         } else if (presence()) {
             deliver(frame);
         }

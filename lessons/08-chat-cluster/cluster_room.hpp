@@ -13,7 +13,8 @@
 // and asks the backplane for a name and a join entry. When the room reads that entry it greets
 // the member (hello, the last `history` messages, its own join: exempt frames) and moves it to
 // `present_`: from that entry on it gets everything live. A newcomer waits for the store: while
-// the link is down, or before the node has read the stream's tail (load), it is told so.
+// the link is down, or before the node has read the stream's tail (load), it is told so. What
+// it sends before its greeting (up to `max_early` commands) is run right after the greeting.
 //
 // Resume (ChatRoom::resume): no message twice on one connection, none missing after `after`.
 // A member's connection got the messages of its greeting and everything live from its join
@@ -60,6 +61,7 @@ struct ClusterRoomConfig {
     std::size_t max_replay = 10'000;   // messages a resume replays at most
     std::size_t max_held = 10'000;     // live frames held for a member while its resume is answered
     std::size_t renew_batch = 500;     // tokens per renew request
+    std::size_t max_early = 100;       // commands a newcomer may send before its greeting (kept, then run)
 };
 
 // The stream's tail and who is online, read at once (one Lua script) when the node starts.
@@ -107,13 +109,20 @@ private:
         present,      // greeted: gets every event live
     };
     enum class Resume { none, replaying };
+    // A command sent before the greeting: run right after it, in order (lesson 05's room joins
+    // at once, so its clients may speak first; they still can).
+    struct Early {
+        enum class Kind { say, rename, who, resume };
+        Kind kind;
+        std::string text;
+    };
     struct Seat {
         lesson05::Member* member = nullptr;
         std::string token;
         std::string wanted;  // the name to ask for (empty: a guest name)
         Phase phase = Phase::waiting;
-        StreamId greeting_end;               // present: the first message or event this connection got
-        std::optional<std::string> pending;  // a resume asked for before the greeting
+        StreamId greeting_end;     // present: the first message or event this connection got
+        std::vector<Early> early;  // commands sent before the greeting
         Resume resume = Resume::none;
         std::vector<lesson05::FramePtr> held;  // live frames while replaying
     };
@@ -130,6 +139,9 @@ private:
     void register_seat(Seat& seat);
     void greet(Seat& seat, const ChatEvent& join);
     void rejoin(Seat& seat, std::string_view why);
+    // Keeps a command of a member not greeted yet; false (and an error) if it may not wait.
+    bool keep_early(Seat& seat, Early::Kind kind, std::string_view text);
+    void run_early(Seat& seat);
     void start_resume(Seat& seat, const std::string& after);
     void finish_resume(const std::string& token, const std::string& after,
                        Answer<std::vector<StreamEntry>> answer);

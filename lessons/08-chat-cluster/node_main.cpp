@@ -73,8 +73,9 @@ int main(int argc, char** argv) {
         node.start();
         const std::string endpoint = course::format_endpoint(node.local_endpoint());
         course::announce_listening(std::cout, endpoint);
-        log.info("node ", node_name, ": open http://", endpoint, "/ in a browser; GET /healthz for HAProxy; redis ",
-                 config.redis.host, ":", config.redis.port, " prefix ", config.prefix);
+        log.info("node ", node_name, ": open http://", endpoint,
+                 "/ in a browser; GET /healthz for HAProxy; redis ", config.redis.host, ":",
+                 config.redis.port, " prefix ", config.prefix);
         io.run();
         return EXIT_SUCCESS;
     });

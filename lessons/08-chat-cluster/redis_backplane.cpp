@@ -53,7 +53,8 @@ void RedisBackplane::join(const std::string& token, const std::string& wanted,
                           std::function<void(Answer<Joined>)> done) {
     eval(scripts::join, {token, wanted}, [done = std::move(done)](RedisReply reply) {
         if (reply.is_error()) return done(failure<Joined>(reply));
-        if (reply.type != RedisReply::Type::array || reply.elements.size() != 2) return done(unexpected<Joined>(reply));
+        if (reply.type != RedisReply::Type::array || reply.elements.size() != 2)
+            return done(unexpected<Joined>(reply));
         done({Joined{reply.elements[0].text, reply.elements[1].text}, {}});
     });
 }
@@ -122,7 +123,8 @@ std::vector<StreamEntry> parse_entries(const RedisReply& reply) {
         if (item.elements.size() != 2 || item.elements[0].type != RedisReply::Type::string) continue;
         StreamEntry entry{item.elements[0].text, {}};
         const auto& fields = item.elements[1].elements;
-        for (std::size_t i = 0; i + 1 < fields.size(); i += 2) entry.fields.emplace_back(fields[i].text, fields[i + 1].text);
+        for (std::size_t i = 0; i + 1 < fields.size(); i += 2)
+            entry.fields.emplace_back(fields[i].text, fields[i + 1].text);
         entries.push_back(std::move(entry));
     }
     return entries;
@@ -141,7 +143,8 @@ std::optional<Snapshot> parse_snapshot(const RedisReply& reply) {
     snapshot.newest_first = parse_entries(reply.elements[0]);
     if (!snapshot.newest_first.empty()) snapshot.last_id = snapshot.newest_first.front().id;
     const auto& online = reply.elements[1].elements;
-    for (std::size_t i = 0; i + 1 < online.size(); i += 2) snapshot.online.emplace_back(online[i].text, online[i + 1].text);
+    for (std::size_t i = 0; i + 1 < online.size(); i += 2)
+        snapshot.online.emplace_back(online[i].text, online[i + 1].text);
     return snapshot;
 }
 

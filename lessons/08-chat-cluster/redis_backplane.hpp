@@ -23,18 +23,20 @@ struct RedisKeys {
 };
 
 struct BackplaneOptions {
-    std::string node = "node";                         // the entries' `node` field
-    std::chrono::milliseconds presence_ttl{10'000};    // a member not renewed for this long is reaped
-    std::size_t stream_maxlen = 10'000;                // XADD MAXLEN ~: the stream keeps about this many
+    std::string node = "node";                       // the entries' `node` field
+    std::chrono::milliseconds presence_ttl{10'000};  // a member not renewed for this long is reaped
+    std::size_t stream_maxlen = 10'000;              // XADD MAXLEN ~: the stream keeps about this many
 };
 
 class RedisBackplane final : public Backplane {
 public:
     RedisBackplane(RedisLink& link, RedisKeys keys, BackplaneOptions options);
 
-    void join(const std::string& token, const std::string& wanted, std::function<void(Answer<Joined>)> done) override;
+    void join(const std::string& token, const std::string& wanted,
+              std::function<void(Answer<Joined>)> done) override;
     void leave(const std::string& token) override;
-    void say(const std::string& token, const std::string& text, std::function<void(Answer<std::string>)> done) override;
+    void say(const std::string& token, const std::string& text,
+             std::function<void(Answer<std::string>)> done) override;
     void rename(const std::string& token, const std::string& name,
                 std::function<void(Answer<RenameOutcome>)> done) override;
     void who(std::function<void(Answer<std::vector<std::string>>)> done) override;
@@ -45,7 +47,8 @@ public:
                std::function<void(Answer<std::vector<StreamEntry>>)> done) override;
 
     // EVAL of a script with the prelude's KEYS and ARGVs, then `args`.
-    std::vector<std::string> script_argv(const std::string& script, const std::vector<std::string>& args) const;
+    std::vector<std::string> script_argv(const std::string& script,
+                                         const std::vector<std::string>& args) const;
     const RedisKeys& keys() const noexcept { return keys_; }
 
 private:

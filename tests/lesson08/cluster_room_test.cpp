@@ -392,4 +392,34 @@ TEST(ChatNodeRoomTest, LeaveWhileJoiningLeavesNothingBehind) {
     EXPECT_EQ(a.room->size(), 0u);
 }
 
+TEST(ChatNodeRoomTest, CommandsBeforeTheGreetingRunAfterItInOrder) {
+    FakeStore store;
+    Node a(store, "a");
+    FakeMember ada;
+    a.room->join(ada);
+    a.room->rename(ada, "ada");  // lesson 05's clients may speak at once
+    a.room->say(ada, "first");
+    a.room->who(ada);
+    settle({&a});
+    // The answer to who comes straight back; the rename and the message come through the
+    // stream, read after it. In the store they happened in the order sent.
+    EXPECT_EQ(ada.types(), (std::vector<std::string>{"hello", "join", "users", "rename", "message"}));
+    EXPECT_NE(ada.sent[2].find(R"("users":["ada"])"), std::string::npos);
+    EXPECT_EQ(ada.field(4, "from"), "ada");
+}
+
+TEST(ChatNodeRoomTest, EarlyCommandsAreBounded) {
+    FakeStore store;
+    ClusterRoomConfig config;
+    config.max_early = 2;
+    Node a(store, "a", config);
+    FakeMember ada;
+    a.room->join(ada);
+    for (int i = 0; i < 3; ++i) a.room->say(ada, "m" + std::to_string(i));
+    a.room->flush();
+    EXPECT_TRUE(ada.got("error", "too many commands before you joined"));
+    settle({&a});
+    EXPECT_EQ(ada.texts(), (std::vector<std::string>{"m0", "m1"}));
+}
+
 }  // namespace
