@@ -130,8 +130,13 @@ void ClusterRoom::say(Member& member, std::string_view text) {
             const auto self = weak.lock();
             if (!self || answer.ok()) return;  // delivered when read back from the stream
             if (Seat* target = self->seat_by_token(token)) {
-                self->send(*target,
-                           make_text_frame(lesson05::encode_error("not sent: " + quoted(answer.error))));
+                // A link error on a command already sent leaves it unknown whether Redis ran it
+                // (the reply may be lost with the connection): the member is told just that.
+                const bool unknown = answer.error.starts_with("LINK");
+                const std::string why =
+                    (unknown ? "not confirmed (the others may or may not get it): " : "not sent: ") +
+                    quoted(answer.error);
+                self->send(*target, make_text_frame(lesson05::encode_error(why)));
                 self->flush();
             }
         });
@@ -353,6 +358,15 @@ void ClusterRoom::greet(Seat& seat, const ChatEvent& join) {
     present_.add(*seat.member, join.name);
     seat.phase = Phase::present;
     seat.wanted = join.name;
+    if (seat.greeted) {
+        // Joining again (rejoin): this connection has the history, and its resume bound stays.
+        send(
+            seat,
+            make_text_frame(lesson05::encode_hello(join.name, online_.size(), names(config_.hello_names), 0)),
+            true);
+        return;
+    }
+    seat.greeted = true;
     // This connection gets the history's messages, then everything from its join entry on.
     seat.greeting_end = history_.empty() ? join.id : history_.front().first;
     send(seat,

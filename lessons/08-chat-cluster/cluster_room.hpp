@@ -123,6 +123,7 @@ private:
         Phase phase = Phase::waiting;
         StreamId greeting_end;     // present: the first message or event this connection got
         std::vector<Early> early;  // commands sent before the greeting
+        bool greeted = false;      // once: a member that joins again gets no history twice
         Resume resume = Resume::none;
         std::vector<lesson05::FramePtr> held;  // live frames while replaying
     };

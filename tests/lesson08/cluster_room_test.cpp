@@ -376,6 +376,7 @@ TEST(ChatNodeRoomTest, MemberTheStoreForgotJoinsAgainUnderItsName) {
     EXPECT_EQ(ada.name(), "ada");
     const auto types = ada.types();
     EXPECT_EQ(std::count(types.begin(), types.end(), "hello"), 2);
+    EXPECT_EQ(ada.event(ada.sent.size() - 2).find("history")->integer, 0) << "no history twice";
     EXPECT_EQ(store.names.size(), 1u);
 }
 
