@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lesson08 {
@@ -49,6 +50,9 @@ public:
                         std::function<void(Answer<RenameOutcome>)> done) = 0;
     // Everyone's name, cluster-wide.
     virtual void who(std::function<void(Answer<std::vector<std::string>>)> done) = 0;
+    // Everyone online: token -> name (the mirror a node keeps for hello, refreshed after an outage).
+    virtual void online(
+        std::function<void(Answer<std::vector<std::pair<std::string, std::string>>>)> done) = 0;
     // Extends the presence and name claims of these tokens; the answer lists the tokens that
     // were no longer present (expired and reaped, or lost with the store's data).
     virtual void renew(const std::vector<std::string>& tokens,

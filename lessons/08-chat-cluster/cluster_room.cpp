@@ -382,6 +382,7 @@ void ClusterRoom::rejoin(Seat& seat, std::string_view why) {
     seat.resume = Resume::none;
     std::vector<FramePtr>().swap(seat.held);
     by_token_.erase(seat.token);
+    online_.erase(seat.token);
     seat.token = config_.token_prefix + "." + std::to_string(next_token_++);
     by_token_[seat.token] = seat.member;
     seat.phase = Phase::waiting;
@@ -395,6 +396,17 @@ void ClusterRoom::link_up() {
     if (link_ == Link::up) return;
     link_ = Link::up;
     send_all(make_text_frame(lesson05::encode_status("the chat's store (Redis) is reachable again")));
+    if (loaded_) {
+        // Members may have gone meanwhile without a leave in the stream (Redis restarted empty):
+        // the mirror is read again. (Approximate: events read before this answer arrives and
+        // made after it are overwritten; `who` reads the hash itself.)
+        backplane_.online([weak = weak()](Answer<std::vector<std::pair<std::string, std::string>>> answer) {
+            const auto self = weak.lock();
+            if (!self || !answer.ok()) return;
+            self->online_.clear();
+            for (auto& [token, name] : answer.value) self->online_[token] = std::move(name);
+        });
+    }
     if (loaded_) {
         for (auto& [member, seat] : seats_) {
             if (seat.phase == Phase::waiting) register_seat(seat);

@@ -90,6 +90,18 @@ void RedisBackplane::who(std::function<void(Answer<std::vector<std::string>>)> d
     });
 }
 
+void RedisBackplane::online(
+    std::function<void(Answer<std::vector<std::pair<std::string, std::string>>>)> done) {
+    link_.command({"HGETALL", keys_.names}, [done = std::move(done)](RedisReply reply) {
+        using Pairs = std::vector<std::pair<std::string, std::string>>;
+        if (reply.is_error()) return done(failure<Pairs>(reply));
+        Pairs online;
+        for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2)
+            online.emplace_back(reply.elements[i].text, reply.elements[i + 1].text);
+        done({std::move(online), {}});
+    });
+}
+
 void RedisBackplane::renew(const std::vector<std::string>& tokens,
                            std::function<void(Answer<std::vector<std::string>>)> done) {
     eval(scripts::renew, tokens, [done = std::move(done)](RedisReply reply) {

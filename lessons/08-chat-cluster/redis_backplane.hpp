@@ -40,6 +40,7 @@ public:
     void rename(const std::string& token, const std::string& name,
                 std::function<void(Answer<RenameOutcome>)> done) override;
     void who(std::function<void(Answer<std::vector<std::string>>)> done) override;
+    void online(std::function<void(Answer<std::vector<std::pair<std::string, std::string>>>)> done) override;
     void renew(const std::vector<std::string>& tokens,
                std::function<void(Answer<std::vector<std::string>>)> done) override;
     void reap(std::function<void(Answer<std::int64_t>)> done) override;

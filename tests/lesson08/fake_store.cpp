@@ -115,6 +115,12 @@ void FakeBackplane::who(std::function<void(Answer<std::vector<std::string>>)> do
         std::move(done));
 }
 
+void FakeBackplane::online(
+    std::function<void(Answer<std::vector<std::pair<std::string, std::string>>>)> done) {
+    using Pairs = std::vector<std::pair<std::string, std::string>>;
+    queue<Pairs>([this] { return Pairs(store_.names.begin(), store_.names.end()); }, std::move(done));
+}
+
 void FakeBackplane::renew(const std::vector<std::string>& tokens,
                           std::function<void(Answer<std::vector<std::string>>)> done) {
     queue<std::vector<std::string>>(
