@@ -403,4 +403,19 @@ TEST(ClusterTest, BehindHaproxyClientsOfAKilledNodeReconnectAndResumeMissingNoth
                 reconnected, clients_count);
 }
 
+TEST(ClusterTest, NodeStoppedBySigtermAnnouncesItsMembersLeaveAtOnceAndExitsZero) {
+    RedisServer redis;
+    ServerProcess a = start_node(redis), b = start_node(redis);  // TTL 10 s: a leave now is not the reaper's
+    auto witness = connect_joined(b.port);
+    std::string name;
+    auto leaving = connect_joined(a.port, &name);
+    a.process->send_signal(SIGTERM);
+    EXPECT_EQ(leaving.wait_for_close(5s), 1001);
+    const auto leave = read_until(
+        witness, [](const auto& e) { return type_of(e) == "leave"; }, nullptr, 3s);
+    EXPECT_EQ(str(leave, "name"), name);
+    EXPECT_EQ(a.process->wait(5s), 0);
+    EXPECT_EQ(redis.command_line({"ZCARD", "test:presence"}), ":1") << "only the witness is present";
+}
+
 }  // namespace
