@@ -57,7 +57,8 @@ public:
     // were no longer present (expired and reaped, or lost with the store's data).
     virtual void renew(const std::vector<std::string>& tokens,
                        std::function<void(Answer<std::vector<std::string>>)> done) = 0;
-    // Removes every expired token as leave() does; the answer is how many.
+    // Removes expired tokens as leave() does, a bounded number per request; the answer is how
+    // many (0: none is left).
     virtual void reap(std::function<void(Answer<std::int64_t>)> done) = 0;
     // The entries with after < id < before, oldest first, at most `count`.
     virtual void range(const std::string& after, const std::string& before, std::size_t count,

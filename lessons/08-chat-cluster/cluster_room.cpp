@@ -426,9 +426,19 @@ void ClusterRoom::link_down(std::string_view why) {
     flush();
 }
 
+void ClusterRoom::reap() {
+    // A request removes a bounded number (the script: 100); a dead node's thousands of members
+    // take as many requests, one after the other, not one per tick. Their leaves come through
+    // the stream.
+    backplane_.reap([weak = weak()](Answer<std::int64_t> answer) {
+        const auto self = weak.lock();
+        if (self && answer.ok() && answer.value > 0 && self->up()) self->reap();
+    });
+}
+
 void ClusterRoom::tick() {
     if (!up()) return;
-    backplane_.reap([](Answer<std::int64_t>) {});  // their leaves come through the stream
+    reap();
     std::vector<std::string> batch;
     const auto send_batch = [&] {
         if (batch.empty()) return;

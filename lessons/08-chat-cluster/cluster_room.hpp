@@ -140,6 +140,7 @@ private:
     void register_seat(Seat& seat);
     void greet(Seat& seat, const ChatEvent& join);
     void rejoin(Seat& seat, std::string_view why);
+    void reap();  // until no expired token is left
     // Keeps a command of a member not greeted yet; false (and an error) if it may not wait.
     bool keep_early(Seat& seat, Early::Kind kind, std::string_view text);
     void run_early(Seat& seat);

@@ -428,4 +428,22 @@ TEST(ChatNodeRoomTest, EarlyCommandsAreBounded) {
     EXPECT_EQ(ada.texts(), (std::vector<std::string>{"m0", "m1"}));
 }
 
+TEST(ChatNodeRoomTest, ADeadNodesManyMembersAreAllReapedInOneTick) {
+    FakeStore store;
+    store.reap_limit = 2;  // a reap request removes at most 2
+    Node a(store, "a"), b(store, "b");
+    FakeMember members[7], witness;
+    for (FakeMember& m : members) a.room->join(m);
+    b.room->join(witness);
+    settle({&a, &b});
+    store.now += store.ttl;  // a is dead: b renews its own first
+    for (const auto& [token, name] : store.names) {
+        if (token.starts_with("b.")) store.presence[token] = store.now + store.ttl;
+    }
+    b.room->tick();
+    settle({&b});  // a does nothing any more
+    EXPECT_EQ(store.count("leave"), 7u);
+    EXPECT_EQ(store.presence.size(), 1u);
+}
+
 }  // namespace

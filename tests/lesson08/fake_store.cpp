@@ -143,6 +143,7 @@ void FakeBackplane::reap(std::function<void(Answer<std::int64_t>)> done) {
                 if (expiry <= store_.now) expired.push_back(token);
             }
             std::int64_t n = 0;
+            if (expired.size() > store_.reap_limit) expired.resize(store_.reap_limit);
             for (const std::string& token : expired) n += store_.remove(token, node_);
             return n;
         },

@@ -25,6 +25,7 @@ struct FakeStore {
     std::int64_t now = 1'000'000;  // the store's clock (ms); tests move it
     std::int64_t ttl = 10'000;
     std::uint64_t next_seq = 0;
+    std::size_t reap_limit = 100;  // tokens one reap removes at most (as the Lua script)
 
     std::string append(std::vector<std::pair<std::string, std::string>> fields);
     bool remove(const std::string& token, const std::string& node);  // as the Lua helper
