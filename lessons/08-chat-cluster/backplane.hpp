@@ -37,6 +37,7 @@ public:
 
     // Claims a name for `token` (`wanted` if not empty and free, else guest-N from a counter),
     // records its presence (expiring after the TTL unless renewed) and appends its join, atomically.
+    // Idempotent: for a token present already it changes nothing (id empty).
     virtual void join(const std::string& token, const std::string& wanted,
                       std::function<void(Answer<Joined>)> done) = 0;
     // Removes the token's presence, releases its name and appends its leave, only if it was

@@ -31,6 +31,9 @@ end
 
 const std::string join = prelude + R"lua(
 local token, ttl = ARGV[5], tonumber(ARGV[4])
+-- Idempotent: a join sent again after a lost reply must not join twice.
+local present = redis.call('HGET', KEYS[2], token)
+if present then return {present, ''} end
 local name = nil
 if ARGV[6] ~= '' and redis.call('SET', claim_key(ARGV[6]), token, 'NX', 'PX', ttl) then name = ARGV[6] end
 local tries = 0

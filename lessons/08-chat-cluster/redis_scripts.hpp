@@ -20,7 +20,9 @@
 
 namespace lesson08::scripts {
 
-extern const std::string join;      // ARGV[5] token, ARGV[6] wanted name ("" for a guest) -> {name, id}
+// ARGV[5] token, ARGV[6] wanted name ("" for a guest) -> {name, id}; {name, ""} if the token
+// is present already (a join sent again after its reply was lost)
+extern const std::string join;
 extern const std::string leave;     // ARGV[5] token -> 1 if it was present (its leave appended), else 0
 extern const std::string say;       // ARGV[5] token, ARGV[6] text -> id; error ABSENT
 extern const std::string rename;    // ARGV[5] token, ARGV[6] name -> id; errors ABSENT, TAKEN

@@ -446,4 +446,22 @@ TEST(ChatNodeRoomTest, ADeadNodesManyMembersAreAllReapedInOneTick) {
     EXPECT_EQ(store.presence.size(), 1u);
 }
 
+TEST(ChatNodeRoomTest, JoinSentAgainAfterALostReplyJoinsOnce) {
+    FakeStore store;
+    Node a(store, "a");
+    FakeMember ada;
+    a.room->join(ada);
+    // The join runs, but the link breaks before its reply: the room cannot tell.
+    a.backplane.lose_replies("LINK down: connection reset");
+    a.backplane.answer();
+    a.backplane.lose_replies("");
+    a.room->link_down("connection reset");
+    a.room->link_up();  // the join is sent again
+    settle({&a});
+    EXPECT_EQ(store.count("join"), 1u);
+    EXPECT_EQ(ada.name(), "guest-1");
+    const auto types = ada.types();
+    EXPECT_EQ(std::count(types.begin(), types.end(), "hello"), 1);
+}
+
 }  // namespace

@@ -58,6 +58,9 @@ public:
     // Every queued request fails as a broken link fails it (not carried out).
     void fail(const std::string& why = "LINK down: test");
     std::size_t queued() const noexcept { return queue_.size(); }
+    // From now on, requests are carried out but their answers are lost: each gets `why`, as a
+    // connection that breaks after Redis ran the command (empty: answers arrive again).
+    void lose_replies(std::string why) { lose_replies_ = std::move(why); }
 
 private:
     struct Request {
@@ -69,6 +72,7 @@ private:
     FakeStore& store_;
     std::string node_;
     std::deque<Request> queue_;
+    std::string lose_replies_;
 };
 
 }  // namespace lesson08::testing
