@@ -278,6 +278,7 @@ function onEvent(e) {
       append("notice", e.online + " online: " + e.users.join(", "));
       break;
     case "error": onError(e); break;
+    case "status": append("notice", e.text); break;  // lesson 08's nodes: their store is back
   }
 }
 
