@@ -75,8 +75,9 @@ std::string encode_join(std::int64_t time, std::string_view name);
 std::string encode_leave(std::int64_t time, std::string_view name);
 std::string encode_rename(std::int64_t time, std::string_view from, std::string_view to);
 std::string encode_users(std::size_t online, const std::vector<std::string>& users);
-// News about the server itself, to every client: lesson 08's nodes say that their store is back
-// (lesson 05's server never sends it).
+// News about the server itself, not the answer to a command: lesson 08's nodes say that their
+// store is unreachable, or back (lesson 05's server never sends it). An `error` always answers a
+// command the client sent, so a client can tell which of its commands failed by their order.
 std::string encode_status(std::string_view text);
 // The end of a resume's replay: `missed` messages after `after` were sent before it.
 std::string encode_resumed(std::string_view after, std::size_t missed);

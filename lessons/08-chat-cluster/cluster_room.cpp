@@ -90,7 +90,7 @@ void ClusterRoom::register_seat(Seat& seat) {
     if (!up() || !loaded_) {
         seat.phase = Phase::waiting;
         if (!up())
-            send(seat, make_text_frame(lesson05::encode_error(
+            send(seat, make_text_frame(lesson05::encode_status(
                            "the chat's store (Redis) is unreachable: you will join when it is back")));
         return;
     }
@@ -102,7 +102,7 @@ void ClusterRoom::register_seat(Seat& seat) {
         if (!target || answer.ok() || target->phase != Phase::registering) return;  // greeted on its entry
         target->phase = Phase::waiting;  // tried again when the link is back, or at the next tick
         self->send(*target,
-                   make_text_frame(lesson05::encode_error("could not join yet: " + quoted(answer.error))));
+                   make_text_frame(lesson05::encode_status("could not join yet: " + quoted(answer.error))));
         self->flush();
     });
 }
@@ -388,7 +388,7 @@ void ClusterRoom::rejoin(Seat& seat, std::string_view why) {
     seat.phase = Phase::waiting;
     joining_.add(*seat.member, seat.wanted);
     send(seat,
-         make_text_frame(lesson05::encode_error(std::string(why) + ": joining again as " + seat.wanted)));
+         make_text_frame(lesson05::encode_status(std::string(why) + ": joining again as " + seat.wanted)));
     register_seat(seat);
 }
 
@@ -420,9 +420,11 @@ void ClusterRoom::link_down(std::string_view why) {
     if (link_ == Link::down) return;
     link_ = Link::down;
     (void)why;
+    // News about the store, not an answer to a command: a status event (an error answers a
+    // command, and a client may count on that, as lesson 05's page does after a reconnect).
     send_all(
-        make_text_frame(lesson05::encode_error("the chat's store (Redis) is unreachable: messages are "
-                                               "refused until it is back; you stay connected")));
+        make_text_frame(lesson05::encode_status("the chat's store (Redis) is unreachable: messages are "
+                                                "refused until it is back; you stay connected")));
     flush();
 }
 

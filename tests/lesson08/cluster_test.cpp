@@ -224,7 +224,7 @@ TEST(ClusterTest, RedisDownRefusesMessagesWithAnErrorAndHealthzSays503) {
     auto client = connect_joined(node.port);
     EXPECT_EQ(http_status_line(node.port, "/healthz"), "HTTP/1.1 200 OK");
     redis.kill();
-    const auto down = client.next_of_type("error", 10s);
+    const auto down = client.next_of_type("status", 10s);
     EXPECT_NE(str(down, "text").find("unreachable"), std::string::npos) << str(down, "text");
     client.send_text("into the void?");
     const auto refused = client.next_of_type("error");
@@ -235,7 +235,7 @@ TEST(ClusterTest, RedisDownRefusesMessagesWithAnErrorAndHealthzSays503) {
     EXPECT_EQ(http_status_line(node.port, "/healthz"), "HTTP/1.1 200 OK");
     // The store forgot everyone (a restart without persistence): the member is told, and joins
     // again under its name (a hello without history: this connection has it); then it chats.
-    EXPECT_NE(str(client.next_of_type("error"), "text").find("joining again as"), std::string::npos);
+    EXPECT_NE(str(client.next_of_type("status"), "text").find("joining again as"), std::string::npos);
     EXPECT_EQ(num(client.next_of_type("hello"), "history"), 0);
     client.send_text("back");
     EXPECT_EQ(str(client.next_of_type("message", 10s), "text"), "back");
