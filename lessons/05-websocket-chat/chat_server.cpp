@@ -44,21 +44,23 @@ ws::Site make_site(const ChatServerConfig& config) {
 }  // namespace
 
 ChatServer::State::State(asio::io_context& io, const tcp::endpoint& endpoint, ChatServerConfig c,
-                         course::Logger& l)
+                         std::shared_ptr<ChatRoom> r, course::Logger& l)
     : acceptor(course::open_tcp_listener(io, endpoint)), sweep_timer(io), config(std::move(c)), log(l),
-      room(config.room), read_buffer(read_buffer_size), site(make_site(config)) {
+      room(std::move(r)), read_buffer(read_buffer_size), site(make_site(config)) {
     std::string ping;
     ws::append_frame(ping, ws::Opcode::ping, "keepalive", true, nullptr);
     ping_frame = std::make_shared<const std::string>(std::move(ping));
 }
 
 ChatServer::ChatServer(asio::io_context& io, const tcp::endpoint& endpoint, ChatServerConfig config,
-                       course::Logger& log)
-    : state_(std::make_shared<State>(io, endpoint, std::move(config), log)) {}
+                       std::shared_ptr<ChatRoom> room, course::Logger& log)
+    : state_(std::make_shared<State>(io, endpoint, std::move(config), std::move(room), log)) {}
 
 ChatServer::~ChatServer() = default;
 
 tcp::endpoint ChatServer::local_endpoint() const { return state_->acceptor.local_endpoint(); }
+
+std::size_t ChatServer::connections() const noexcept { return state_->sessions.size(); }
 
 namespace {
 
@@ -67,7 +69,7 @@ void sweep(const std::shared_ptr<ChatServer::State>& state) {
     const auto now = Session::clock::now();
     // on_tick() never adds or removes sessions (a closed socket ends its coroutine later).
     for (std::size_t i = 0; i < state->sessions.size(); ++i) state->sessions[i]->on_tick(now);
-    state->room.flush();
+    state->room->flush();
     state->sweep_timer.expires_after(tick_period(state->config));
     // Cancelled (shutdown, or the last session gone while stopping) means "sweep now".
     state->sweep_timer.async_wait([state](const std::error_code&) { sweep(state); });
@@ -100,7 +102,7 @@ void ChatServer::shutdown() {
     state_->log.info("closing ", state_->sessions.size(), " connections with 1001");
     const auto sessions = state_->sessions;  // a copy: stop() may end a session
     for (const auto& session : sessions) session->stop();
-    state_->room.flush();
+    state_->room->flush();
     state_->sweep_timer.cancel();  // with no session left, io.run() returns at once
 }
 

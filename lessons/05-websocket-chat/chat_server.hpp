@@ -2,16 +2,19 @@
 // Lesson 05: a multi-client WebSocket chat on asio, one thread, C++20 coroutines, on lesson 04's
 // protocol core (ws::Connection, the handshake, the frame codec).
 //
-// GET / serves the chat page (page.hpp); GET /ws opens a WebSocket that joins the one room
-// (room.hpp). Each connection is a Session (session.hpp): one coroutine that reads, and a write
-// queue of shared frames flushed with one gathered write. A single timer sweeps all sessions
-// for timeouts and keepalive pings, so an idle connection costs one suspended coroutine, a
-// socket and a few hundred bytes: no timer, no buffer of its own.
+// GET / serves the chat page (page.hpp); GET /ws opens a WebSocket that joins the one room, which
+// the caller gives (chat_room.hpp: lesson 05's Room in room.hpp, or lesson 08's ClusterRoom). Each connection
+// is a Session (session.hpp): one coroutine that reads, and a write queue of shared frames flushed with one
+// gathered write. A single timer sweeps all sessions for timeouts and keepalive pings, so an idle connection
+// costs one suspended coroutine, a socket and a few hundred bytes: no timer, no buffer of its own.
 //
 // shutdown() (SIGINT, SIGTERM, SIGHUP) stops accepting, closes every WebSocket with 1001 "going away"
 // after what was queued for it, and lets run() on the io_context return once all are gone.
 
-#include "room.hpp"
+#include "chat_room.hpp"
+
+#include "ws/http.hpp"
+#include "ws/route.hpp"
 
 #include "common/backpressure.hpp"
 #include "common/logger.hpp"
@@ -20,7 +23,9 @@
 #include <asio/ip/tcp.hpp>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,14 +40,17 @@ struct ChatServerConfig {
     std::chrono::milliseconds ping_interval{30'000};      // silence before we ping
     std::chrono::milliseconds idle_timeout{75'000};       // silence (no pong either) before we drop
     std::chrono::milliseconds close_timeout{3'000};       // for the peer's close and FIN
-    RoomConfig room;
+    // Asked first for every HTTP request: an answer for paths the chat does not serve (lesson
+    // 08's GET /healthz), or nullopt for the usual routing (ws::route_request).
+    std::function<std::optional<ws::Route>(const ws::HttpHead&)> extra_route;
 };
 
 class ChatServer {
 public:
     // Binds and listens at once (a port in use is reported here); accepts once start() is called.
+    // The room is shared with the caller, which may keep using it (lesson 08 feeds it events).
     ChatServer(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint, ChatServerConfig config,
-               course::Logger& log);
+               std::shared_ptr<ChatRoom> room, course::Logger& log);
     ~ChatServer();
     ChatServer(const ChatServer&) = delete;
     ChatServer& operator=(const ChatServer&) = delete;
@@ -50,6 +58,8 @@ public:
     asio::ip::tcp::endpoint local_endpoint() const;
     void start();
     void shutdown();
+    // Connections open now (HTTP or WebSocket); after shutdown(), 0 once every one has closed.
+    std::size_t connections() const noexcept;
 
     struct State;  // shared with the sessions (server_state.hpp)
 

@@ -55,6 +55,9 @@ std::string describe_server_event(std::string_view payload, bool with_time) {
     if (type == "rename") return stamp + "* " + text("from") + " is now " + text("to");
     if (type == "users") return "* " + std::to_string(integer("online")) + " online: " + names("users");
     if (type == "error") return "! " + text("text");
+    if (type == "status") return "* " + text("text");
+    if (type == "resumed")
+        return "* resumed after " + text("after") + ": " + std::to_string(integer("missed")) + " missed";
     return terminal_safe(payload);  // a type this client does not know: show it as it came
 }
 

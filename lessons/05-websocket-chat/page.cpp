@@ -26,7 +26,10 @@
 // another user's message. Reconnection backs off exponentially (250 ms doubling to 8 s, with
 // jitter) and starts over after a successful open. After a reconnect the page asks for the name
 // the user chose again (a nick command); if someone else has it now, one error line says so and
-// the page stays the guest the server named it.
+// the page stays the guest the server named it. It also resumes: it sends
+// {"type":"resume","after":ID} with the id of the last message it saw, and shows the messages it
+// missed (the server sends them just before its `resumed` answer) in their place, before the
+// newer ones, none twice; if the server no longer has them, one error line says so.
 #include "page.hpp"
 
 #include "ws/handshake.hpp"
@@ -114,6 +117,8 @@ const maxEntries = 1000;     // log entries kept; older ones are removed
 // The connection, one state at a time (#status shows it):
 //   "connecting"  the page's first attempt is under way
 //   "joining"     open; the server's hello (who we are) has not arrived yet
+//   "catching-up" greeted after a reconnect; the page's own commands (its name back, the
+//                 resume) are not all answered yet, and the composer waits for them
 //   "ready"       open and greeted: the composer sends
 //   "waiting"     lost, or never reached: the next attempt starts at retryAt
 //   "retrying"    a later attempt is under way
@@ -127,11 +132,29 @@ let countdownTimer = 0;      // updates #status every second while "waiting"
 
 // Who we are. `me` is the name the server gave us last. `chosen` is the name the user took
 // with /nick (null for a guest): after a reconnect the server has forgotten us and greets us as
-// a new guest-N, so the page asks for `chosen` again with the same nick command. `reclaiming` is
-// that request while its answer (our own rename, or an error) is outstanding.
+// a new guest-N, so the page asks for `chosen` again with the same nick command.
 let me = null;
 let chosen = null;
-let reclaiming = null;
+
+// The commands the page sends by itself after a hello, oldest first, while unanswered:
+// "reclaim" (the nick command for `chosen`) and "resume". An error event carries no reference to
+// the command it answers, so the page attributes it by order: a server answers one connection's
+// commands in the order they came, so an error that arrives while these are outstanding answers
+// the oldest. That holds because nothing else can be outstanding: the composer waits
+// ("catching-up"), and news about the server itself comes as `status`, never as `error`. A
+// reclaim that succeeded is answered by our own rename, which may come after `resumed` (lesson
+// 08 delivers a rename when it reads it back from Redis): `resumed` with the reclaim still
+// outstanding means the server accepted it.
+let pending = [];
+
+// Resume. `lastId` is the id of the last message we saw (null before the first). While a resume
+// is outstanding it stays as it was sent, and `received` lists every message event since, as
+// {id, li} (li null for one we already showed): `resumed` says that its last `missed` entries
+// are the replay, which belongs before the newer messages this connection brought first
+// (`firstNew`, the first message <li> it added).
+let lastId = null;
+let received = [];
+let firstNew = null;
 
 const users = new Set();     // who is online, as far as the events told us
 const shown = new Set();     // "id@time" of every chat message in #log (see onMessage)
@@ -212,11 +235,26 @@ function onHello(e) {
   for (const name of e.users) users.add(name);
   renderUsers(e.online);
   markStale(false);
-  state = "ready";
-  if (chosen !== null) {     // a reconnect: ask for our name back, before anything else is sent
-    reclaiming = chosen;
+  pending = [];
+  firstNew = null;
+  received = [];
+  // A reconnect (or a server that greets us again): our name back, then what we missed.
+  if (chosen !== null && chosen !== e.name) {
+    pending.push("reclaim");
     socket.send(JSON.stringify({ type: "nick", name: chosen }));
   }
+  if (lastId !== null) {
+    pending.push("resume");
+    socket.send(JSON.stringify({ type: "resume", after: lastId }));
+  }
+  state = pending.length === 0 ? "ready" : "catching-up";
+}
+
+// One of the page's own commands is answered: the composer sends once all are.
+function answered(command) {
+  const at = pending.indexOf(command);
+  if (at !== -1) pending.splice(at, 1);
+  if (pending.length === 0 && state === "catching-up") state = "ready";
 }
 
 // A message is ours if it comes from the name we have at that point of the stream (the server
@@ -225,10 +263,35 @@ function onHello(e) {
 // A message is known by its id and time: ids start again at 1 when the server restarts.
 function onMessage(e) {
   const key = e.id + "@" + e.time;
-  if (shown.has(key)) return;
+  const resuming = pending.includes("resume");
+  if (shown.has(key)) {
+    if (resuming) received.push({ id: e.id, li: null });
+    return;
+  }
   const li = append(e.from === me ? "message mine" : "message", e.text, e.from, e.time);
   li.dataset.key = key;
   shown.add(key);
+  if (firstNew === null) firstNew = li;
+  if (resuming) received.push({ id: e.id, li });
+  else lastId = e.id;
+}
+
+// The answer to our resume: the last `missed` messages received were the replay. They are
+// older than anything else this connection brought (its greeting's history, then live), so they
+// move before the first of those; our last id is the newest message then.
+function onResumed(e) {
+  if (!pending.includes("resume")) return;
+  const missed = Math.min(Math.max(0, Number(e.missed) || 0), received.length);
+  const replay = received.slice(received.length - missed);
+  const newer = received.slice(0, received.length - missed);
+  if (firstNew !== null && firstNew.isConnected && newer.some((r) => r.li !== null)) {
+    for (const r of replay) if (r.li !== null) $("log").insertBefore(r.li, firstNew);
+  }
+  const newest = newer.length > 0 ? newer.at(-1) : replay.at(-1);
+  if (newest !== undefined) lastId = newest.id;
+  received = [];
+  answered("reclaim");       // answered before the resume (else an error came): accepted
+  answered("resume");
 }
 
 function onRename(e) {
@@ -237,23 +300,30 @@ function onRename(e) {
   if (e.from === me) {
     setMe(e.to);
     chosen = e.to;
-    reclaiming = null;
+    answered("reclaim");
   }
   renderUsers();
   append("notice", e.from + " is now " + e.to, undefined, e.time);
 }
 
 function onError(e) {
-  if (reclaiming === null) {
-    append("error", e.text);
-    return;
+  switch (pending[0]) {
+    case "reclaim":          // someone else has the name now: we stay the guest we were made
+      append("error", "could not take back your name " + chosen + " (" + e.text + "): you are " + me +
+             " now; /nick NAME picks another");
+      chosen = null;
+      answered("reclaim");
+      break;
+    case "resume": {         // the server cannot say what we missed: we go on from here
+      append("error", "could not fetch the messages sent while you were away (" + e.text + ")");
+      const newest = received.at(-1);
+      if (newest !== undefined) lastId = newest.id;
+      received = [];
+      answered("resume");
+      break;
+    }
+    default: append("error", e.text);
   }
-  // The answer to our reclaim (the first command of this connection): someone else has the
-  // name now. One line says so; we stay the guest the server made us.
-  append("error", "could not take back your name " + reclaiming + " (" + e.text + "): you are " + me +
-         " now; /nick NAME picks another");
-  chosen = null;
-  reclaiming = null;
 }
 
 function onEvent(e) {
@@ -277,7 +347,9 @@ function onEvent(e) {
       renderUsers(e.online);
       append("notice", e.online + " online: " + e.users.join(", "));
       break;
+    case "resumed": onResumed(e); break;
     case "error": onError(e); break;
+    case "status": append("notice", e.text); break;  // lesson 08's nodes: their store is down, back
   }
 }
 
@@ -292,7 +364,7 @@ function connect() {
     connectedBefore = true;
     attempt = 0;
     delay = firstDelay;
-    reclaiming = null;
+    pending = [];
     state = "joining";
     showStatus();
   };

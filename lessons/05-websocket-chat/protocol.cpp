@@ -72,9 +72,22 @@ ClientCommand parse_client_message(std::string_view payload) {
         }
     } else if (*type == "who") {
         command.kind = ClientCommand::Kind::who;
+    } else if (*type == "resume") {
+        // Lesson 05's ids are numbers, lesson 08's strings: either form is accepted.
+        const json::Value* after = object.find("after");
+        if (after && after->kind == json::Value::Kind::string && !after->text.empty() &&
+            after->text.size() <= max_resume_id_size) {
+            command.kind = ClientCommand::Kind::resume;
+            command.text = after->text;
+        } else if (after && after->kind == json::Value::Kind::integer && after->integer >= 0) {
+            command.kind = ClientCommand::Kind::resume;
+            command.text = std::to_string(after->integer);
+        } else {
+            command.text = "a \"resume\" needs \"after\": the id of the last message seen";
+        }
     } else {
         command.text = "unknown type \"" + std::string(utf8_prefix(*type, max_echoed_type)) +
-                       "\" (try message, nick, who)";
+                       "\" (try message, nick, who, resume)";
     }
     return command;
 }
@@ -135,12 +148,15 @@ std::string encode_hello(std::string_view you, std::size_t online, const std::ve
     return out;
 }
 
-std::string encode_message(std::uint64_t id, std::int64_t time, std::string_view from,
-                           std::string_view text) {
+namespace {
+
+// `id` is already JSON: a number, or a quoted string.
+std::string encode_message_with(std::string_view id, std::int64_t time, std::string_view from,
+                                std::string_view text) {
     std::string out;
-    out.reserve(64 + from.size() + text.size());
+    out.reserve(64 + id.size() + from.size() + text.size());
     out += R"({"type":"message","id":)";
-    out += std::to_string(id);
+    out += id;
     out += R"(,"time":)";
     out += std::to_string(time);
     out += R"(,"from":)";
@@ -149,6 +165,18 @@ std::string encode_message(std::uint64_t id, std::int64_t time, std::string_view
     json::append_string(out, text);
     out += '}';
     return out;
+}
+
+}  // namespace
+
+std::string encode_message(std::uint64_t id, std::int64_t time, std::string_view from,
+                           std::string_view text) {
+    return encode_message_with(std::to_string(id), time, from, text);
+}
+
+std::string encode_message(std::string_view id, std::int64_t time, std::string_view from,
+                           std::string_view text) {
+    return encode_message_with(json::quote(id), time, from, text);
 }
 
 std::string encode_join(std::int64_t time, std::string_view name) {
@@ -175,6 +203,18 @@ std::string encode_users(std::size_t online, const std::vector<std::string>& use
     std::string out = R"({"type":"users","online":)" + std::to_string(online) + R"(,"users":)";
     append_names(out, users);
     return out + "}";
+}
+
+std::string encode_status(std::string_view text) {
+    std::string out = R"({"type":"status","text":)";
+    json::append_string(out, text);
+    return out + "}";
+}
+
+std::string encode_resumed(std::string_view after, std::size_t missed) {
+    std::string out = R"({"type":"resumed","after":)";
+    json::append_string(out, after);
+    return out + R"(,"missed":)" + std::to_string(missed) + "}";
 }
 
 std::string encode_error(std::string_view text) {

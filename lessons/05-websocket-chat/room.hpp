@@ -1,20 +1,23 @@
 #pragma once
-// The chat room: who is in it, their names, the recent history, and broadcast. This is the
-// `ConnectionManager` of the FastAPI example made real, and it is sans-IO: a member is anything
-// that can queue a frame and flush its queue, so the tests drive the room with fake members and
-// the server with sessions (session.hpp).
-//
-// Broadcast encodes an event once, into one immutable frame (FramePtr), and queues that same
-// pointer at every member: no per-recipient copy, no per-recipient allocation. A member whose
-// queue was empty is put on a "dirty" list; flush() then asks each dirty member to write once,
-// so a burst of messages handled in one go leaves as one gathered write per member.
+// The chat room of one process: who is in it, their names, the recent history, and broadcast.
+// This is the `ConnectionManager` of the FastAPI example made real, and it is sans-IO: a member
+// is anything that can queue a frame and flush its queue (chat_room.hpp), so the tests drive the
+// room with fake members and the server with sessions (session.hpp). Delivery (encode once,
+// share the frame, one flush per member per batch) is the Audience's (audience.hpp).
 //
 // One thread owns the room (the server's io_context thread): nothing here locks.
 //
 // Presence notices (join, leave, rename) cost one delivery per member per event, so a room of
 // n members that fills up sends n*n of them. Past `presence_limit` members the room stops
 // sending them (hello still says how many are online, and "who" still answers).
+//
+// Resume: a member's greeting holds the whole history, so what it may have missed on an earlier
+// connection is the messages before the first one this connection was sent. This room keeps no
+// more than its history: it answers `resumed` (missed 0) when nothing is missing, and an error
+// naming how many messages are gone otherwise.
 
+#include "audience.hpp"
+#include "chat_room.hpp"
 #include "protocol.hpp"
 
 #include <cstddef>
@@ -27,30 +30,6 @@
 
 namespace lesson05 {
 
-class Room;
-
-class Member {
-public:
-    virtual ~Member() = default;
-    // Queues a frame; returns true if the queue was empty before (the member then needs a flush).
-    // A member may refuse (closing) or be closed for being too far behind. `exempt` frames are
-    // a newcomer's greeting (hello, the history, its own join), queued before anything else: they
-    // are queued whatever the member's bounds, do not count toward them, and are never dropped.
-    virtual bool enqueue(const FramePtr& frame, bool exempt = false) = 0;
-    // Starts writing what is queued.
-    virtual void flush() = 0;
-
-    const std::string& name() const noexcept { return name_; }
-    bool in_room() const noexcept { return index_ != npos; }
-
-private:
-    friend class Room;
-    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
-    std::string name_;
-    std::size_t index_ = npos;  // position in Room::members_
-    bool dirty_ = false;        // on Room::dirty_
-};
-
 struct RoomConfig {
     std::size_t history = 50;          // chat messages replayed to a newcomer
     std::size_t presence_limit = 200;  // members up to which join/leave/rename are broadcast
@@ -58,42 +37,34 @@ struct RoomConfig {
     std::size_t who_names = 1000;      // names listed in the answer to "who"
 };
 
-class Room {
+class Room final : public ChatRoom {
 public:
     explicit Room(RoomConfig config = {}) : config_(config) {}
 
-    // Names the member guest-N, sends it hello, the history and its own join (exempt frames),
-    // and announces it to everyone else.
-    void join(Member& member);
-    // Takes the member out; announces it unless `quietly` (server shutdown).
-    void leave(Member& member, bool quietly = false);
-    // Broadcasts a chat message from the member to everyone, the sender included.
-    void say(Member& member, std::string_view text);
-    // Renames the member and announces it; an error event goes to the member instead if the
-    // name is invalid or taken.
-    void rename(Member& member, std::string_view name);
-    // Sends the member the list of who is online.
-    void who(Member& member);
-    // Sends the member an error event.
-    void error(Member& member, std::string_view text);
+    // Names the member guest-N; see ChatRoom.
+    void join(Member& member) override;
+    void leave(Member& member, bool quietly = false) override;
+    void say(Member& member, std::string_view text) override;
+    void rename(Member& member, std::string_view name) override;
+    void who(Member& member) override;
+    void resume(Member& member, std::string_view after) override;
+    void error(Member& member, std::string_view text) override;
+    void flush() override { audience_.flush(); }
 
-    // Flushes every member that got something since the last flush.
-    void flush();
-
-    std::size_t size() const noexcept { return members_.size(); }
-    std::vector<std::string> names(std::size_t limit) const;
+    std::size_t size() const noexcept override { return audience_.size(); }
+    std::vector<std::string> names(std::size_t limit) const { return audience_.names(limit); }
     std::uint64_t messages() const noexcept { return next_id_ - 1; }
 
 private:
-    void send(Member& member, const FramePtr& frame, bool exempt = false);
-    void broadcast(const FramePtr& frame);
-    bool presence() const noexcept { return members_.size() <= config_.presence_limit; }
+    bool presence() const noexcept { return audience_.size() <= config_.presence_limit; }
 
     RoomConfig config_;
-    std::vector<Member*> members_;  // in join order, except that leave() moves the last one in
+    Audience audience_;
     std::unordered_map<std::string, Member*> by_key_;  // name_key(name) -> member
-    std::deque<FramePtr> history_;                     // the last chat messages, as sent
-    std::vector<Member*> dirty_;
+    // The id of the first message each member's connection was sent (its greeting's history,
+    // or the next message): what came before is what resume() would have to find.
+    std::unordered_map<const Member*, std::uint64_t> first_sent_;
+    std::deque<FramePtr> history_;  // the last chat messages, as sent
     std::uint64_t next_guest_ = 1;
     std::uint64_t next_id_ = 1;
 };

@@ -1,6 +1,7 @@
 // 05-chat-server: a WebSocket chat for browsers (GET /) and terminals (05-chat-client) at once.
 // See chat_server.hpp and README.md.
 #include "chat_server.hpp"
+#include "room.hpp"
 #include "serve.hpp"
 
 #include "common/cli.hpp"
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
     options.port = 7005;
     course::add_common_options(app, options, course::Role::server);
     lesson05::ChatServerConfig config;
+    lesson05::RoomConfig room_config;
     std::size_t max_connections = 0;
     app.add_option("--max-message", config.max_message,
                    "largest client message in bytes (larger ones get close 1009)")
@@ -25,10 +27,10 @@ int main(int argc, char** argv) {
     app.add_option(
         "--allowed-origin", config.allowed_origins,
         "accept only handshakes with this Origin, e.g. http://localhost:7005 (repeat; default: any)");
-    app.add_option("--history", config.room.history, "chat messages replayed to a newcomer")
+    app.add_option("--history", room_config.history, "chat messages replayed to a newcomer")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{0}, std::size_t{10'000}));
-    app.add_option("--presence-limit", config.room.presence_limit,
+    app.add_option("--presence-limit", room_config.presence_limit,
                    "members up to which join/leave/rename notices are broadcast")
         ->capture_default_str();
     course::add_seconds_option(app, "--handshake-timeout", config.handshake_timeout,
@@ -46,7 +48,7 @@ int main(int argc, char** argv) {
         config.max_connections = course::connection_cap(max_connections);  // raises the open-file limit
         asio::io_context io(1);  // one thread: the room and every queue without a lock
         lesson05::ChatServer server(io, course::resolve_listen_endpoint(options.host, options.port), config,
-                                    log);
+                                    std::make_shared<lesson05::Room>(room_config), log);
         lesson04::serve_until_stopped(io, server, config.max_connections, log);  // as 04-ws-server
         return EXIT_SUCCESS;
     });

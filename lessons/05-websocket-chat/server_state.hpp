@@ -1,9 +1,9 @@
 #pragma once
 // What the listener, the sweep timer and every Session share. One thread uses it: no locks.
 
+#include "chat_room.hpp"
 #include "chat_server.hpp"
 #include "protocol.hpp"
-#include "room.hpp"
 
 #include "ws/route.hpp"
 
@@ -20,13 +20,13 @@ class Session;
 
 struct ChatServer::State {
     State(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint, ChatServerConfig c,
-          course::Logger& l);
+          std::shared_ptr<ChatRoom> r, course::Logger& l);
 
     asio::ip::tcp::acceptor acceptor;
     asio::steady_timer sweep_timer;
     ChatServerConfig config;
     course::Logger& log;
-    Room room;
+    std::shared_ptr<ChatRoom> room;  // the caller's: lesson 05's Room, lesson 08's ClusterRoom
     // Every live connection, for the sweep and for shutdown. A session removes itself (swap
     // with the last, O(1)) when its coroutine ends.
     std::vector<std::shared_ptr<Session>> sessions;

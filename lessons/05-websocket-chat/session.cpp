@@ -104,8 +104,8 @@ awaitable<void> Session::drain() {
 void Session::finish() {
     // Also called if run() ended with an exception: the room must never keep a pointer to a
     // session that is about to be destroyed. Each step may run twice harmlessly.
-    if (in_room()) server_->room.leave(*this, server_->stopping);
-    server_->room.flush();
+    if (in_room()) server_->room->leave(*this, server_->stopping);
+    server_->room->flush();
     std::error_code ec;
     socket_.close(ec);
     enter(State::done);
@@ -164,7 +164,7 @@ void Session::stop() {
     switch (state_) {
     case State::http: abort(nullptr); break;
     case State::open:
-        if (in_room()) server_->room.leave(*this, true);
+        if (in_room()) server_->room->leave(*this, true);
         close_with(ws::close_code::going_away, "server shutting down");
         flush();
         break;

@@ -41,7 +41,7 @@
 //
 // Timeouts: the server's sweep calls on_tick() for every session; a session has no timer.
 
-#include "room.hpp"
+#include "chat_room.hpp"
 #include "server_state.hpp"
 
 #include "ws/connection.hpp"

@@ -32,9 +32,13 @@ awaitable<std::optional<Session::Upgrade>> Session::serve_http() {
         }
         if (result == ws::HttpParser::Result::incomplete) continue;
 
+        std::optional<ws::Route> extra;
+        if (result != ws::HttpParser::Result::error && server_->config.extra_route)
+            extra = server_->config.extra_route(parser.head());
         const ws::Route route = result == ws::HttpParser::Result::error
                                     ? ws::refuse_bad_request(parser.error_status(), parser.error_reason())
-                                    : ws::route_request(parser.head(), server_->site);
+                                : extra ? std::move(*extra)
+                                        : ws::route_request(parser.head(), server_->site);
         if (log.tracing() && route.handshake) {
             std::string text = label() + ": opening handshake, checks in order:";
             for (const auto& step : route.handshake->steps) text += "\n  " + step;

@@ -26,8 +26,8 @@ awaitable<void> Session::serve_websocket(Upgrade upgrade) {
     if (server_->stopping) {  // shut down while we read the request
         close_with(ws::close_code::going_away, "server shutting down");
     } else {
-        server_->room.join(*this);
-        log.verbose(label(), ": joined (", server_->room.size(), " online)");
+        server_->room->join(*this);
+        log.verbose(label(), ": joined (", server_->room->size(), " online)");
     }
     std::string_view in = upgrade.leftover;  // bytes that came with the request: the first frames
     for (;;) {
@@ -38,8 +38,8 @@ awaitable<void> Session::serve_websocket(Upgrade upgrade) {
             evict(course::Backpressure::over_hard_bound);
         }
         // Out of the room once closing (not inside a broadcast: evict() only wakes us).
-        if (state_ != State::open && in_room()) server_->room.leave(*this, server_->stopping);
-        server_->room.flush();
+        if (state_ != State::open && in_room()) server_->room->leave(*this, server_->stopping);
+        server_->room->flush();
         flush();
         if (conn_->should_close_tcp()) co_return;  // the closing handshake is done, or failed
         std::error_code ec;
@@ -97,7 +97,7 @@ void Session::handle(const ws::Event& event) {
 
 void Session::handle_text(std::string_view text) {
     if (state_ != State::open || !in_room()) return;
-    Room& room = server_->room;
+    ChatRoom& room = *server_->room;
     const ClientCommand command = parse_client_message(text);
     switch (command.kind) {
     case ClientCommand::Kind::message:
@@ -111,6 +111,7 @@ void Session::handle_text(std::string_view text) {
         break;
     }
     case ClientCommand::Kind::who: room.who(*this); break;
+    case ClientCommand::Kind::resume: room.resume(*this, command.text); break;
     case ClientCommand::Kind::invalid: room.error(*this, command.text); break;
     }
 }

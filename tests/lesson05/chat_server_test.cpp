@@ -219,6 +219,25 @@ TEST(ChatServerTest, SilentPeerIsDroppedAfterIdleTimeout) {
     EXPECT_EQ(str(alive.next_of_type("message"), "text"), "still here");
 }
 
+// Resume (README: Resume): a client back after a short absence has nothing missing (its greeting
+// holds the whole history); after a long one it is told how many messages are gone.
+TEST(ChatServerTest, ResumeSaysWhatTheGreetingCouldNotHold) {
+    ServerProcess server = start_server("05-chat-server", {"--history", "3"});
+    auto a = ChatTestClient::connect(server.port);
+    join(a);
+    for (int n = 1; n <= 5; ++n) a.send_text("m" + std::to_string(n));
+    for (int n = 1; n <= 5; ++n) a.next_of_type("message");
+    auto b = ChatTestClient::connect(server.port);
+    join(b);  // its history: 3, 4, 5
+    b.send_text(R"({"type":"resume","after":"2"})");
+    const auto resumed = b.next_of_type("resumed");
+    EXPECT_EQ(str(resumed, "after"), "2");
+    EXPECT_EQ(num(resumed, "missed"), 0);
+    b.send_text(R"({"type":"resume","after":0})");  // a number works too
+    EXPECT_NE(str(b.next_of_type("error"), "text").find("the 2 message(s) after 0 are no longer kept"),
+              std::string::npos);
+}
+
 TEST(ChatServerTest, ShutdownClosesEveryoneWithGoingAway) {
     ServerProcess server = start_server("05-chat-server");
     auto a = ChatTestClient::connect(server.port);

@@ -231,6 +231,29 @@ TEST(ProtocolTest, EncodesEventsAsDocumented) {
     EXPECT_EQ(lesson05::encode_error("no"), R"({"type":"error","text":"no"})");
 }
 
+TEST(ProtocolTest, ResumeTakesAStringOrANumberId) {
+    using K = lesson05::ClientCommand::Kind;
+    const auto s = lesson05::parse_client_message(R"({"type":"resume","after":"1764540000000-0"})");
+    EXPECT_EQ(s.kind, K::resume);
+    EXPECT_EQ(s.text, "1764540000000-0");
+    const auto n = lesson05::parse_client_message(R"({"type":"resume","after":17})");
+    EXPECT_EQ(n.kind, K::resume);
+    EXPECT_EQ(n.text, "17");
+    for (const char* bad : {R"({"type":"resume"})", R"({"type":"resume","after":""})",
+                            R"({"type":"resume","after":-1})", R"({"type":"resume","after":["1"]})"})
+        EXPECT_EQ(lesson05::parse_client_message(bad).kind, K::invalid) << bad;
+    const std::string long_id(lesson05::max_resume_id_size + 1, '1');
+    EXPECT_EQ(lesson05::parse_client_message(R"({"type":"resume","after":")" + long_id + "\"}").kind,
+              K::invalid);
+}
+
+TEST(ProtocolTest, MessageIdsAreNumbersHereAndStringsInLesson08) {
+    EXPECT_EQ(lesson05::encode_message(7, 1, "ada", "hi"),
+              R"({"type":"message","id":7,"time":1,"from":"ada","text":"hi"})");
+    EXPECT_EQ(lesson05::encode_message(std::string_view("1764540000000-0"), 1, "ada", "hi"),
+              R"({"type":"message","id":"1764540000000-0","time":1,"from":"ada","text":"hi"})");
+}
+
 TEST(ProtocolTest, FramesAreUnmaskedTextFrames) {  // RFC 6455 5.1: a server never masks
     EXPECT_EQ(*lesson05::make_text_frame("hi"), std::string("\x81\x02hi", 4));
     const auto big = lesson05::make_text_frame(std::string(126, 'x'));

@@ -162,4 +162,44 @@ TEST(RoomTest, RefusingMemberDoesNotStopOthers) {
     EXPECT_EQ(c.types().back(), "message");
 }
 
+// Resume (chat_room.hpp): a greeting holds the whole history, so nothing kept can be missing from
+// it; the room says so, or how many messages are gone, or that the id is unknown.
+TEST(RoomTest, ResumeAfterAKeptIdSaysNothingWasMissed) {
+    Room room(lesson05::RoomConfig{3, 200, 100, 1000});
+    FakeMember a;
+    room.join(a);
+    for (int i = 1; i <= 5; ++i) room.say(a, "m" + std::to_string(i));  // ids 1..5, history 3..5
+    FakeMember b;
+    room.join(b);
+    room.resume(b, "2");  // 3, 4, 5 came in b's greeting
+    room.flush();
+    EXPECT_EQ(b.types().back(), "resumed");
+    EXPECT_EQ(b.payload(b.sent.size() - 1), R"({"type":"resumed","after":"2","missed":0})");
+}
+
+TEST(RoomTest, ResumeAfterAnIdOlderThanTheHistoryNamesWhatIsGone) {
+    Room room(lesson05::RoomConfig{3, 200, 100, 1000});
+    FakeMember a;
+    room.join(a);
+    for (int i = 1; i <= 5; ++i) room.say(a, "m" + std::to_string(i));
+    FakeMember b;
+    room.join(b);
+    room.resume(b, "0");  // 1 and 2 are gone
+    room.flush();
+    EXPECT_EQ(b.types().back(), "error");
+    EXPECT_NE(b.payload(b.sent.size() - 1).find("the 2 message(s) after 0"), std::string::npos);
+}
+
+TEST(RoomTest, ResumeWithAnUnknownIdIsAnError) {
+    Room room;
+    FakeMember a;
+    room.join(a);
+    room.say(a, "one");
+    for (const char* id : {"2", "x", "1-0", "-1", "99999999999999999999999"}) {
+        room.resume(a, id);
+        room.flush();
+        EXPECT_EQ(a.types().back(), "error") << id;
+    }
+}
+
 }  // namespace

@@ -15,7 +15,8 @@
 //      must go "reconnecting" with #me and the online list marked stale, and the log one line
 //      longer whatever the number of retries; then "open" again with the names they chose
 //      (alice and bob: the page asks for its name again), the list fresh, one line more in the
-//      log; and alice's next message is highlighted on her page only
+//      log, and one error line: the page resumed, and the restarted server no longer has what it
+//      missed; and alice's next message is highlighted on her page only
 // Prints `PASS chat-browser: ...` and exits 0, or `FAIL chat-browser: why` and exits 1.
 
 import { withBrowser, pass, fail, Failure, pageScriptOptions } from '../../peers/browser.mjs';
@@ -58,9 +59,13 @@ async function checkOutage(page, who, entriesBefore) {
   const since = (await logEntries(page)).slice(entriesBefore);
   const lost = since.filter((e) => e.kind === 'connection lost');
   const back = since.filter((e) => e.kind === 'connection back');
-  if (lost.length !== 1 || back.length !== 1 || since.some((e) => e.kind === 'error')) {
-    throw new Failure(`${who}: expected one "connection lost" line, one "connection back" line and no error since the ` +
-                      `restart; ${await describe(page)}`);
+  // The page resumed after its last message id, which the restarted server never gave out: one
+  // error line says the messages sent meanwhile cannot be fetched, and no other error.
+  const errors = since.filter((e) => e.kind === 'error');
+  if (lost.length !== 1 || back.length !== 1 || errors.length !== 1 ||
+      !errors[0].text.startsWith('could not fetch the messages sent while you were away')) {
+    throw new Failure(`${who}: expected one "connection lost" line, one "connection back" line and one error (the ` +
+                      `missed messages are gone) since the restart; ${await describe(page)}`);
   }
   return texts;
 }

@@ -19,7 +19,9 @@
 //   4. the script prints "WAITING restart"; the test starts the server again on the same port
 //      and writes "restarted" to the script's stdin. Mallory connects first and takes the name
 //      carol; then the page's next retry connects, its request for carol is refused: one error
-//      line says so, #me stays the guest name the server gave, the list is fresh, the log got one
+//      line says so, and one that the messages it missed are gone (its resume is refused: the
+//      restarted server never gave out its last id); #me stays the guest name the server gave,
+//      the list is fresh, the log got one
 //      "connection back" line; a line from mallory, now carol, is not highlighted as the page's
 // Prints `PASS chat-reconnect: ...` and exits 0, or `FAIL chat-reconnect: why` and exits 1.
 
@@ -166,9 +168,12 @@ async function main() {
       const guest = await page.textContent('#me');
       if (!guest.startsWith('guest-')) throw new Failure(`#me is "${guest}", expected the server's guest name`);
       since = (await logEntries(page)).slice(before);
+      // The page asked for its name, then for what it missed: the restarted server has neither.
       const errors = since.filter((e) => e.kind === 'error');
-      if (errors.length !== 1 || !errors[0].text.includes('carol is taken') || !errors[0].text.includes(guest)) {
-        throw new Failure(`expected one error line saying carol is taken and naming ${guest}; ${await describe(page)}`);
+      if (errors.length !== 2 || !errors[0].text.includes('carol is taken') || !errors[0].text.includes(guest) ||
+          !errors[1].text.startsWith('could not fetch the messages sent while you were away')) {
+        throw new Failure(`expected one error line saying carol is taken and naming ${guest}, then one saying the missed ` +
+                          `messages are gone; ${await describe(page)}`);
       }
       if (since.filter((e) => e.kind === 'connection lost').length !== 1 || since.filter((e) => e.kind === 'connection back').length !== 1) {
         throw new Failure(`expected one lost and one back line for the whole outage; ${await describe(page)}`);

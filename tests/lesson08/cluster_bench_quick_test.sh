@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# scripts/bench cluster --quick end to end, as a reader runs it: every configuration (lesson 05
+# direct and behind HAProxy, 1 node direct, 1, 2 and 3 nodes behind HAProxy), paced and flat out,
+# delivered every message once, in order, without an error; the CPU columns were measured; the
+# report, the TSV and the plot are in the build tree; the checkout is as it was; and no
+# redis-server, node or HAProxy the benchmark started is left running. Its time is printed,
+# never asserted.
+set -euo pipefail
+root="$1"
+build_dir="${BUILD_DIR:?BUILD_DIR: the build tree the binaries are in}"
+results="$build_dir/bench/quick/cluster.md"
+tsv="$build_dir/bench/quick/cluster.tsv"
+plot="$build_dir/bench/quick/cluster.png"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+checkout_status() { git -C "$root" status --porcelain=v1 2>&1; }
+in_git=0
+if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  in_git=1
+  status_before="$(checkout_status)"
+fi
+
+rm -f "$results" "$tsv" "$plot"  # so that what is checked below was written by this run
+start=$(date +%s)
+# In a session of its own, so that whatever it started and left running can be found after it.
+setsid -w bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$work/sid" "$root/scripts/bench" cluster --quick
+elapsed=$(( $(date +%s) - start ))
+echo "scripts/bench cluster --quick took ${elapsed} s"
+
+sid="$(cat "$work/sid")"
+left="$(ps -eo sid=,pid=,args= | awk -v sid="$sid" '$1 == sid')"
+[ -z "$left" ] || { echo "processes left running by the benchmark:"; echo "$left"; exit 1; }
+
+for f in "$results" "$tsv" "$plot"; do [ -s "$f" ] || { echo "missing: $f"; exit 1; }; done
+grep -q '^Made by `scripts/bench cluster --quick`' "$results" || { echo "the report does not say how it was made"; exit 1; }
+for config in "05-chat-server" "05-chat-server + HAProxy" "1 node" "1 node + HAProxy" "2 nodes + HAProxy" \
+              "3 nodes + HAProxy"; do
+  [ "$(grep -cF "| $config | " "$results")" -eq 4 ] || { echo "not 4 rows (2 loads, 2 CPU tables) for $config"; cat "$results"; exit 1; }
+done
+
+# The TSV: 6 configurations x 2 loads, each complete: every message delivered once, in order.
+col() { head -n 1 "$tsv" | tr '\t' '\n' | grep -nx "$1" | cut -d: -f1; }
+rows=$(awk -F'\t' 'NR > 1' "$tsv" | wc -l)
+good=$(awk -F'\t' -v e="$(col expected)" -v d="$(col delivered)" -v m="$(col missing)" -v dup="$(col duplicates)" \
+         -v o="$(col out_of_order)" -v ok="$(col ok)" -v err="$(col error)" \
+         'NR > 1 && $(e) > 0 && $(e) == $(d) && $(m) == 0 && $(dup) == 0 && $(o) == 0 && $(ok) == 1 && $(err) == "-"' \
+         "$tsv" | wc -l)
+[ "$rows" -eq 12 ] || { echo "expected 12 result rows, found $rows"; cat "$tsv"; exit 1; }
+[ "$rows" -eq "$good" ] || { echo "$((rows - good)) of $rows runs failed or lost messages:"; cat "$tsv"; exit 1; }
+# CPU was read for every process that ran: the chat always, Redis with nodes, HAProxy in front.
+cpu_bad=$(awk -F'\t' -v k="$(col kind)" -v via="$(col via)" -v c="$(col chat_cpu_ms)" -v r="$(col redis_cpu_ms)" \
+            -v h="$(col haproxy_cpu_ms)" '
+  function measured(x) { return x != "NaN" && x + 0 > 0 }
+  NR > 1 && (!measured($(c)) || ($(k) == "08" && !measured($(r))) || ($(via) == "haproxy" && !measured($(h))))' "$tsv" | wc -l)
+[ "$cpu_bad" -eq 0 ] || { echo "$cpu_bad rows lack a CPU measurement:"; cat "$tsv"; exit 1; }
+[ "$(head -c 8 "$plot" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ]
+[ "$(stat -c %s "$plot")" -gt 5000 ]
+
+if [ "$in_git" = 1 ]; then
+  status_after="$(checkout_status)"
+  if [ "$status_before" != "$status_after" ]; then
+    echo "scripts/bench cluster --quick changed the checkout ($root); git status before and after:"
+    diff <(echo "$status_before") <(echo "$status_after") || true
+    exit 1
+  fi
+fi
+[ "$elapsed" -lt 60 ] || echo "warning: slower than the one minute the issue asks for (a loaded machine?)"
+echo "ok: $rows runs, plot $(stat -c %s "$plot") bytes, in $build_dir/bench/quick"
