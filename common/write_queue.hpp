@@ -61,6 +61,10 @@ concept QueuePiece = std::same_as<Piece, SharedBytes> || requires(const Piece& p
     { piece.bytes } -> std::convertible_to<const SharedBytes&>;
 };
 
+// What flush() calls with each piece once it is sent (lesson 07 counts it for /stats).
+template <class F, class Piece>
+concept SentCallback = std::invocable<F&, const Piece&>;
+
 enum class Flushed {
     all,          // nothing left
     would_block,  // the kernel's buffer is full: wait until the socket is writable
@@ -92,11 +96,10 @@ public:
     }
     // Writes to `fd` (non-blocking) until everything is sent or the kernel's buffer is full;
     // `on_sent(piece)` is called for each piece once its last byte has gone out.
-    template <class OnSent> Flushed flush(int fd, clock::time_point now, std::error_code& error,
-                                          OnSent&& on_sent, std::size_t elsewhere = 0);
+    template <SentCallback<Piece> OnSent> Flushed flush(int fd, clock::time_point now, std::error_code& error,
+                                                        OnSent&& on_sent, std::size_t elsewhere = 0);
     Flushed flush(int fd, clock::time_point now, std::error_code& error, std::size_t elsewhere = 0) {
-        return flush(
-            fd, now, error, [](const Piece&) {}, elsewhere);
+        return flush(fd, now, error, nothing_to_count, elsewhere);
     }
     // Drops every piece not started yet, but the exempt prefix and the pieces `keep` names (the
     // piece being sent stays whole), and tells the meter what is left.
@@ -117,6 +120,7 @@ private:
     static constexpr std::size_t compact_after = 1024;      // sent entries kept before compacting
     static constexpr std::size_t idle_queue_capacity = 16;  // entries an emptied queue keeps
 
+    static void nothing_to_count(const Piece&) noexcept {}
     static const std::string& bytes_of(const Piece& piece) noexcept {
         if constexpr (std::same_as<Piece, SharedBytes>) return *piece;
         else return *piece.bytes;
@@ -138,7 +142,7 @@ template <QueuePiece Piece> Backpressure WriteQueue<Piece>::push(Piece piece, cl
     return measure(now, elsewhere);
 }
 
-template <QueuePiece Piece> template <class OnSent>
+template <QueuePiece Piece> template <SentCallback<Piece> OnSent>
 Flushed WriteQueue<Piece>::flush(int fd, clock::time_point now, std::error_code& error, OnSent&& on_sent,
                                  std::size_t elsewhere) {
     while (head_ < queue_.size()) {
