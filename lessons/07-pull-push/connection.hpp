@@ -21,10 +21,9 @@
 //
 // Writing (connection_write.cpp, piece.hpp): every byte goes through one write queue of shared
 // pieces (common/write_queue.hpp, shared with lesson 05) with the course's slow-consumer policy
-// (common/backpressure.hpp). A stream that
-// resumes from the log is fed from the log in batches as its queue empties ("catching up"), so
-// resuming 1,000,000 events costs a batch of memory, not the whole backlog; it then switches to
-// the live events publish() hands to every stream.
+// (common/backpressure.hpp). A stream that resumes from the log is fed from the log in batches
+// as its queue empties ("catching up"), so resuming 1,000,000 events costs a batch of memory,
+// not the whole backlog; it then switches to the live events publish() hands to every stream.
 //
 // Timeouts, heartbeats, pings and the timed backpressure rules come from the server's sweep
 // (on_tick); a connection owns one timer, for its long poll and for waiting on its queue.
