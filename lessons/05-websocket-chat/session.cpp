@@ -1,7 +1,7 @@
 // The life of a session: its coroutine from the first byte to the last (run), the states it
 // goes through (enter), the closing drain, the end, and its part in the sweep and in shutdown.
 // The HTTP phase is in session_http.cpp, the WebSocket phase in session_websocket.cpp, the
-// write queue in session_write.cpp.
+// writing in session_write.cpp.
 #include "session.hpp"
 
 #include "common/endpoint.hpp"
@@ -23,7 +23,7 @@ constexpr std::size_t max_drain_bytes = 1024 * 1024;  // read and dropped while 
 }  // namespace
 
 Session::Session(tcp::socket socket, std::shared_ptr<ChatServer::State> server, std::uint64_t id)
-    : socket_(std::move(socket)), server_(std::move(server)), id_(id), meter_(server_->config.backpressure) {}
+    : socket_(std::move(socket)), server_(std::move(server)), id_(id), queue_(server_->config.backpressure) {}
 
 std::string Session::label() const {
     return "connection " + std::to_string(id_) + (name().empty() ? "" : " (" + name() + ")");
@@ -136,7 +136,7 @@ void Session::on_tick(clock::time_point now) {
         if (now >= deadline_) abort("no complete request within the handshake timeout");
         break;
     case State::open: {
-        const course::Backpressure verdict = meter_.check(now);
+        const course::Backpressure verdict = queue_.check(now);
         if (verdict != course::Backpressure::ok) {
             evict(verdict);  // above the soft bound, or nothing written, for the soft time
             break;

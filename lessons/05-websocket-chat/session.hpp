@@ -22,22 +22,23 @@
 // shared buffer and feeds the bytes to its ws::Connection at once, so an idle connection holds
 // no read buffer. Messages are handled as they complete (room.say, rename, who).
 //
-// Writing (session_write.cpp): the queue holds shared, already-encoded frames (FramePtr).
-// flush() sends as much as the kernel takes with one sendmsg() of up to 256 pieces (a gathered
-// write), and waits for the socket to become writable only when the kernel's buffer is full.
-// The connection's own frames (pongs, our close) wait in ws::Connection until everything queued
-// before them is sent; there a newer ping's pong replaces an unsent one, so a ping flood costs
-// one pong. The HTTP answers go through the same queue.
+// Writing (session_write.cpp): every byte goes through one write queue (common/write_queue.hpp,
+// shared with lesson 07) of shared, already-encoded frames (FramePtr). flush() sends as much as
+// the kernel takes with one sendmsg() of up to 256 pieces (a gathered write), and waits for the
+// socket to become writable only when the kernel's buffer is full. The connection's own frames
+// (pongs, our close) wait in ws::Connection until everything queued before them is sent; there
+// a newer ping's pong replaces an unsent one, so a ping flood costs one pong. The HTTP answers
+// go through the same queue.
 //
 // Backpressure (common/backpressure.hpp, the policy Redis has for pub/sub clients): the bytes
-// waiting for the client, its own frames included, are measured. Past the hard bound it is
-// closed at once with 1008; above the soft bound for the soft time, or with nothing written
-// for that long, the sweep closes it. Its unsent frames are dropped, so a slow reader costs
-// neither memory nor the others' time, while a client that reads through a burst is never
+// waiting for the client, its own frames included, are measured by the queue. Past the hard
+// bound it is closed at once with 1008; above the soft bound for the soft time, or with nothing
+// written for that long, the sweep closes it. Its unsent frames are dropped, so a slow reader
+// costs neither memory nor the others' time, while a client that reads through a burst is never
 // closed for it. While its socket buffer is full the session does not read from it either
 // (as lesson 04 does): a client that does not read can neither flood the room nor pile up
-// answers. A newcomer's greeting (101, hello, history, its own join) is exempt: never counted,
-// never dropped.
+// answers. A newcomer's greeting (101, hello, history, its own join) is the queue's exempt
+// prefix: never counted, never dropped.
 //
 // Timeouts: the server's sweep calls on_tick() for every session; a session has no timer.
 
@@ -46,6 +47,8 @@
 
 #include "ws/connection.hpp"
 
+#include "common/write_queue.hpp"
+
 #include <asio/awaitable.hpp>
 #include <asio/ip/tcp.hpp>
 #include <chrono>
@@ -53,7 +56,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace lesson05 {
 
@@ -77,6 +79,7 @@ public:
 
 private:
     enum class State { http, open, closing, draining, done };  // in this order (see above)
+    using WriteQueue = course::WriteQueue<FramePtr>;
 
     // What serve_http hands to serve_websocket once the handshake is accepted.
     struct Upgrade {
@@ -109,13 +112,11 @@ private:
     // sent): closing.
     void close_with(std::uint16_t code, std::string_view reason);
 
-    // ---- the write queue (session_write.cpp)
-    void push(FramePtr frame, bool exempt);
-    // The bytes the backpressure bounds apply to: the queue without the unsent part of the
-    // greeting, plus ws::Connection's own output.
-    std::size_t counted_bytes() const noexcept;
-    // Moves what ws::Connection queued (pongs, our close) into the write queue once everything
-    // before it is sent; false if there was nothing.
+    // ---- writing (session_write.cpp)
+    // ws::Connection's own frames (pongs, our close), which wait there but count toward the bounds.
+    std::size_t connection_output() const noexcept;
+    // Moves what ws::Connection queued into the write queue once everything before it is sent;
+    // false if there was nothing.
     bool take_connection_output();
     // Closes a client that is too slow with 1008, dropping what it has not started to receive.
     void evict(course::Backpressure why);
@@ -126,13 +127,7 @@ private:
     std::uint64_t id_;
     std::optional<ws::Connection> conn_;  // from the handshake on
 
-    std::vector<FramePtr> queue_;  // frames to send; queue_[head_] is the one being sent
-    std::size_t head_ = 0;
-    std::size_t head_offset_ = 0;     // bytes of queue_[head_] already sent
-    std::size_t queued_bytes_ = 0;    // bytes in queue_ not yet sent
-    std::uint64_t sent_bytes_ = 0;    // bytes of the queue written to the socket so far
-    std::uint64_t greeting_end_ = 0;  // the first greeting_end_ bytes of the queue are exempt
-    course::BackpressureMeter meter_;
+    WriteQueue queue_;  // the greeting is its exempt prefix
 
     State state_ = State::http;
     clock::time_point deadline_;    // http, closing and draining: when we give up

@@ -51,7 +51,8 @@ awaitable<std::optional<Session::Upgrade>> Session::serve_http() {
         case ws::Route::Kind::page: log.verbose(label(), ": ", route.summary); break;
         case ws::Route::Kind::refuse: log.info(label(), ": ", route.summary); break;
         }
-        push(route.response, true);  // the answer, then draining (run)
+        queue_.push(route.response, clock::now(),
+                    WriteQueue::Bounds::exempt);  // the answer, then draining (run)
         co_return std::nullopt;
     }
 }

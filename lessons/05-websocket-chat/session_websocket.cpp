@@ -16,7 +16,8 @@ using asio::ip::tcp;
 awaitable<void> Session::serve_websocket(Upgrade upgrade) {
     course::Logger& log = server_->log;
     enter(State::open);
-    push(std::move(upgrade.response), true);  // the 101: the first bytes of the greeting
+    // The 101: the first bytes of the greeting, the queue's exempt prefix.
+    queue_.push(std::move(upgrade.response), clock::now(), WriteQueue::Bounds::exempt);
     conn_.emplace(ws::Role::server, ws::ConnectionOptions{server_->config.max_message});
     if (log.tracing()) {
         conn_->set_frame_observer([this](const ws::FrameTrace& frame) {
@@ -34,7 +35,7 @@ awaitable<void> Session::serve_websocket(Upgrade upgrade) {
         while (const ws::Event event = conn_->receive(in)) handle(event);
         // A pong or a close that ws::Connection queued counts toward the bounds too.
         if (conn_->has_output() &&
-            meter_.queued(counted_bytes(), clock::now()) == course::Backpressure::over_hard_bound) {
+            queue_.measure(clock::now(), connection_output()) == course::Backpressure::over_hard_bound) {
             evict(course::Backpressure::over_hard_bound);
         }
         // Out of the room once closing (not inside a broadcast: evict() only wakes us).

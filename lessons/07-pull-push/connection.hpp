@@ -19,17 +19,17 @@
 //               our last bytes);
 //   done        the socket is closed; finish() takes the connection out of the registry.
 //
-// Writing (connection_write.cpp, write_queue.hpp): every byte goes through one queue of
-// shared pieces with the course's slow-consumer policy (common/backpressure.hpp). A stream that
-// resumes from the log is fed from the log in batches as its queue empties ("catching up"), so
-// resuming 1,000,000 events costs a batch of memory, not the whole backlog; it then switches to
-// the live events publish() hands to every stream.
+// Writing (connection_write.cpp, piece.hpp): every byte goes through one write queue of shared
+// pieces (common/write_queue.hpp, shared with lesson 05) with the course's slow-consumer policy
+// (common/backpressure.hpp). A stream that resumes from the log is fed from the log in batches
+// as its queue empties ("catching up"), so resuming 1,000,000 events costs a batch of memory,
+// not the whole backlog; it then switches to the live events publish() hands to every stream.
 //
 // Timeouts, heartbeats, pings and the timed backpressure rules come from the server's sweep
 // (on_tick); a connection owns one timer, for its long poll and for waiting on its queue.
 
+#include "piece.hpp"
 #include "server_state.hpp"
-#include "write_queue.hpp"
 
 #include "feed/request_reader.hpp"
 #include "feed/response.hpp"

@@ -187,7 +187,7 @@ void Connection::handle(const ws::Event& event) {
             break;
         }
         // Resume: what is queued and not started is dropped, so nothing comes twice.
-        queue_.drop_unstarted();
+        queue_.drop_unstarted(is_response);
         resume_from(message.after);
         break;
     }

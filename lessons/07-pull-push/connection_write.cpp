@@ -38,12 +38,13 @@ void Connection::flush() {
     if (write_waiting_ || phase_ == Phase::done) return;
     const auto on_sent = [this](const Piece& piece) { count_sent(piece); };
     for (;;) {
-        switch (queue_.flush(socket_.native_handle(), clock::now(), on_sent)) {
-        case WriteQueue::Flushed::would_block: return wait_writable();
-        case WriteQueue::Flushed::failed:
-            server_->log.verbose(label(), ": write failed: ", queue_.error().message());
+        std::error_code error;
+        switch (queue_.flush(socket_.native_handle(), clock::now(), error, on_sent)) {
+        case course::Flushed::would_block: return wait_writable();
+        case course::Flushed::failed:
+            server_->log.verbose(label(), ": write failed: ", error.message());
             return abort(nullptr);
-        case WriteQueue::Flushed::all: break;
+        case course::Flushed::all: break;
         }
         // Everything queued is out. ws::Connection's own frames (pongs, our close) go next, in
         // order after the events before them; then the next batch of a stream catching up.
@@ -76,14 +77,14 @@ void Connection::evict(const std::string& reason) {
     switch (phase_) {
     case Phase::sse:
         server_->log.info(label(), ": too slow: ", reason, ": event stream ended");
-        queue_.drop_unstarted();
+        queue_.drop_unstarted(is_response);
         enter(Phase::draining);  // what is being sent goes out whole, then our FIN
         socket_.cancel();        // wake the stream's reader
         flush();
         break;
     case Phase::websocket:
         server_->log.info(label(), ": too slow: ", reason, ": closing with 1008");
-        queue_.drop_unstarted();
+        queue_.drop_unstarted(is_response);
         close_with(ws::close_code::policy_violation, "too slow: " + reason);
         socket_.cancel();  // wake the reader
         flush();

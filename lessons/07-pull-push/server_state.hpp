@@ -3,8 +3,8 @@
 // locks.
 
 #include "feed_server.hpp"
+#include "piece.hpp"
 #include "ticker.hpp"
-#include "write_queue.hpp"
 
 #include "feed/event_log.hpp"
 #include "feed/stats.hpp"
