@@ -56,10 +56,22 @@ template <class Until> lesson05::json::Object read_until(ChatTestClient& client,
                                                          std::vector<lesson05::json::Object>* seen = nullptr,
                                                          std::chrono::milliseconds timeout = 10s) {
     const auto deadline = Clock::now() + timeout;
+    // On a timeout, say how far it got: which wait of a long scenario ran out, and after what.
+    std::size_t events = 0;
+    std::string last = "nothing";
     for (;;) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-        if (left <= 0ms) throw std::runtime_error("read_until: timed out");
-        lesson05::json::Object event = client.next_json(left);
+        if (left <= 0ms)
+            throw std::runtime_error("read_until: timed out after " + std::to_string(events) + " events");
+        lesson05::json::Object event;
+        try {
+            event = client.next_json(left);
+        } catch (const std::runtime_error& e) {
+            throw std::runtime_error("read_until: " + std::string(e.what()) + " after " +
+                                     std::to_string(events) + " events, the last a " + last);
+        }
+        ++events;
+        last = type_of(event);
         if (until(event)) return event;
         if (seen) seen->push_back(std::move(event));
     }
@@ -254,15 +266,16 @@ TEST(ClusterTest, RedisRestartedUnderLoadNothingDuplicatedAndAllAfterRecoveryDel
     send_some(1000);
     // Killed under load: once the receiver has 100 of them, with the rest on their way.
     read_until(
-        receiver, [](const auto& e) { return type_of(e) == "message" && str(e, "text") == "n99"; }, &got);
+        receiver, [](const auto& e) { return type_of(e) == "message" && str(e, "text") == "n99"; }, &got,
+        30s);
     redis.kill();
     send_some(100);  // while it is down: each refused, or delivered
     redis.restart();
     std::vector<lesson05::json::Object> echoed;  // what the sender gets: echoes, refusals
     read_until(
-        sender, [](const auto& e) { return type_of(e) == "status"; }, &echoed, 15s);
+        sender, [](const auto& e) { return type_of(e) == "status"; }, &echoed, 30s);
     read_until(
-        sender, [](const auto& e) { return type_of(e) == "hello"; }, &echoed);  // joined again
+        sender, [](const auto& e) { return type_of(e) == "hello"; }, &echoed, 30s);  // joined again
     const int first_after = sent;
     send_some(200);
     // The receiver reads until the last one; the sender counts its refusals.
