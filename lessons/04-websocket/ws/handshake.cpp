@@ -53,11 +53,14 @@ bool is_valid_key(const std::string* key) {
 }  // namespace
 
 std::string compute_accept(std::string_view key) {
+    // TASK 04.accept-key: compute Sec-WebSocket-Accept from the client's key
+    // STUB: (void)key;
     Sha1 sha;
     sha.update(key);
     sha.update(websocket_guid);
     const auto digest = sha.digest();
     return base64_encode({reinterpret_cast<const char*>(digest.data()), digest.size()});
+    // END TASK 04.accept-key
 }
 
 std::vector<std::string> explain_accept(std::string_view key) {
