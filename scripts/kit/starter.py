@@ -69,7 +69,11 @@ def tasks_markdown(chosen: list[kit.Task], lessons: list[str]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="scripts/starter", description=__doc__)
     parser.add_argument("lesson", help="NN (one lesson's tasks) or all")
-    parser.add_argument("dir", type=pathlib.Path, help="where to write the student's tree (must not exist or be empty)")
+    parser.add_argument("dir", type=pathlib.Path, nargs="?",
+                        help="where to write the student's tree (must not exist or be empty)")
+    parser.add_argument("--in-place", action="store_true",
+                        help="stub the regions in the reference tree itself, nothing else (to check the tests "
+                             "against the stubs with an incremental build; undo with git checkout)")
     parser.add_argument("--from", dest="source", type=pathlib.Path, default=kit.ROOT,
                         help="the reference tree (default: this checkout)")
     args = parser.parse_args()
@@ -95,13 +99,22 @@ def main() -> int:
     chosen = [t for t in tasks if t.lesson in lessons]
     stubbed = [r for r in regions if r.task_id[:2] in lessons]
 
+    by_file: dict[pathlib.Path, list[kit.Region]] = {}
+    for region in stubbed:
+        by_file.setdefault(region.path, []).append(region)
+    if args.in_place:
+        for rel, file_regions in by_file.items():
+            path = root / rel
+            path.write_text(stub_file(path.read_text(encoding="utf-8"), file_regions), encoding="utf-8")
+        print(f"scripts/starter: stubbed {len(chosen)} task(s) of lesson(s) {' '.join(lessons)} in place, in "
+              f"{len(by_file)} file(s) of {root}")
+        return 0
+    if args.dir is None:
+        parser.error("give the directory to write the student's tree to (or --in-place)")
     target = args.dir.resolve()
     if target.exists() and any(target.iterdir()):
         print(f"scripts/starter: {target} is not empty", file=sys.stderr)
         return 1
-    by_file: dict[pathlib.Path, list[kit.Region]] = {}
-    for region in stubbed:
-        by_file.setdefault(region.path, []).append(region)
     for name in tracked_files(root):
         source, dest = root / name, target / name
         dest.parent.mkdir(parents=True, exist_ok=True)
