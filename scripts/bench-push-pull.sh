@@ -127,6 +127,7 @@ GNUPLOT
   # measured here, the same way as this lesson's.
   fanout_ms=6; l05_idle_bytes="${pp_l05_bytes:-NaN}"
   mode_value() { awk -F'\t' -v m="$1" -v c="$(col "$2")" 'NR > 1 && $1 == "mode" && $2 == m { print $(c) }' "$tsv"; }
+  fmt() { awk -v v="$1" 'BEGIN { if (v == "" || v == "NaN") print "-"; else printf(v + 0 >= 100 ? "%.0f" : "%.2f", v) }'; }
   check() {  # VALUE OP LIMIT: "yes" or "no"
     awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { if (v == "" || v == "NaN") { print "not measured"; exit }
       ok = (op == "<=") ? (v + 0 <= l + 0) : (v + 0 == l + 0); print ok ? "yes" : "no" }'
@@ -141,9 +142,9 @@ GNUPLOT
   echo "| target | measured | met? |"
   echo "|---|---|---|"
   for m in sse ws; do
-    echo "| $m delivery p99 within 2x of lesson 05's fan-out (<= $((2 * fanout_ms)) ms) | $(mode_value "$m" p99_ms) ms | $(check "$(mode_value "$m" p99_ms)" "<=" $((2 * fanout_ms))) |"
+    echo "| $m delivery p99 within 2x of lesson 05's fan-out (<= $((2 * fanout_ms)) ms) | $(fmt "$(mode_value "$m" p99_ms)") ms | $(check "$(mode_value "$m" p99_ms)" "<=" $((2 * fanout_ms))) |"
   done
-  echo "| longpoll delivery p99 within 5x (<= $((5 * fanout_ms)) ms) | $(mode_value longpoll p99_ms) ms, $(mode_value longpoll publish_rate) events/s published | $(check "$(mode_value longpoll p99_ms)" "<=" $((5 * fanout_ms))) |"
+  echo "| longpoll delivery p99 within 5x (<= $((5 * fanout_ms)) ms) | $(fmt "$(mode_value longpoll p99_ms)") ms, $(fmt "$(mode_value longpoll publish_rate)") events/s published | $(check "$(mode_value longpoll p99_ms)" "<=" $((5 * fanout_ms))) |"
   for m in sse ws; do
     echo "| $m: no request when idle | $(mode_value "$m" idle_requests_per_client_min) requests/client/min | $(check "$(mode_value "$m" idle_requests_per_client_min)" "==" 0) |"
   done
