@@ -4,6 +4,7 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509err.h>
 #include <openssl/x509v3.h>
 
 #include <cstring>
@@ -20,12 +21,12 @@ constexpr const char* tls12_ciphers =
 constexpr unsigned char alpn_http11[] = {'h', 't', 't', 'p', '/', '1', '.', '1'};
 constexpr unsigned char session_context[] = "course-09-tls-chat";  // names our cached sessions
 
+// "what: OpenSSL's reason" (e.g. "certificate x.pem: no start line": not a PEM file).
 std::string openssl_error(const std::string& what) {
     const unsigned long code = ERR_get_error();
     ERR_clear_error();
-    char reason[256] = "unknown error";
-    if (code) ERR_error_string_n(code, reason, sizeof reason);
-    return what + ": " + reason;
+    const char* reason = code ? ERR_reason_error_string(code) : nullptr;
+    return what + ": " + (reason ? reason : "unknown error");
 }
 
 // ALPN (RFC 7301): the server picks http/1.1 from the client's list, or refuses the handshake.
@@ -75,11 +76,15 @@ asio::ssl::context make_server_context(const TlsFiles& files) {
 
     if (SSL_CTX_use_certificate_chain_file(ctx, files.certificate.c_str()) != 1)
         throw std::runtime_error(openssl_error("certificate " + files.certificate));
-    if (SSL_CTX_use_PrivateKey_file(ctx, files.private_key.c_str(), SSL_FILETYPE_PEM) != 1)
-        throw std::runtime_error(openssl_error("private key " + files.private_key));
-    if (SSL_CTX_check_private_key(ctx) != 1)
-        throw std::runtime_error(openssl_error("the key " + files.private_key +
-                                               " does not match the certificate " + files.certificate));
+    // OpenSSL checks there already that the key belongs to the certificate.
+    if (SSL_CTX_use_PrivateKey_file(ctx, files.private_key.c_str(), SSL_FILETYPE_PEM) != 1 ||
+        SSL_CTX_check_private_key(ctx) != 1) {
+        if (ERR_GET_REASON(ERR_peek_last_error()) != X509_R_KEY_VALUES_MISMATCH)
+            throw std::runtime_error(openssl_error("private key " + files.private_key));
+        ERR_clear_error();
+        throw std::runtime_error("the key " + files.private_key + " does not match the certificate " +
+                                 files.certificate);
+    }
     return context;
 }
 
