@@ -34,11 +34,13 @@ TlsStream::TlsStream(tcp::socket socket, asio::ssl::context& context)
 void TlsStream::on_step(const SSL* ssl, int where, int ret) {
     auto* self = static_cast<TlsStream*>(SSL_get_ex_data(ssl, stream_index()));
     if (!self) return;
-    const std::string step = course::tls::describe_step(ssl, where, ret);
-    if (step.empty()) return;
+    std::string step = course::tls::describe_step(ssl, where, ret);
+    // OpenSSL reports some states twice in a row (once per attempt): one line each.
+    if (step.empty() || step == self->last_step_) return;
+    self->last_step_ = step;
     // The alert we send is part of the one line a failed handshake gets.
     if ((where & SSL_CB_ALERT) && (where & SSL_CB_WRITE)) self->alert_sent_ = SSL_alert_desc_string_long(ret);
-    if (self->log_ && self->log_->tracing()) self->log_->trace(self->label_, ": TLS ", step);
+    if (self->log_ && self->log_->tracing()) self->log_->trace(self->label_, ": TLS ", self->last_step_);
 }
 
 awaitable<std::string> TlsStream::handshake(course::Logger& log, std::string label) {

@@ -67,6 +67,7 @@ private:
     course::Logger* log_ = nullptr;
     std::string label_;
     std::string alert_sent_;
+    std::string last_step_;  // --trace: the handshake step logged last
 };
 
 }  // namespace lesson09
