@@ -2,6 +2,7 @@
 // WebSocket. The same ChatServer, Session and Room as 05-chat-server; only the stream under each
 // session differs (tls_stream.hpp), made with the policy of tls_context.hpp. See README.md.
 #include "chat_server.hpp"
+#include "redirect.hpp"
 #include "room.hpp"
 #include "serve.hpp"
 #include "tls_context.hpp"
@@ -16,6 +17,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 int main(int argc, char** argv) {
     CLI::App app{"Lesson 09: the chat of lesson 05 over TLS; open https://HOST:PORT/ in a browser",
@@ -31,6 +33,9 @@ int main(int argc, char** argv) {
     app.add_option("--key", files.private_key, "the certificate's private key (PEM)")
         ->required()
         ->check(CLI::ExistingFile);
+    std::optional<std::uint16_t> redirect_port;
+    app.add_option("--redirect-port", redirect_port,
+                   "also answer plain HTTP on this port with a redirect to https:// (0: any free port)");
     lesson05::ChatServerConfig config;
     lesson05::RoomConfig room_config;
     std::size_t max_connections = 0;
@@ -62,11 +67,24 @@ int main(int argc, char** argv) {
         asio::io_context io(1);  // one thread: the room and every queue without a lock
         lesson05::ChatServer server(io, course::resolve_listen_endpoint(options.host, options.port), config,
                                     std::make_shared<lesson05::Room>(room_config), log);
+        std::optional<lesson09::HttpsRedirect> redirect;
+        if (redirect_port) {
+            redirect.emplace(io, course::resolve_listen_endpoint(options.host, *redirect_port), options.host,
+                             server.local_endpoint().port(), config.handshake_timeout, log);
+        }
         course::StopSignals signals(io);  // before "listening on": a signal from then on is kept
-        signals.async_wait(log, [&] { server.shutdown(); });
+        signals.async_wait(log, [&] {
+            server.shutdown();
+            if (redirect) redirect->shutdown();
+        });
         server.start();
+        if (redirect) redirect->start();
         const std::string endpoint = course::format_endpoint(server.local_endpoint());
         course::announce_listening(std::cout, endpoint);
+        if (redirect) {
+            log.info("http://", course::format_endpoint(redirect->local_endpoint()),
+                     "/ redirects to https://", endpoint, "/");
+        }
         log.info("certificate: ", lesson09::describe_server_certificate(*context));
         log.info("open https://", endpoint, "/ in a browser; WebSocket at wss://", endpoint, "/ws; up to ",
                  config.max_connections, " connections");
