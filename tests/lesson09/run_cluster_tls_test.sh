@@ -8,9 +8,9 @@ set -m  # background jobs keep SIGINT (without job control, bash makes them igno
 root="$1"
 bin="${BUILD_DIR:?BUILD_DIR: the build tree the binaries are in}/bin"
 work=$(mktemp -d)
-run_pid="" listener_pid=""
+run_pid="" listener_pid="" listener_in=""
 cleanup() {
-  exec {listener_in}>&- 2>/dev/null || true
+  [ -z "$listener_in" ] || exec {listener_in}>&- 2>/dev/null || true
   [ -z "$listener_pid" ] || kill "$listener_pid" 2>/dev/null || true
   [ -z "$run_pid" ] || kill -TERM "$run_pid" 2>/dev/null || true
   wait 2>/dev/null || true
@@ -25,7 +25,8 @@ COURSE_TLS_DIR="$work/tls" "$root/scripts/run" 08 --tls --nodes 2 > "$work/run.o
 run_pid=$!
 line=$(wait_for "$work/run.out" "listening on" 90) || { cat "$work/run.err"; exit 1; }
 port=${line##*:}
-grep -q "open https://127.0.0.1:$port/" "$work/run.err" || { echo "no https:// address:"; cat "$work/run.err"; exit 1; }
+# The address it logs right after that line says https://.
+wait_for "$work/run.err" "open https://127.0.0.1:$port/" 10 >/dev/null
 children=$(ps -o pid= --ppid "$run_pid" | tr '\n' ' ')
 
 # HAProxy's TLS, as OpenSSL's client sees it.
@@ -49,6 +50,7 @@ wait_for "$work/listener.out" "* you are guest-" 15 >/dev/null
 } | timeout 30 "$bin/09-tls-client" --port "$port" --ca "$work/tls/ca.pem" --no-time > "$work/speaker.out" 2>&1
 grep -q "verified: CN = localhost" "$work/speaker.out" || { echo "the client did not verify:"; cat "$work/speaker.out"; exit 1; }
 exec {listener_in}>&-
+listener_in=""
 timeout 10 tail --pid="$listener_pid" -f /dev/null || true
 listener_pid=""
 
