@@ -106,6 +106,12 @@ course::GatheredWrite TlsStream::write_some(const iovec* buffers, std::size_t co
     return {course::Flushed::all, out_.size()};
 }
 
+void TlsStream::wake_reader() {
+    // Only while the socket is open: a read on a closed socket has ended already, and the slot
+    // still names the operation that last used it.
+    if (socket().is_open()) read_cancel_.emit(asio::cancellation_type::terminal);
+}
+
 void TlsStream::on_written(const std::error_code& ec) {
     writer_ = ec ? Writer::failed : Writer::idle;
     write_error_ = ec;
@@ -114,8 +120,7 @@ void TlsStream::on_written(const std::error_code& ec) {
     auto waiting = std::move(waiting_);
     waiting_.clear();
     for (auto& ready : waiting) ready(ec);
-    if (ending_ == Ending::close_wanted)
-        read_cancel_.emit(asio::cancellation_type::terminal);  // now close_notify
+    if (ending_ == Ending::close_wanted) wake_reader();  // now close_notify
 }
 
 void TlsStream::on_writable(std::function<void(const std::error_code&)> ready) {
@@ -135,11 +140,11 @@ awaitable<void> TlsStream::writable(std::error_code& ec) {
 void TlsStream::shutdown_send() {
     if (ending_ != Ending::open) return;
     ending_ = Ending::close_wanted;
-    if (writer_ != Writer::writing) read_cancel_.emit(asio::cancellation_type::terminal);
+    if (writer_ != Writer::writing) wake_reader();
 }
 
 void TlsStream::cancel() {
-    read_cancel_.emit(asio::cancellation_type::terminal);
+    wake_reader();
     write_done_.cancel();
 }
 

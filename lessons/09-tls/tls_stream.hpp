@@ -53,6 +53,7 @@ private:
 
     static void on_step(const SSL* ssl, int where, int ret);  // OpenSSL's info callback
     void on_written(const std::error_code& ec);
+    void wake_reader();  // ends a pending read with operation_aborted
 
     asio::ssl::stream<asio::ip::tcp::socket> ssl_;
     asio::cancellation_signal read_cancel_;  // wakes the reader (cancel(), or to send close_notify)
