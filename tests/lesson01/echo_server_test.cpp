@@ -192,9 +192,24 @@ TEST_P(EchoServerTest, EchoesOneMebibyteExactly) {
     for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>((i * 7919) >> 3);
     // Send on another thread while this one reads: sending all 1 MiB before reading any of the
     // echo could fill both sides' buffers and stall (the deadlock 01-echo-client avoids).
-    std::thread sender([&] { client.send_all(payload); });
-    const std::string echo = client.read_exactly(payload.size(), 30s);
+    // Both threads end on every path, so a server that dies fails the test instead of aborting it.
+    std::string send_error;
+    std::thread sender([&] {
+        try {
+            client.send_all(payload);
+        } catch (const std::exception& error) {
+            send_error = error.what();
+        }
+    });
+    std::string echo;
+    try {
+        echo = client.read_exactly(payload.size(), 30s);
+    } catch (const std::exception& error) {
+        ADD_FAILURE() << error.what();
+        ::shutdown(client.fd(), SHUT_RDWR);  // wakes the sender if it waits for room
+    }
     sender.join();
+    EXPECT_EQ(send_error, "");
     EXPECT_TRUE(echo == payload) << "the echo differs from what was sent";
 }
 
