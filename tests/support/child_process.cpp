@@ -100,7 +100,8 @@ ChildProcess::~ChildProcess() {
     out_reader_.join();
     err_reader_.join();
     ::close(pidfd_);
-    if (::testing::Test::HasFailure()) {
+    // A test body that ends in an exception is marked failed only after its locals are gone.
+    if (::testing::Test::HasFailure() || std::uncaught_exceptions() > 0) {
         std::cerr << "---- stderr of " << name_ << " ----\n" << stderr_text() << "---- end ----\n";
     }
 }
