@@ -17,12 +17,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# wait_for FILE TEXT SECONDS: until FILE has a line containing TEXT (tail -F, bounded by timeout).
-wait_for() { timeout "$3" grep -m 1 -F "$2" <(tail -n +1 -F "$1" 2>/dev/null) || { echo "no \"$2\" in $1 within $3 s:"; cat "$1"; return 1; }; }
+# wait_for FILE TEXT SECONDS [PID]: until FILE has a line containing TEXT (tail -F, bounded by
+# timeout), or until PID has exited (a script that gave up will not write it any more).
+wait_for() {
+  timeout "$3" grep -m 1 -F "$2" <(tail -n +1 -F ${4:+--pid="$4"} "$1" 2>/dev/null) ||
+    { echo "no \"$2\" in $1 within $3 s${4:+ or before PID $4 exited}:"; cat "$1"; return 1; }
+}
 
 "$root/scripts/run" 08 > "$work/run.out" 2> "$work/run.err" &
 run_pid=$!
-line=$(wait_for "$work/run.out" "listening on" 90) || { cat "$work/run.err"; exit 1; }
+line=$(wait_for "$work/run.out" "listening on" 90 "$run_pid") || { cat "$work/run.err"; exit 1; }
 [ "$(head -n 1 "$work/run.out")" = "$line" ] || { echo "the first stdout line is not 'listening on'"; exit 1; }
 port=${line##*:}
 grep -q "3 node(s) on ports" "$work/run.err" || { echo "no three nodes:"; cat "$work/run.err"; exit 1; }
