@@ -53,6 +53,12 @@ node_pids=()
 
 # running PID: true while PID is alive and not yet a zombie (an exited child not yet waited for).
 running() { [ -r "/proc/$1/stat" ] && [ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" != Z ]; }
+# any_node_running: true while at least one node is alive.
+any_node_running() {
+  local pid
+  for pid in "${node_pids[@]}"; do running "$pid" && return 0; done
+  return 1
+}
 
 # Stops what this script started, by PID, in order (HAProxy, the nodes, Redis): SIGTERM, up to
 # 10 s for each group to exit (a bounded poll), SIGKILL for what is left, and waits for each, so
@@ -158,6 +164,8 @@ for attempt in 1 2 3; do
   # Ready when its frontend answers: /healthz goes through to a node (a bounded poll).
   deadline=$((SECONDS + 15))
   until curl -sf "${curl_tls[@]}" -o /dev/null --max-time 1 "$scheme://127.0.0.1:$FRONTEND_PORT/healthz"; do
+    # Every node died after it started (their logs above say why): nothing can become ready.
+    if ! any_node_running; then log "every node exited"; exit 1; fi
     if ! running "$haproxy_pid" || [ "$SECONDS" -ge "$deadline" ]; then break; fi
     sleep 0.1  # a bounded poll: 15 s at most
   done
