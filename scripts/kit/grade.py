@@ -25,6 +25,10 @@ from workspace import Workspace, grading_files, reference_files
 LESSON = re.compile(r"^\d{1,2}$")
 
 
+def indent(lines: list[str]) -> str:
+    return "\n    ".join(lines)
+
+
 def say(text: str) -> None:
     print(f"scripts/grade: {text}", file=sys.stderr, flush=True)
 
@@ -65,8 +69,8 @@ def grade(args, tasks: list[kit.Task], lessons: list[str]) -> int:
             say(f"lesson {lesson}: {len(results)} test(s) in {time.monotonic() - start:.0f} s")
             if not results:
                 failed_build = True
-                scores.append(scoring.score_lesson(lesson, tasks, [], ["ctest ran no test (see the ctest output)"],
-                                                   args.sanitize))
+                no_tests = ["ctest ran no test (see the ctest output)"]
+                scores.append(scoring.score_lesson(lesson, tasks, [], no_tests, args.sanitize))
                 continue
             scores.append(scoring.score_lesson(lesson, tasks, results, sanitize=args.sanitize))
     now = datetime.datetime.now(datetime.timezone.utc)
@@ -99,7 +103,7 @@ class LessonCheck:
         start = time.monotonic()
         results, built = self.run_label(self.label, "reference")
         if results is None:
-            self.problems.append("the reference does not build:\n    " + "\n    ".join(built.first_errors(10)))
+            self.problems.append("the reference does not build:\n    " + indent(built.first_errors(10)))
             return False
         failing = [r for r in results if not r.passed]
         say(f"lesson {self.lesson}: reference: {len(results) - len(failing)}/{len(results)} pass "
@@ -122,7 +126,7 @@ class LessonCheck:
         try:
             results, built = self.run_label(self.label, "stubbed")
             if results is None:
-                self.problems.append("the starter does not build:\n    " + "\n    ".join(built.first_errors(10)))
+                self.problems.append("the starter does not build:\n    " + indent(built.first_errors(10)))
                 return
             problems = scoring.self_check_problems(self.lesson_tasks, results)
             self.problems += problems
@@ -132,8 +136,8 @@ class LessonCheck:
                 f"(build {built.seconds:.0f} s)")
             unnamed = scoring.unnamed_failures(self.lesson_tasks, results)
             if unnamed:
-                say(f"lesson {self.lesson}: note: {len(unnamed)} failing test(s) do not name the task in their "
-                    f"output (a server's stderr may not reach it): {', '.join(unnamed[:5])}"
+                say(f"lesson {self.lesson}: note: {len(unnamed)} failing test(s) do not name the task in "
+                    f"their output (a server's stderr may not reach it): {', '.join(unnamed[:5])}"
                     + (" ..." if len(unnamed) > 5 else ""))
             stubbed = {(self.ws.src / rel).resolve() for rel in by_file}
             for label in lesson_labels_before(self.ws.src, self.lesson):
@@ -143,10 +147,12 @@ class LessonCheck:
                 if earlier is None:
                     self.problems.append(f"{label} does not build with lesson {self.lesson}'s tasks stubbed")
                     continue
-                broken = [r for r in earlier if not r.passed and not any(t.matches(r.name) for t in self.lesson_tasks)]
+                broken = [r for r in earlier
+                          if not r.passed and not any(t.matches(r.name) for t in self.lesson_tasks)]
                 say(f"lesson {self.lesson}: starter: {label} (built from a stubbed file): "
                     f"{len(earlier) - len(broken)}/{len(earlier)} pass")
-                self.problems += [f"{label}'s {r.name} fails with lesson {self.lesson}'s tasks stubbed" for r in broken]
+                self.problems += [f"{label}'s {r.name} fails with lesson {self.lesson}'s tasks stubbed"
+                                  for r in broken]
         finally:
             self.ws.restore()
         say(f"lesson {self.lesson}: self-check took {time.monotonic() - start:.0f} s")
@@ -157,7 +163,8 @@ class LessonCheck:
         if not inputs:
             return False
         folders = {p.parent for p in inputs}
-        return any(path in inputs or (path.suffix in (".hpp", ".h") and path.parent in folders) for path in stubbed)
+        return any(path in inputs or (path.suffix in (".hpp", ".h") and path.parent in folders)
+                   for path in stubbed)
 
     def mutants(self, found: list[seeded.Mutant]) -> None:
         if len(found) < 3:
@@ -199,7 +206,8 @@ def check(args, tasks: list[kit.Task], lessons: list[str]) -> int:
         for lesson in lessons:
             digest = verified.lesson_hash(files, lesson, tasks, lesson_tables)
             if args.changed and record.get(lesson) == digest:
-                say(f"lesson {lesson}: unchanged since its checks passed (inputs sha256 {digest[:16]}), skipped")
+                say(f"lesson {lesson}: unchanged since its checks passed (inputs sha256 {digest[:16]}), "
+                    f"skipped")
                 continue
             if not synced:
                 written = ws.sync(files)
@@ -237,15 +245,19 @@ def check(args, tasks: list[kit.Task], lessons: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/grade", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("args", nargs="*", metavar="DIR|NN", help="the student's tree (to grade), then lessons")
+    parser.add_argument("args", nargs="*", metavar="DIR|NN",
+                        help="the student's tree (to grade), then lessons")
     parser.add_argument("--self-check", action="store_true",
-                        help="with every task of a lesson stubbed, exactly its tasks' tests fail; the reference passes")
-    parser.add_argument("--mutants", action="store_true", help="the lesson's suite catches every tests/mutants/NN-*.patch")
+                        help="with every task of a lesson stubbed, exactly its tasks' tests fail; "
+                             "the reference passes")
+    parser.add_argument("--mutants", action="store_true",
+                        help="the lesson's suite catches every tests/mutants/NN-*.patch")
     parser.add_argument("--changed", action="store_true",
                         help=f"skip lessons whose inputs hash as {verified.VERIFIED_FILE} records")
     parser.add_argument("--sanitize", action="store_true", help="grade under ASan+UBSan (a Debug build)")
     parser.add_argument("--timeout", type=int, default=60, help="seconds each test may take (default 60)")
-    parser.add_argument("--out", type=pathlib.Path, help="where report.md and junit.xml go (default DIR/grade)")
+    parser.add_argument("--out", type=pathlib.Path,
+                        help="where report.md and junit.xml go (default DIR/grade)")
     parser.add_argument("--work", type=pathlib.Path, default=kit.ROOT / "build" / "kit",
                         help="the scratch tree and its build directories (default build/kit)")
     args = parser.parse_args(argv)
@@ -275,7 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     if not checking:
         missing = [lesson for lesson in lessons if lesson not in with_tasks]
         if missing:
-            parser.error(f"lesson(s) {' '.join(missing)} have no tasks (lessons with tasks: {' '.join(with_tasks)})")
+            parser.error(f"lesson(s) {' '.join(missing)} have no tasks "
+                         f"(lessons with tasks: {' '.join(with_tasks)})")
         return grade(args, tasks, lessons)
     return check(args, tasks, lessons)
 

@@ -24,7 +24,8 @@ def score_table(scores: list[LessonScore]) -> str:
                          f"{sum(r.passed for r in unscored)}/{len(unscored)}"))
         rows.append((lesson.lesson, "total", f"{fmt(lesson.score)}/{fmt(lesson.points)}", ""))
     if len(scores) > 1:
-        rows.append(("all", "total", f"{fmt(sum(s.score for s in scores))}/{fmt(sum(s.points for s in scores))}", ""))
+        total, points = sum(s.score for s in scores), sum(s.points for s in scores)
+        rows.append(("all", "total", f"{fmt(total)}/{fmt(points)}", ""))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
@@ -47,8 +48,9 @@ def markdown(scores: list[LessonScore], student: str, when: datetime.datetime, t
         text += ["| task | points | tests passed | what it is |", "|---|---|---|---|"]
         for task in lesson.tasks:
             passed = f"{task.passed}/{task.total}" if lesson.built else "not built"
-            text.append(f"| `{task.task.id}` | {fmt(task.score if lesson.built else 0)} / {fmt(task.task.points)} "
-                        f"| {passed} | {task.task.title} |")
+            got = fmt(task.score if lesson.built else 0)
+            text.append(f"| `{task.task.id}` | {got} / {fmt(task.task.points)} | {passed} "
+                        f"| {task.task.title} |")
         if lesson.built:
             unscored = lesson.unscored
             text.append(f"| (in no task) | - | {sum(r.passed for r in unscored)}/{len(unscored)} "
@@ -87,7 +89,8 @@ def junit(scores: list[LessonScore]) -> str:
     for lesson in scores:
         groups = [(t.task.id, t.tests, f"{fmt(t.score)}/{fmt(t.task.points)} points: {t.task.title}")
                   for t in lesson.tasks]
-        groups.append((f"{lesson.lesson}.unscored", lesson.unscored, "the lesson's tests in no task (not scored)"))
+        groups.append((f"{lesson.lesson}.unscored", lesson.unscored,
+                       "the lesson's tests in no task (not scored)"))
         for name, tests, about in groups:
             suite = ET.SubElement(root, "testsuite", name=name, tests=str(len(tests)),
                                   failures=str(sum(not t.passed for t in tests)),
@@ -96,14 +99,17 @@ def junit(scores: list[LessonScore]) -> str:
             ET.SubElement(properties, "property", name="about", value=about)
             if not lesson.built:
                 case = ET.SubElement(suite, "testcase", name="build", classname=name)
-                ET.SubElement(case, "failure", message="the lesson did not build").text = "\n".join(lesson.build_errors)
+                failure = ET.SubElement(case, "failure", message="the lesson did not build")
+                failure.text = "\n".join(lesson.build_errors)
                 suite.set("tests", "1")
                 suite.set("failures", "1")
                 continue
             for result in tests:
-                case = ET.SubElement(suite, "testcase", name=result.name, classname=name, time=f"{result.seconds:.3f}")
+                case = ET.SubElement(suite, "testcase", name=result.name, classname=name,
+                                     time=f"{result.seconds:.3f}")
                 if not result.passed:
-                    ET.SubElement(case, "failure", message=result.status).text = "\n".join(first_lines(result.output, 40))
+                    failure = ET.SubElement(case, "failure", message=result.status)
+                    failure.text = "\n".join(first_lines(result.output, 40))
                     ET.SubElement(case, "system-out").text = result.output
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

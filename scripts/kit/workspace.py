@@ -39,8 +39,8 @@ def write_fresh(path: pathlib.Path, data: bytes, mode: int | None = None) -> Non
 def reference_files(root: pathlib.Path) -> dict[str, pathlib.Path]:
     """The files of a git checkout as its developer sees them: tracked (as in the working tree)
     and new ones git does not ignore."""
-    out = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                         check=True, capture_output=True).stdout
+    command = ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
+    out = subprocess.run(command, check=True, capture_output=True).stdout
     names = sorted({n for n in out.decode().split("\0") if n})
     return {n: root / n for n in names if (root / n).is_file() or (root / n).is_symlink()}
 
@@ -66,7 +66,8 @@ def tree_files(root: pathlib.Path, skip: list[pathlib.Path]) -> dict[str, pathli
     return files
 
 
-def grading_files(student: pathlib.Path, instructor: pathlib.Path, skip: list[pathlib.Path]) -> dict[str, pathlib.Path]:
+def grading_files(student: pathlib.Path, instructor: pathlib.Path,
+                  skip: list[pathlib.Path]) -> dict[str, pathlib.Path]:
     """A student's tree with the instructor's tests, CMake files and scripts put over it."""
     files = {rel: path for rel, path in tree_files(student, skip).items()
              if not rel.startswith(INSTRUCTOR_PATHS) and not rel.startswith(INSTRUCTOR_ONLY)}
@@ -195,13 +196,14 @@ class Workspace:
                                  capture_output=True, env=env)
         if numstat.returncode != 0:
             return False, numstat.stderr.decode()
-        touched = [line.split("\t", 2)[2] for line in numstat.stdout.decode().splitlines() if line.count("\t") >= 2]
+        touched = [line.split("\t", 2)[2] for line in numstat.stdout.decode().splitlines()
+                   if line.count("\t") >= 2]
         for rel in touched:
             path = self.src / rel
             if rel not in self._originals:
                 self._originals[rel] = path.read_bytes() if path.exists() else None
-        applied = subprocess.run(["git", "apply", "-"], input=patch_text.encode(), cwd=self.src, capture_output=True,
-                                 env=env)
+        applied = subprocess.run(["git", "apply", "-"], input=patch_text.encode(), cwd=self.src,
+                                 capture_output=True, env=env)
         if applied.returncode != 0:
             return False, applied.stderr.decode()
         now = time.time_ns()
