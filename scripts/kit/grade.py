@@ -11,6 +11,7 @@ import argparse
 import datetime
 import pathlib
 import re
+import signal
 import sys
 import time
 
@@ -197,11 +198,11 @@ class LessonCheck:
 def check(args, tasks: list[kit.Task], lessons: list[str]) -> int:
     lesson_tables = kit.lesson_data(kit.ROOT)
     files = reference_files(kit.ROOT)
-    record = verified.read_verified(kit.ROOT)
     all_mutants = seeded.load_mutants(kit.ROOT)
     failed, passed_both = [], {}
     out = args.out or args.work / "checks"
     with Workspace(args.work, args.timeout) as ws:
+        record = verified.read_verified(kit.ROOT)  # once the lock is ours: another run may have written it
         synced = False
         for lesson in lessons:
             digest = verified.lesson_hash(files, lesson, tasks, lesson_tables)
@@ -242,7 +243,15 @@ def check(args, tasks: list[kit.Task], lessons: list[str]) -> int:
     return 0
 
 
+def stop_on_signal(number, frame):
+    # SIGTERM or SIGHUP (CI cancelled, terminal closed): unwind, so that the running ctest or
+    # ninja is killed (subprocess.run does it) and the stubs or the mutant are taken out again.
+    raise SystemExit(128 + number)
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, stop_on_signal)
+    signal.signal(signal.SIGHUP, stop_on_signal)
     parser = argparse.ArgumentParser(prog="scripts/grade", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("args", nargs="*", metavar="DIR|NN",

@@ -78,4 +78,4 @@ def write_verified(root: pathlib.Path, record: dict[str, str]) -> None:
     path = root / VERIFIED_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = [f"{lesson} {digest}" for lesson, digest in sorted(record.items())]
-    path.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text(HEADER + "".join(line + "\n" for line in lines), encoding="utf-8")

@@ -25,6 +25,19 @@ INSTRUCTOR_PATHS = ("tests/", "cmake/", "CMakeLists.txt", "scripts/")
 INSTRUCTOR_ONLY = ("tests/mutants/", ".ci/")
 
 
+def run_group(command: list[str], **kwargs) -> subprocess.CompletedProcess:
+    """subprocess.run in a process group of its own, the whole group killed if we are stopped
+    (SIGTERM, Ctrl-C) while it runs: ctest's tests and ninja's compilers with it."""
+    with subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          **kwargs) as process:
+        try:
+            out, err = process.communicate()
+        except BaseException:
+            os.killpg(process.pid, 9)
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
 def write_fresh(path: pathlib.Path, data: bytes, mode: int | None = None) -> None:
     if path.is_symlink():
         path.unlink()
@@ -62,6 +75,10 @@ def tree_files(root: pathlib.Path, skip: list[pathlib.Path]) -> dict[str, pathli
         dirnames[:] = keep
         for name in filenames:
             path = here / name
+            if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+                # Not the student's work (it could point at the reference solution): left out.
+                print(f"scripts/grade: {path} points outside the tree; left out", file=sys.stderr)
+                continue
             files[str(path.relative_to(root))] = path
     return files
 
@@ -234,8 +251,9 @@ class Workspace:
             configure = subprocess.run(command, capture_output=True, text=True)
             if configure.returncode != 0:
                 return BuildResult(False, configure.stdout + configure.stderr, time.monotonic() - start)
-        made = subprocess.run(["ninja", "-C", str(build_dir), *targets], capture_output=True, text=True)
-        return BuildResult(made.returncode == 0, made.stdout + made.stderr, time.monotonic() - start)
+        made = run_group(["ninja", "-C", str(build_dir), *targets])
+        output = (made.stdout + made.stderr).decode(errors="replace")
+        return BuildResult(made.returncode == 0, output, time.monotonic() - start)
 
     @staticmethod
     def _cache_differs(build_dir: pathlib.Path, settings: dict[str, str]) -> bool:
@@ -291,8 +309,10 @@ class Workspace:
         if stop_on_failure:
             command.append("--stop-on-failure")
         env = dict(os.environ, COURSE_TEST_RUN=run_id)
-        subprocess.run(command, cwd=build_dir, env=env, capture_output=True)
-        kill_leftovers(run_id, self)
+        try:
+            run_group(command, cwd=build_dir, env=env)
+        finally:
+            kill_leftovers(run_id, self)
         if not junit.exists():
             return []
         return results.read_junit(junit)

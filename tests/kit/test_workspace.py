@@ -60,10 +60,14 @@ class WorkspaceTest(unittest.TestCase):
         student = FakeTree({"lessons/04/a.cpp": "mine", "tests/t.cpp": "my test", "extra.txt": "e",
                             "build/x.o": "o", "grade/report.md": "old", ".git/HEAD": "h"})
         self.addCleanup(student.cleanup)
+        (student.root / "lessons/04/answer.cpp").symlink_to(workspace.kit.ROOT / "CMakeLists.txt")
+        (student.root / "lessons/04/inside.cpp").symlink_to("a.cpp")
         files = workspace.grading_files(student.root, workspace.kit.ROOT, [student.root / "grade"])
         self.assertEqual(files["lessons/04/a.cpp"], student.root / "lessons/04/a.cpp")
         self.assertEqual(files["extra.txt"], student.root / "extra.txt")
         self.assertNotIn("tests/t.cpp", files)
+        self.assertNotIn("lessons/04/answer.cpp", files)  # a link out of the tree: not the student's
+        self.assertIn("lessons/04/inside.cpp", files)
         self.assertEqual(files["tests/tasks.toml"], workspace.kit.ROOT / "tests/tasks.toml")
         self.assertEqual(files["CMakeLists.txt"], workspace.kit.ROOT / "CMakeLists.txt")
         for rel in files:
