@@ -54,7 +54,7 @@ def reference_files(root: pathlib.Path) -> dict[str, pathlib.Path]:
     and new ones git does not ignore."""
     command = ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
     out = subprocess.run(command, check=True, capture_output=True).stdout
-    names = sorted({n for n in out.decode().split("\0") if n})
+    names = sorted({n for n in out.decode().split("\0") if n and "__pycache__/" not in n})
     return {n: root / n for n in names if (root / n).is_file() or (root / n).is_symlink()}
 
 
@@ -69,7 +69,7 @@ def tree_files(root: pathlib.Path, skip: list[pathlib.Path]) -> dict[str, pathli
         for name in sorted(dirnames):
             path = here / name
             top_level_build = here == root and name.startswith("build")
-            if name.startswith(".") or top_level_build or path.resolve() in skip:
+            if name.startswith(".") or name == "__pycache__" or top_level_build or path.resolve() in skip:
                 continue
             keep.append(name)
         dirnames[:] = keep
@@ -114,8 +114,10 @@ class BuildResult:
 
 
 class Workspace:
-    def __init__(self, home: pathlib.Path = KIT_HOME, timeout: int = 60, log=sys.stderr):
+    def __init__(self, home: pathlib.Path = KIT_HOME, timeout: int = 60, log=sys.stderr,
+                 jobs: int | None = None):
         self.home = home
+        self.jobs = jobs  # tests at once, whatever the caller prefers (scripts/grade --jobs)
         self.src = home / "src"
         self.timeout = timeout
         self.log = log
@@ -297,15 +299,16 @@ class Workspace:
                         link.unlink()
                     link.symlink_to(installed)
 
-    def ctest(self, label: str, junit: pathlib.Path, sanitize: bool = False,
-              stop_on_failure: bool = False) -> list[results.TestResult]:
-        """Runs a label's tests with the time limit; every process they leave is killed."""
+    def ctest(self, label: str, junit: pathlib.Path, sanitize: bool = False, stop_on_failure: bool = False,
+              jobs: int | None = None) -> list[results.TestResult]:
+        """Runs a label's tests with the time limit (jobs at once: --jobs if given, else `jobs`,
+        else one per core); every process they leave is killed."""
         build_dir = self.build_dir(sanitize)
         junit.parent.mkdir(parents=True, exist_ok=True)
         junit.unlink(missing_ok=True)
         run_id = f"grade.{os.getpid()}.{time.time_ns()}"
         command = ["ctest", "-L", f"^{label}$", "--timeout", str(self.timeout), "--output-junit", str(junit),
-                   "-j", str(os.cpu_count() or 1), "--no-tests=error"]
+                   "-j", str(jobs or self.jobs or os.cpu_count() or 1), "--no-tests=error"]
         if stop_on_failure:
             command.append("--stop-on-failure")
         env = dict(os.environ, COURSE_TEST_RUN=run_id)
