@@ -61,7 +61,8 @@ def grade(args, tasks: list[kit.Task], lessons: list[str]) -> int:
             if not built.ok:
                 failed_build = True
                 say(f"lesson {lesson}: the build failed ({built.seconds:.0f} s); it scores 0")
-                scores.append(scoring.score_lesson(lesson, tasks, [], built.first_errors(), args.sanitize))
+                errors = built.first_errors(strip=f"{ws.src}/")
+                scores.append(scoring.score_lesson(lesson, tasks, [], errors, args.sanitize))
                 continue
             ws.setup_deps(label)
             say(f"lesson {lesson}: built in {built.seconds:.0f} s; running ctest -L ^{label}$ "

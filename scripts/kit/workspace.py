@@ -100,9 +100,11 @@ class BuildResult:
     output: str
     seconds: float
 
-    def first_errors(self, limit: int = 25) -> list[str]:
-        """The compiler's first error lines with a little context: what a report shows."""
-        lines = self.output.splitlines()
+    def first_errors(self, limit: int = 25, strip: str = "") -> list[str]:
+        """The compiler's first error lines with a little context: what a report shows (paths
+        without the scratch tree's `strip` prefix, compiler command lines left out)."""
+        lines = [line.replace(strip, "") if strip else line for line in self.output.splitlines()
+                 if not (" -c " in line and " -o " in line)]
         picked = []
         for number, line in enumerate(lines):
             if "error" in line.lower() or line.startswith("FAILED:"):
