@@ -110,7 +110,9 @@ class LessonCheck:
             self.problems.append("the reference does not build:\n    " + indent(built.first_errors(10)))
             return False
         failing = [r for r in results if not r.passed]
-        say(f"lesson {self.lesson}: reference: {len(results) - len(failing)}/{len(results)} pass "
+        skipped = sum(r.skipped for r in results)
+        say(f"lesson {self.lesson}: reference: {len(results) - len(failing) - skipped}/{len(results)} pass"
+            + (f", {skipped} skipped themselves" if skipped else "") + " "
             f"(build {built.seconds:.0f} s, total {time.monotonic() - start:.0f} s)")
         if not results:
             self.problems.append(f"the reference: ctest ran no test of {self.label}")

@@ -11,11 +11,17 @@ class TestResult:
     passed: bool
     seconds: float = 0.0
     output: str = ""
-    why: str = ""  # ctest's word for a failure: Failed, Timeout, SEGFAULT, ...
+    why: str = ""  # ctest's word for a failure: Failed, Timeout, SEGFAULT, ...; or "skipped"
+
+    @property
+    def skipped(self) -> bool:
+        """The test skipped itself (GTEST_SKIP: not for this variant or machine): neither
+        passed nor failed, and not counted."""
+        return self.why == "skipped"
 
     @property
     def status(self) -> str:
-        return "passed" if self.passed else (self.why or "failed")
+        return "skipped" if self.skipped else "passed" if self.passed else (self.why or "failed")
 
 
 def test_name(ctest_name: str) -> str:
@@ -34,7 +40,10 @@ def parse_junit(text: str) -> list[TestResult]:
         status = case.get("status", "run")
         failure = case.find("failure")
         output = case.findtext("system-out") or ""
-        if status in ("notrun", "disabled") or case.find("skipped") is not None:
+        skipped = case.find("skipped")
+        if skipped is not None and skipped.get("message") == "SKIP_REGULAR_EXPRESSION_MATCHED":
+            passed, why = True, "skipped"  # gtest_discover_tests makes "[  SKIPPED ]" a ctest skip
+        elif status in ("notrun", "disabled") or skipped is not None:
             # Not run: ctest stopped early (--stop-on-failure) or the test could not start.
             passed, why = False, "not run"
         elif failure is not None or status == "fail":

@@ -23,6 +23,9 @@ task 04.sum is not done yet: add two numbers (see TASKS.md)</system-out></testca
     <failure message="Timeout"/><system-out>[ RUN      ] TwiceTest.Doubles</system-out></testcase>
   <testcase name="EchoTest.Late" classname="EchoTest.Late" time="0" status="notrun">
     <skipped message="Disabled"/></testcase>
+  <testcase name="EchoTest.NoIpv6" classname="EchoTest.NoIpv6" time="0" status="notrun">
+    <skipped message="SKIP_REGULAR_EXPRESSION_MATCHED"/>
+    <system-out>[  SKIPPED ] 1 test</system-out></testcase>
 </testsuite>
 """
 
@@ -34,8 +37,9 @@ class ReadJunitTest(unittest.TestCase):
     def test_names_statuses_and_output(self):
         found = results.parse_junit(CTEST_JUNIT)
         self.assertEqual([r.name for r in found],
-                         ["SumTest.A", "P/SumTest.B/x", "TwiceTest.Doubles", "EchoTest.Late"])
-        self.assertEqual([r.status for r in found], ["passed", "Failed", "Timeout", "not run"])
+                         ["SumTest.A", "P/SumTest.B/x", "TwiceTest.Doubles", "EchoTest.Late",
+                          "EchoTest.NoIpv6"])
+        self.assertEqual([r.status for r in found], ["passed", "Failed", "Timeout", "not run", "skipped"])
         self.assertEqual(found[1].seconds, 2.5)
         self.assertIn("Which is: 0", found[1].output)
 

@@ -56,6 +56,14 @@ class ScoringTest(unittest.TestCase):
         self.assertEqual(lesson.points, 3.0)
         self.assertEqual([r.name for r in lesson.unscored], ["EchoTest.Other"])
 
+    def test_a_test_that_skipped_itself_counts_for_nothing(self):
+        results = run(**{"SumTest.A": True, "SumTest.Ipv6": True, "EchoTest.Ipv6": True})
+        results[1].why = results[2].why = "skipped"
+        lesson = scoring.score_lesson("04", [SUM], results)
+        self.assertEqual((lesson.tasks[0].passed, lesson.tasks[0].total), (1, 1))
+        self.assertEqual(lesson.unscored, [])
+        self.assertEqual(scoring.self_check_problems([SUM], [TestResult("SumTest.A", False), results[1]]), [])
+
     def test_a_task_whose_tests_did_not_run_scores_zero(self):
         lesson = scoring.score_lesson("04", [SUM, TWICE], run(**{"TwiceTest.Doubles": True}))
         self.assertEqual((lesson.tasks[0].total, lesson.tasks[0].score), (0, 0.0))
