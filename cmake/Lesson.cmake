@@ -1,5 +1,9 @@
 include(GoogleTest)
 
+# Each test's time limit in seconds: a test that hangs fails after it and never hangs a run.
+# scripts/grade builds with a shorter one (-DCOURSE_TEST_TIMEOUT=60, its --timeout).
+set(COURSE_TEST_TIMEOUT 180 CACHE STRING "Time limit of each lesson test, in seconds")
+
 # course_add_binary(<name> SOURCES <files...> [LIBS <targets...>])
 # A lesson program, built into build/bin/<name> and linked with the common library.
 function(course_add_binary name)
@@ -37,7 +41,7 @@ function(course_add_tests label)
   # PRE_TEST: list the tests when ctest runs, not at build time (keeps sanitizer builds fast).
   gtest_discover_tests(${exe}
     DISCOVERY_MODE PRE_TEST
-    PROPERTIES LABELS ${label} TIMEOUT 180)
+    PROPERTIES LABELS ${label} TIMEOUT ${COURSE_TEST_TIMEOUT})
   if(arg_ALSO_LABELS)
     # gtest_discover_tests passes one value per property (a list would be split into separate
     # arguments), so the extra labels are set by a script ctest runs after the discovered tests

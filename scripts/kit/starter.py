@@ -34,7 +34,8 @@ def stub_file(text: str, regions: list[kit.Region]) -> str:
         out.append(f"{pad}// Your code here (TASKS.md has a hint); then delete the line that throws.")
         out.extend(pad + code for code in region.stub_lines)
         if not region.stub_only:
-            out.append(f"{pad}course::task_not_done({cxx_string(region.task_id)}, {cxx_string(region.title)});")
+            call = f"course::task_not_done({cxx_string(region.task_id)}, {cxx_string(region.title)});"
+            out.append(pad + call)
             needs_include = True
         out.append(lines[region.end])
         cursor = region.end + 1
@@ -52,8 +53,11 @@ def tasks_markdown(chosen: list[kit.Task], lessons: list[str]) -> str:
             "Each task is a region of the code between `// TASK <id>` and `// END TASK <id>`.",
             "Until you write it, it throws an error that names it, and the tests that need it fail.",
             "Write it, delete the line that throws, and run the lesson's tests:", "",
-            "    scripts/test " + (lessons[0] if len(lessons) == 1 else "NN") + "    # every test of the lesson", "",
-            "Take the tasks in this order. `grep -rn 'TASK <id>' lessons common` finds where each one goes.", ""]
+            "    scripts/test " + (lessons[0] if len(lessons) == 1 else "NN")
+            + "    # every test of the lesson",
+            "",
+            "Take the tasks in this order. `grep -rn 'TASK <id>' lessons common` finds where each one goes.",
+            ""]
     for lesson in lessons:
         lesson_tasks = [t for t in chosen if t.lesson == lesson]
         if not lesson_tasks:
@@ -72,8 +76,8 @@ def main() -> int:
     parser.add_argument("dir", type=pathlib.Path, nargs="?",
                         help="where to write the student's tree (must not exist or be empty)")
     parser.add_argument("--in-place", action="store_true",
-                        help="stub the regions in the reference tree itself, nothing else (to check the tests "
-                             "against the stubs with an incremental build; undo with git checkout)")
+                        help="stub the regions in the reference tree itself, nothing else (to check the "
+                             "tests against the stubs with an incremental build; undo with git checkout)")
     parser.add_argument("--from", dest="source", type=pathlib.Path, default=kit.ROOT,
                         help="the reference tree (default: this checkout)")
     args = parser.parse_args()
@@ -92,7 +96,8 @@ def main() -> int:
     else:
         lesson = args.lesson.zfill(2)
         if lesson not in all_lessons:
-            print(f"scripts/starter: lesson {lesson} has no tasks (lessons with tasks: {' '.join(all_lessons)})",
+            print(f"scripts/starter: lesson {lesson} has no tasks "
+                  f"(lessons with tasks: {' '.join(all_lessons)})",
                   file=sys.stderr)
             return 1
         lessons = [lesson]

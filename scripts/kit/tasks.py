@@ -96,7 +96,8 @@ def find_regions(root: pathlib.Path = ROOT) -> list[Region]:
             begin, end = BEGIN.match(line), END.match(line)
             if begin:
                 if open_region:
-                    raise TaskError(f"{rel}:{number + 1}: TASK {begin['id']} inside TASK {open_region.task_id}")
+                    raise TaskError(f"{rel}:{number + 1}: TASK {begin['id']} inside TASK "
+                                    f"{open_region.task_id}")
                 open_region = Region(rel, begin["id"], begin["title"], begin["indent"], number, -1)
                 following = number + 1
                 while following < len(lines):
@@ -115,7 +116,8 @@ def find_regions(root: pathlib.Path = ROOT) -> list[Region]:
                 regions.append(open_region)
                 open_region = None
             elif STRAY.match(line):
-                raise TaskError(f"{rel}:{number + 1}: a TASK marker not in the form INSTRUCTORS.md gives: {line.strip()}")
+                raise TaskError(f"{rel}:{number + 1}: a TASK marker not in the form INSTRUCTORS.md gives: "
+                                f"{line.strip()}")
         if open_region:
             raise TaskError(f"{rel}:{open_region.begin + 1}: TASK {open_region.task_id} has no END TASK line")
     return regions
@@ -130,7 +132,8 @@ def check_consistency(tasks: list[Task], regions: list[Region]) -> None:
         if task is None:
             problems.append(f"{region.path}:{region.begin + 1}: TASK {region.task_id} is not in {TASKS_FILE}")
         elif region.title != task.title:
-            problems.append(f"{region.path}:{region.begin + 1}: TASK {region.task_id}'s title differs from {TASKS_FILE}'s "
+            problems.append(f"{region.path}:{region.begin + 1}: TASK {region.task_id}'s title differs from "
+                            f"{TASKS_FILE}'s "
                             f"({region.title!r} != {task.title!r})")
     marked = {r.task_id for r in regions}
     for task in tasks:
