@@ -44,7 +44,8 @@ def input_files(files: dict[str, pathlib.Path], lesson: str, lessons: dict) -> l
         if folder:
             prefixes.append(folder)
         prefixes.append(f"tests/lesson{each}/")
-    return sorted(rel for rel in files if rel.startswith(tuple(prefixes)))
+    # Prose is no input: a README or INSTRUCTORS.md edit changes no check's outcome.
+    return sorted(rel for rel in files if rel.startswith(tuple(prefixes)) and not rel.endswith(".md"))
 
 
 def lesson_hash(files: dict[str, pathlib.Path], lesson: str, all_tasks: list[kit.Task], lessons: dict) -> str:
