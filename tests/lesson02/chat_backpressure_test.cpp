@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <fstream>
 #include <optional>
@@ -81,6 +82,25 @@ TEST(ChatBackpressureTest, AReadingClientGetsEveryLineOfTenMegabytesSentAtOnce) 
     flood.join();
     reader.write_stdin("/quit\n");
     EXPECT_EQ(reader.wait(30s), 0);
+}
+
+// A client that pauses: it reads nothing until the whole burst has reached the server, so the
+// kernel buffers towards it fill and the server's writes to it come back partial (a write into
+// a nearly full socket takes what fits). Then it reads every line, whole and in order: a
+// writer that took a partial write for the whole batch would have dropped the rest.
+TEST(ChatBackpressureTest, AClientThatPausesGetsEveryLineWholeAfterPartialWrites) {
+    constexpr int lines = 16000;  // 16 MB: more than the kernel buffers towards `reader` hold
+    ServerThread server;          // the default policy: 16 MB for a second is within it
+    auto reader = ChatPeer::join(server.port(), "reader");
+    // A small receive buffer (autotuning off) makes the buffers fill early.
+    const int small = 64 * 1024;
+    ::setsockopt(reader.socket().fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    auto sender = ChatPeer::join(server.port(), "sender");
+    reader.skip_until("* sender joined");
+    sender.send(burst(lines));  // returns once the server has taken every byte
+    for (int i = 0; i < lines; ++i) {
+        ASSERT_EQ(reader.chat_line(30s), "sender: " + burst_line(i)) << "line " << i;
+    }
 }
 
 // Behind a burst, a client that does not read is closed after the soft time, while the one
