@@ -6,10 +6,13 @@ namespace ws {
 
 namespace {
 
+// TASK 04.close: answer the peer's close frame, checking its code and reason
+// STUB-ONLY
 std::uint16_t read_u16(std::string_view bytes) noexcept {  // network byte order
     return static_cast<std::uint16_t>((static_cast<std::uint8_t>(bytes[0]) << 8) |
                                       static_cast<std::uint8_t>(bytes[1]));
 }
+// END TASK 04.close
 
 // Empties `buffer`; gives its memory back if it grew past what we keep for the next message.
 void clear_and_trim(std::string& buffer) noexcept {
