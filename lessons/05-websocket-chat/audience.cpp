@@ -56,6 +56,7 @@ void Audience::broadcast_except(const FramePtr& frame, const Member& skip) {
 }
 
 void Audience::flush() {
+    if (dirty_.empty()) return;  // the sweep flushes after every tick, mostly with nothing to do
     // TASK 05.room-broadcast: broadcast one shared frame, flushing each member once per batch
     // flush() may not add members to dirty_ (it only writes), so a swap keeps this safe and
     // lets the vector keep its capacity.
