@@ -28,3 +28,9 @@ if(NOT hiredis_FOUND)
   message(FATAL_ERROR "hiredis not found: install the Debian packages libhiredis-dev and pkgconf "
                       "(or run scripts/setup)")
 endif()
+
+# OpenSSL 3 for TLS (lesson 09, through asio::ssl): only the targets that link course_tls use it.
+find_package(OpenSSL 3 QUIET)
+if(NOT OPENSSL_FOUND)
+  message(FATAL_ERROR "OpenSSL 3 not found: install the Debian package libssl-dev (or run scripts/setup)")
+endif()

@@ -78,6 +78,12 @@ struct GatheredWrite {
 };
 GatheredWrite send_gathered(int fd, const iovec* buffers, std::size_t count, std::error_code& error);
 
+// Anything that writes buffers as send_gathered does (its contract above), to a socket or not.
+template <class W>
+concept GatheredWriter = requires(W& write, const iovec* buffers, std::size_t count, std::error_code& error) {
+    { write(buffers, count, error) } -> std::same_as<GatheredWrite>;
+};
+
 template <QueuePiece Piece = SharedBytes> class WriteQueue {
 public:
     using clock = std::chrono::steady_clock;
@@ -97,9 +103,23 @@ public:
     // Writes to `fd` (non-blocking) until everything is sent or the kernel's buffer is full;
     // `on_sent(piece)` is called for each piece once its last byte has gone out.
     template <SentCallback<Piece> OnSent> Flushed flush(int fd, clock::time_point now, std::error_code& error,
-                                                        OnSent&& on_sent, std::size_t elsewhere = 0);
+                                                        OnSent&& on_sent, std::size_t elsewhere = 0) {
+        const auto send = [fd](const iovec* buffers, std::size_t count, std::error_code& ec) {
+            return send_gathered(fd, buffers, count, ec);
+        };
+        return flush_to(send, now, error, on_sent, elsewhere);
+    }
     Flushed flush(int fd, clock::time_point now, std::error_code& error, std::size_t elsewhere = 0) {
         return flush(fd, now, error, nothing_to_count, elsewhere);
+    }
+    // The same through any writer with send_gathered's contract (lesson 09: a TLS stream, which
+    // takes the bytes to encrypt them).
+    template <GatheredWriter Writer, SentCallback<Piece> OnSent>
+    Flushed flush_to(Writer& write, clock::time_point now, std::error_code& error, OnSent&& on_sent,
+                     std::size_t elsewhere = 0);
+    template <GatheredWriter Writer> Flushed flush_to(Writer& write, clock::time_point now,
+                                                      std::error_code& error, std::size_t elsewhere = 0) {
+        return flush_to(write, now, error, nothing_to_count, elsewhere);
     }
     // Drops every piece not started yet, but the exempt prefix and the pieces `keep` names (the
     // piece being sent stays whole), and tells the meter what is left.
@@ -142,9 +162,9 @@ template <QueuePiece Piece> Backpressure WriteQueue<Piece>::push(Piece piece, cl
     return measure(now, elsewhere);
 }
 
-template <QueuePiece Piece> template <SentCallback<Piece> OnSent>
-Flushed WriteQueue<Piece>::flush(int fd, clock::time_point now, std::error_code& error, OnSent&& on_sent,
-                                 std::size_t elsewhere) {
+template <QueuePiece Piece> template <GatheredWriter Writer, SentCallback<Piece> OnSent>
+Flushed WriteQueue<Piece>::flush_to(Writer& write, clock::time_point now, std::error_code& error,
+                                    OnSent&& on_sent, std::size_t elsewhere) {
     while (head_ < queue_.size()) {
         std::array<iovec, max_iov> iov;
         std::size_t count = 0;
@@ -154,7 +174,7 @@ Flushed WriteQueue<Piece>::flush(int fd, clock::time_point now, std::error_code&
             iov[count].iov_base = const_cast<char*>(bytes.data() + skip);
             iov[count].iov_len = bytes.size() - skip;
         }
-        const GatheredWrite written = send_gathered(fd, iov.data(), count, error);
+        const GatheredWrite written = write(iov.data(), count, error);
         if (written.result != Flushed::all) return written.result;
         std::size_t left = written.sent;
         queued_bytes_ -= left;

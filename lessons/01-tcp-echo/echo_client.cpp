@@ -63,6 +63,8 @@ public:
 
     // Sends `message` and returns its echo; throws if the server does not send it all back.
     std::string round_trip(std::string_view message) {
+        // TASK 01.round-trip: send a message and read back exactly as many bytes as were sent
+        // STUB: (void)message;
         std::string echo(message.size(), '\0');
         for (std::size_t done = 0; done < message.size(); done += chunk_size) {
             const std::size_t n = std::min(chunk_size, message.size() - done);
@@ -77,6 +79,7 @@ public:
             }
         }
         return echo;
+        // END TASK 01.round-trip
     }
 
 private:

@@ -28,6 +28,10 @@ using asio::ip::tcp;
 // Echoes everything `client` sends until it hangs up. Whatever goes wrong with this client
 // (a reset, a broken pipe) ends this client only: the caller goes back to accept the next.
 void serve(tcp::socket& client, const std::string& peer, course::Logger& log) {
+    // TASK 01.echo-loop: echo every byte a client sends until it hangs up
+    // STUB: (void)client;
+    // STUB: (void)peer;
+    // STUB: (void)log;
     std::array<char, 4096> buffer;  // bytes per read
     std::size_t total = 0;
     for (;;) {
@@ -56,6 +60,7 @@ void serve(tcp::socket& client, const std::string& peer, course::Logger& log) {
         }
         total += n;
     }
+    // END TASK 01.echo-loop
 }
 
 }  // namespace

@@ -9,6 +9,9 @@ Outbox::Outbox(course::BackpressureLimits limits, std::function<std::string(Verd
     : limits_(limits), eviction_line_(std::move(eviction_line)), meter_(limits) {}
 
 Outbox::Push Outbox::push(SharedLine line, clock::time_point now) {
+    // TASK 02.outbox: queue lines without blocking and hand them to the writer in batches
+    // STUB: (void)line;
+    // STUB: (void)now;
     {
         const std::lock_guard lock(mutex_);
         if (closed_) return Push::closed;
@@ -25,9 +28,12 @@ Outbox::Push Outbox::push(SharedLine line, clock::time_point now) {
     }
     cancelled_.request();  // outside the lock: it is a system call
     return Push::evicted;
+    // END TASK 02.outbox
 }
 
 Outbox::Batch Outbox::pop(std::size_t max_bytes) {
+    // TASK 02.outbox: queue lines without blocking and hand them to the writer in batches
+    // STUB: (void)max_bytes;
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [&] { return !lines_.empty() || closed_; });
     if (aborted_) {
@@ -47,6 +53,7 @@ Outbox::Batch Outbox::pop(std::size_t max_bytes) {
     in_flight_ = batch.bytes.size();
     meter_.queued(waiting_locked(), clock::now());
     return batch;
+    // END TASK 02.outbox
 }
 
 bool Outbox::sent(std::size_t bytes, clock::time_point now) {

@@ -69,6 +69,9 @@ void Room::leave(MemberId id, std::string_view reason, bool tell_others) {
 }
 
 bool Room::say(MemberId id, std::string_view text) {
+    // TASK 02.broadcast: relay a chat line to every member but the sender, pushing outside the lock
+    // STUB: (void)id;
+    // STUB: (void)text;
     Recipients others;
     SharedLine line;
     {
@@ -80,6 +83,7 @@ bool Room::say(MemberId id, std::string_view text) {
     }
     deliver(std::move(others), std::move(line));
     return true;
+    // END TASK 02.broadcast
 }
 
 void Room::announce(std::string_view text) {

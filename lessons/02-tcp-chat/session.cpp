@@ -230,6 +230,8 @@ void Session::write_loop() {
 }
 
 course::IoResult Session::send_batch(std::string_view bytes) {
+    // TASK 02.send-batch: write a batch to the socket, reporting each partial write to the outbox
+    // STUB: (void)bytes;
     using clock = std::chrono::steady_clock;
     const auto soft_time = config_.backpressure.soft_time;
     auto progress_at = clock::now();  // the batch was just taken: the stall clock runs from here
@@ -268,6 +270,7 @@ course::IoResult Session::send_batch(std::string_view bytes) {
         }
     }
     return {course::IoStatus::ok, done};
+    // END TASK 02.send-batch
 }
 
 }  // namespace lesson02

@@ -10,10 +10,13 @@ namespace {
 constexpr std::uint64_t golden_gamma = 0x9e3779b97f4a7c15;  // SplitMix64's step: 2^64 / golden ratio
 constexpr unsigned draws_per_datagram = 4;                  // drop, duplicate, delay 1, delay 2
 
+// TASK 03.fault-plan: draw each datagram's fate from the seed, exactly as the documented rule says
+// STUB-ONLY
 double fraction(std::uint64_t draw) noexcept {
     return static_cast<double>(draw >> 11) *
            0x1.0p-53;  // the top 53 bits: every double in [0, 1) equally likely
 }
+// END TASK 03.fault-plan
 
 }  // namespace
 
@@ -32,11 +35,17 @@ FaultPlan::FaultPlan(FaultConfig config) : config_(config) {
 }
 
 std::uint64_t FaultPlan::draw(std::uint64_t k, unsigned i) const noexcept {
+    // TASK 03.fault-plan: draw each datagram's fate from the seed, exactly as the documented rule says
+    // STUB: (void)k;
+    // STUB: (void)i;
     const std::uint64_t n = k * draws_per_datagram + i;  // unsigned arithmetic wraps, as SplitMix64 does
     return splitmix64(config_.seed + n * golden_gamma);
+    // END TASK 03.fault-plan
 }
 
 FaultDecision FaultPlan::decide(std::uint64_t k) const noexcept {
+    // TASK 03.fault-plan: draw each datagram's fate from the seed, exactly as the documented rule says
+    // STUB: (void)k;
     FaultDecision decision;
     decision.dropped = fraction(draw(k, 1)) < config_.drop_rate;
     decision.duplicated = !decision.dropped && fraction(draw(k, 2)) < config_.duplicate_rate;
@@ -45,6 +54,7 @@ FaultDecision FaultPlan::decide(std::uint64_t k) const noexcept {
         decision.delay[copy] = std::chrono::milliseconds(config_.delay_ms + draw(k, 3 + copy) % span);
     }
     return decision;
+    // END TASK 03.fault-plan
 }
 
 std::string FaultPlan::describe() const {

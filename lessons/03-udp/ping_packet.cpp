@@ -6,6 +6,8 @@ namespace {
 
 constexpr std::string_view magic = "PING";
 
+// TASK 03.ping-packet: encode and decode the ping header byte by byte, big-endian
+// STUB-ONLY
 void put_be(std::string& out, std::uint64_t value, int bytes) {
     for (int shift = (bytes - 1) * 8; shift >= 0; shift -= 8) {
         out += static_cast<char>((value >> shift) & 0xff);
@@ -17,10 +19,14 @@ std::uint64_t get_be(std::string_view in, std::size_t offset, int bytes) {
     for (int i = 0; i < bytes; ++i) value = (value << 8) | static_cast<unsigned char>(in[offset + i]);
     return value;
 }
+// END TASK 03.ping-packet
 
 }  // namespace
 
 std::string encode_ping(const PingPacket& packet, std::size_t size) {
+    // TASK 03.ping-packet: encode and decode the ping header byte by byte, big-endian
+    // STUB: (void)packet;
+    // STUB: (void)size;
     std::string out;
     out.reserve(size > ping_header_size ? size : ping_header_size);
     out += magic;
@@ -28,6 +34,7 @@ std::string encode_ping(const PingPacket& packet, std::size_t size) {
     put_be(out, packet.sent_ns, 8);
     for (std::size_t i = 0; out.size() < size; ++i) out += static_cast<char>('a' + i % 26);
     return out;
+    // END TASK 03.ping-packet
 }
 
 std::optional<std::string> ping_problem(std::string_view bytes) {
@@ -40,11 +47,14 @@ std::optional<std::string> ping_problem(std::string_view bytes) {
 }
 
 std::optional<PingPacket> decode_ping(std::string_view bytes) {
+    // TASK 03.ping-packet: encode and decode the ping header byte by byte, big-endian
+    // STUB: (void)bytes;
     if (ping_problem(bytes)) return std::nullopt;
     PingPacket packet;
     packet.sequence = static_cast<std::uint32_t>(get_be(bytes, 4, 4));
     packet.sent_ns = get_be(bytes, 8, 8);
     return packet;
+    // END TASK 03.ping-packet
 }
 
 std::optional<std::string> payload_size_problem(std::size_t size, bool ipv6) {

@@ -33,6 +33,9 @@ std::uint32_t PingStats::on_sent(std::uint64_t now_ns) {
 }
 
 ReplyInfo PingStats::on_reply(const PingPacket& packet, std::uint64_t now_ns) {
+    // TASK 03.ping-stats: count replies exactly: first copies, duplicates, reordering, round-trip percentiles
+    // STUB: (void)packet;
+    // STUB: (void)now_ns;
     ReplyInfo info;
     // Trust nothing in a datagram: it must name a ping we sent, with the time we wrote in it.
     if (packet.sequence >= sent_ns_.size() || packet.sent_ns != sent_ns_[packet.sequence] ||
@@ -56,6 +59,7 @@ ReplyInfo PingStats::on_reply(const PingPacket& packet, std::uint64_t now_ns) {
         highest_ = packet.sequence;
     }
     return info;
+    // END TASK 03.ping-stats
 }
 
 PingSummary PingStats::summary() const {
@@ -80,6 +84,9 @@ PingSummary PingStats::summary() const {
 }
 
 std::int64_t nearest_rank_percentile(std::vector<std::int64_t> values, double p) {
+    // TASK 03.ping-stats: count replies exactly: first copies, duplicates, reordering, round-trip percentiles
+    // STUB: (void)values;
+    // STUB: (void)p;
     if (values.empty()) throw std::invalid_argument("percentile of no values");
     // rank = ceil(p/100 * n), counted from 1; nth_element finds it without a full sort.
     const auto n = static_cast<double>(values.size());
@@ -87,6 +94,7 @@ std::int64_t nearest_rank_percentile(std::vector<std::int64_t> values, double p)
     rank = std::clamp<std::size_t>(rank, 1, values.size());
     std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(rank - 1), values.end());
     return values[rank - 1];
+    // END TASK 03.ping-stats
 }
 
 std::string summary_line(const PingSummary& s) {

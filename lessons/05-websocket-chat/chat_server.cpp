@@ -82,7 +82,10 @@ void ChatServer::start() {
         [state = state_] { return state->stopping; },
         [state = state_] { return state->sessions.size(); },
         [state = state_](tcp::socket socket) {
-            auto session = std::make_shared<Session>(std::move(socket), state, ++state->next_id);
+            std::shared_ptr<Stream> stream = state->config.make_stream
+                                                 ? state->config.make_stream(std::move(socket))
+                                                 : make_plain_stream(std::move(socket), state->read_buffer);
+            auto session = std::make_shared<Session>(std::move(stream), state, ++state->next_id);
             session->registry_index = state->sessions.size();
             state->sessions.push_back(session);
             session->start();

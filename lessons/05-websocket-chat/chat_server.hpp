@@ -12,6 +12,7 @@
 // after what was queued for it, and lets run() on the io_context return once all are gone.
 
 #include "chat_room.hpp"
+#include "stream.hpp"
 
 #include "ws/http.hpp"
 #include "ws/route.hpp"
@@ -43,6 +44,8 @@ struct ChatServerConfig {
     // Asked first for every HTTP request: an answer for paths the chat does not serve (lesson
     // 08's GET /healthz), or nullopt for the usual routing (ws::route_request).
     std::function<std::optional<ws::Route>(const ws::HttpHead&)> extra_route;
+    // The stream of each accepted connection (stream.hpp): empty for plain TCP; lesson 09's TLS.
+    StreamFactory make_stream;
 };
 
 class ChatServer {

@@ -22,8 +22,8 @@ constexpr std::size_t max_drain_bytes = 1024 * 1024;  // read and dropped while 
 
 }  // namespace
 
-Session::Session(tcp::socket socket, std::shared_ptr<ChatServer::State> server, std::uint64_t id)
-    : socket_(std::move(socket)), server_(std::move(server)), id_(id), queue_(server_->config.backpressure) {}
+Session::Session(std::shared_ptr<Stream> stream, std::shared_ptr<ChatServer::State> server, std::uint64_t id)
+    : stream_(std::move(stream)), server_(std::move(server)), id_(id), queue_(server_->config.backpressure) {}
 
 std::string Session::label() const {
     return "connection " + std::to_string(id_) + (name().empty() ? "" : " (" + name() + ")");
@@ -32,10 +32,11 @@ std::string Session::label() const {
 void Session::start() {
     enter(State::http);
     std::error_code ec;
-    socket_.non_blocking(true, ec);  // read_some() and flush() try first, and wait only if they must
-    socket_.set_option(tcp::no_delay(true), ec);  // chat lines are small: send them at once
+    tcp::socket& socket = stream_->socket();
+    socket.non_blocking(true, ec);  // read_some() and flush() try first, and wait only if they must
+    socket.set_option(tcp::no_delay(true), ec);  // chat lines are small: send them at once
     auto self = shared_from_this();
-    asio::co_spawn(socket_.get_executor(), run(self), [self](const std::exception_ptr& error) {
+    asio::co_spawn(socket.get_executor(), run(self), [self](const std::exception_ptr& error) {
         if (!error) return;
         try {
             std::rethrow_exception(error);
@@ -50,7 +51,15 @@ awaitable<void> Session::run(std::shared_ptr<Session> self) {
     course::Logger& log = server_->log;
     if (log.enabled(course::LogLevel::verbose)) {
         std::error_code ec;
-        log.verbose(label(), ": connected from ", course::format_endpoint(socket_.remote_endpoint(ec)));
+        log.verbose(label(), ": connected from ",
+                    course::format_endpoint(stream_->socket().remote_endpoint(ec)));
+    }
+    // TLS first, if the stream has it, within the handshake timeout (the http state's deadline).
+    if (const std::string failed = co_await stream_->handshake(log, label()); !failed.empty()) {
+        if (state_ != State::done) log.info(label(), ": ", failed, ": dropped");
+        abort(nullptr);
+        finish();
+        co_return;
     }
     // Two phases, so that the HTTP parser (and the request's headers) is gone before the
     // WebSocket's long life begins: only the frames of run() and serve_websocket() stay.
@@ -76,16 +85,10 @@ void Session::enter(State next) {
     }
 }
 
-awaitable<std::size_t> Session::read_some(std::error_code& ec) {
-    // Try first (the bytes are often there already), wait for readability only when there are
-    // none. While waiting the session owns no buffer at all.
-    std::vector<char>& buffer = server_->read_buffer;
-    for (;;) {
-        const std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
-        if (ec != asio::error::would_block && ec != asio::error::try_again) co_return n;
-        co_await socket_.async_wait(tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, ec));
-        if (ec) co_return 0;
-    }
+awaitable<std::string_view> Session::read_some(std::error_code& ec) {
+    // The stream tries first and waits for readability only when nothing is there (plain TCP:
+    // into the server's shared buffer, so while waiting the session owns no buffer at all).
+    co_return co_await stream_->read_some(ec);
 }
 
 awaitable<void> Session::drain() {
@@ -96,7 +99,7 @@ awaitable<void> Session::drain() {
     flush();
     std::error_code ec;
     for (std::size_t drained = 0; !ec && state_ != State::done && drained < max_drain_bytes;) {
-        drained += co_await read_some(ec);
+        drained += (co_await read_some(ec)).size();
         if (ec == asio::error::operation_aborted && state_ != State::done) ec = {};
     }
 }
@@ -106,8 +109,7 @@ void Session::finish() {
     // session that is about to be destroyed. Each step may run twice harmlessly.
     if (in_room()) server_->room->leave(*this, server_->stopping);
     server_->room->flush();
-    std::error_code ec;
-    socket_.close(ec);
+    stream_->close();
     enter(State::done);
     // Out of the registry: swap with the last entry (O(1)).
     auto& sessions = server_->sessions;
@@ -123,8 +125,7 @@ void Session::abort(const char* why) {
     if (state_ == State::done) return;
     if (why) server_->log.info(label(), ": ", why, ": dropped");
     enter(State::done);
-    std::error_code ec;
-    socket_.close(ec);  // the reader wakes with an error and leaves the room
+    stream_->close();  // the reader wakes with an error and leaves the room
 }
 
 // ---- the sweep and shutdown ---------------------------------------------------------------

@@ -18,6 +18,9 @@
 // A session only moves forward through these states (enter()); any of them can jump to done
 // (the client went away, a timeout, a write failed).
 //
+// The stream (stream.hpp): the session reads and writes through a Stream, plain TCP here, TLS in
+// lesson 09, never through a socket; a TLS handshake comes first, within the handshake timeout.
+//
 // Reading: the session waits until its socket is readable, then reads into the server's one
 // shared buffer and feeds the bytes to its ws::Connection at once, so an idle connection holds
 // no read buffer. Messages are handled as they complete (room.say, rename, who).
@@ -44,6 +47,7 @@
 
 #include "chat_room.hpp"
 #include "server_state.hpp"
+#include "stream.hpp"
 
 #include "ws/connection.hpp"
 
@@ -63,7 +67,7 @@ class Session : public Member, public std::enable_shared_from_this<Session> {
 public:
     using clock = std::chrono::steady_clock;
 
-    Session(asio::ip::tcp::socket socket, std::shared_ptr<ChatServer::State> server, std::uint64_t id);
+    Session(std::shared_ptr<Stream> stream, std::shared_ptr<ChatServer::State> server, std::uint64_t id);
 
     // Starts the coroutine; the session keeps itself alive until it ends.
     void start();
@@ -96,7 +100,8 @@ private:
     void finish();
     // Closes the socket at once (logging `why` if given): done.
     void abort(const char* why);
-    asio::awaitable<std::size_t> read_some(std::error_code& ec);
+    // The bytes that arrived (valid until the next read), through the stream.
+    asio::awaitable<std::string_view> read_some(std::error_code& ec);
     std::string label() const;
 
     // ---- the HTTP phase (session_http.cpp)
@@ -122,7 +127,7 @@ private:
     void evict(course::Backpressure why);
     void wait_writable();
 
-    asio::ip::tcp::socket socket_;
+    std::shared_ptr<Stream> stream_;  // shared: a TLS stream's own writes keep it alive
     std::shared_ptr<ChatServer::State> server_;
     std::uint64_t id_;
     std::optional<ws::Connection> conn_;  // from the handshake on

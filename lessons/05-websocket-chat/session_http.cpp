@@ -16,14 +16,13 @@ awaitable<std::optional<Session::Upgrade>> Session::serve_http() {
     ws::HttpParser parser(ws::HttpParser::Kind::request);
     for (;;) {  // until the head is complete, under the handshake deadline (on_tick)
         std::error_code ec;
-        const std::size_t n = co_await read_some(ec);
+        std::string_view in = co_await read_some(ec);
         if (ec) {
             if (state_ != State::done)
                 log.verbose(label(), ": gone before the request was complete (", ec.message(), ")");
             abort(nullptr);
             co_return std::nullopt;
         }
-        std::string_view in(server_->read_buffer.data(), n);
         const std::string_view received = in;
         const auto result = parser.push(in);  // leaves in `in` what follows the head
         if (log.tracing()) {

@@ -5,13 +5,9 @@
 
 #include "trace.hpp"
 
-#include <asio/redirect_error.hpp>
-#include <asio/use_awaitable.hpp>
-
 namespace lesson05 {
 
 using asio::awaitable;
-using asio::ip::tcp;
 
 awaitable<void> Session::serve_websocket(Upgrade upgrade) {
     course::Logger& log = server_->log;
@@ -44,15 +40,14 @@ awaitable<void> Session::serve_websocket(Upgrade upgrade) {
         flush();
         if (conn_->should_close_tcp()) co_return;  // the closing handshake is done, or failed
         std::error_code ec;
-        std::size_t n = 0;
+        std::string_view received;
         if (write_waiting_) {
             // Backpressure: the client's socket buffer is full, so it is not reading what we
             // send. Read nothing more from it until it has room again (lesson 04 does the same):
             // it can neither flood the room nor make us answer pings it will never read.
-            co_await socket_.async_wait(tcp::socket::wait_write,
-                                        asio::redirect_error(asio::use_awaitable, ec));
+            co_await stream_->writable(ec);
         } else {
-            n = co_await read_some(ec);
+            received = co_await read_some(ec);
         }
         if (ec == asio::error::operation_aborted && state_ != State::done)
             continue;  // woken on purpose (evicted)
@@ -65,10 +60,10 @@ awaitable<void> Session::serve_websocket(Upgrade upgrade) {
             abort(nullptr);
             co_return;
         }
-        if (n == 0) continue;  // the socket has room again: flush() and try again
+        if (received.empty()) continue;  // the socket has room again: flush() and try again
         last_input_ = clock::now();
         ping_sent_ = false;
-        in = std::string_view(server_->read_buffer.data(), n);
+        in = received;
     }
 }
 

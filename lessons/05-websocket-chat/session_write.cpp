@@ -8,8 +8,6 @@
 
 namespace lesson05 {
 
-using asio::ip::tcp;
-
 std::size_t Session::connection_output() const noexcept { return conn_ ? conn_->pending_output().size() : 0; }
 
 bool Session::enqueue(const FramePtr& frame, bool exempt) {
@@ -36,8 +34,7 @@ void Session::evict(course::Backpressure why) {
     // the greeting (its exempt prefix).
     queue_.drop_unstarted();
     close_with(ws::close_code::policy_violation, reason);
-    std::error_code ec;
-    socket_.cancel(ec);  // wake the reader: it leaves the room (not from inside a broadcast)
+    stream_->cancel();  // wake the reader: it leaves the room (not from inside a broadcast)
     flush();
     // END TASK 05.queue-policy
 }
@@ -52,9 +49,13 @@ bool Session::take_connection_output() {
 
 void Session::flush() {
     if (write_waiting_ || state_ == State::done) return;
+    const auto write = [stream = stream_.get()](const iovec* buffers, std::size_t count,
+                                                std::error_code& ec) {
+        return stream->write_some(buffers, count, ec);
+    };
     do {
         std::error_code error;
-        switch (queue_.flush(socket_.native_handle(), clock::now(), error, connection_output())) {
+        switch (queue_.flush_to(write, clock::now(), error, connection_output())) {
         case course::Flushed::would_block: return wait_writable();
         case course::Flushed::failed:
             server_->log.verbose(label(), ": write failed: ", error.message());
@@ -62,15 +63,12 @@ void Session::flush() {
         case course::Flushed::all: break;
         }
     } while (take_connection_output());  // pongs and our close go after everything before them
-    if (state_ == State::draining) {     // all sent: our FIN goes after the last byte
-        std::error_code ec;
-        socket_.shutdown(tcp::socket::shutdown_send, ec);
-    }
+    if (state_ == State::draining) stream_->shutdown_send();  // all sent: our FIN after the last byte
 }
 
 void Session::wait_writable() {
     write_waiting_ = true;
-    socket_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](const std::error_code& ec) {
+    stream_->on_writable([self = shared_from_this()](const std::error_code& ec) {
         self->write_waiting_ = false;
         if (self->state_ == State::done) return;
         if (ec && ec != asio::error::operation_aborted) return self->abort(nullptr);

@@ -9,15 +9,20 @@ namespace lesson06 {
 // Values below 16 get a bucket each. Above, the top bit (exponent e >= 4) picks a group of 16
 // buckets and the 4 bits below it pick one within the group.
 int LatencyHistogram::bucket_of(std::uint64_t value) noexcept {
+    // TASK 06.buckets: map a latency to its bucket and a bucket to its largest value
+    // STUB: (void)value;
     constexpr std::uint64_t sub_count = std::uint64_t{1} << sub_bits;
     if (value < sub_count) return static_cast<int>(value);
     const int exponent = 63 - std::countl_zero(value);  // >= sub_bits
     const int group = exponent - sub_bits + 1;
     const auto sub = static_cast<int>((value >> (exponent - sub_bits)) & (sub_count - 1));
     return (group << sub_bits) + sub;
+    // END TASK 06.buckets
 }
 
 std::uint64_t LatencyHistogram::bucket_upper(int bucket) noexcept {
+    // TASK 06.buckets: map a latency to its bucket and a bucket to its largest value
+    // STUB: (void)bucket;
     constexpr int sub_count = 1 << sub_bits;
     if (bucket < sub_count) return static_cast<std::uint64_t>(bucket);
     const int group = bucket >> sub_bits;
@@ -26,6 +31,7 @@ std::uint64_t LatencyHistogram::bucket_upper(int bucket) noexcept {
     const int shift = exponent - sub_bits;
     const std::uint64_t low = (std::uint64_t{1} << exponent) + (static_cast<std::uint64_t>(sub) << shift);
     return low + ((std::uint64_t{1} << shift) - 1);
+    // END TASK 06.buckets
 }
 
 void LatencyHistogram::record(std::uint64_t nanos) noexcept {
@@ -46,6 +52,8 @@ void LatencyHistogram::merge(const LatencyHistogram& other) noexcept {
 
 std::uint64_t LatencyHistogram::percentile(double fraction) const noexcept {
     if (count_ == 0) return 0;
+    // TASK 06.percentile: find a percentile by walking the buckets up to its rank
+    // STUB: (void)fraction;
     fraction = std::clamp(fraction, 0.0, 1.0);
     // The rank of the value asked for, 1-based: p50 of 10 values is the 5th.
     auto rank = static_cast<std::uint64_t>(std::ceil(fraction * static_cast<double>(count_)));
@@ -56,6 +64,7 @@ std::uint64_t LatencyHistogram::percentile(double fraction) const noexcept {
         if (seen >= rank) return std::min(bucket_upper(static_cast<int>(i)), max_);
     }
     return max_;
+    // END TASK 06.percentile
 }
 
 }  // namespace lesson06

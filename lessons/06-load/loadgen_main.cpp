@@ -12,6 +12,9 @@
 #include <iostream>
 #include <map>
 #include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 int main(int argc, char** argv) {
     CLI::App app{"Lesson 06: load generator (echo, broadcast, idle) for tcp:// and ws:// servers",
@@ -21,12 +24,15 @@ int main(int argc, char** argv) {
     course::CommonOptions common;
     common.port = 7005;
     course::add_common_options(app, common, course::Role::client);
-    std::string mode_text, url;
+    std::string mode_text;
+    std::vector<std::string> urls;
     app.add_option("mode", mode_text, "echo, broadcast or idle")
         ->required()
         ->check(CLI::IsMember({"echo", "broadcast", "idle"}));
-    app.add_option("url", url,
-                   "tcp://HOST:PORT or ws://HOST:PORT/PATH (default: ws://HOST:PORT/ws from --host, --port)");
+    app.add_option("url", urls,
+                   "tcp://HOST:PORT or ws://HOST:PORT/PATH (default: ws://HOST:PORT/ws from --host, --port); "
+                   "several (same scheme): the connections are dealt out over them in turn, as to the "
+                   "nodes of a cluster");
     app.add_option("-c,--connections", options.connections, "connections (broadcast: receivers)")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}));
@@ -79,12 +85,16 @@ int main(int argc, char** argv) {
                                                                  {"idle", lesson06::Mode::idle}};
         options.mode = modes.at(mode_text);
         options.join = join_text == "probe" ? lesson06::JoinRule::probe : lesson06::JoinRule::greeting;
-        if (url.empty()) {
+        if (urls.empty()) {
             const bool v6 = common.host.find(':') != std::string::npos;
-            url = "ws://" + (v6 ? "[" + common.host + "]" : common.host) + ":" + std::to_string(common.port) +
-                  "/ws";
+            urls.push_back("ws://" + (v6 ? "[" + common.host + "]" : common.host) + ":" +
+                           std::to_string(common.port) + "/ws");
         }
-        options.target = lesson06::parse_target(url);
+        for (const std::string& url : urls) options.targets.push_back(lesson06::parse_target(url));
+        for (const lesson06::Target& target : options.targets) {
+            if (target.scheme != options.targets.front().scheme)
+                throw std::invalid_argument("all URLs must have the same scheme (tcp:// or ws://)");
+        }
         course::Logger log(common.log_level());
         options.log = &log;
         // Ctrl-C, SIGTERM or SIGHUP end the run early, with the report of what was measured.
@@ -93,8 +103,9 @@ int main(int argc, char** argv) {
         options.stop = &stop;
         if (options.threads > options.connections) options.threads = options.connections;
         if (options.ready_marker.empty()) {
-            options.ready_marker =
-                options.target.scheme == lesson06::Target::Scheme::tcp ? "* you are " : "\"type\":\"hello\"";
+            options.ready_marker = options.targets.front().scheme == lesson06::Target::Scheme::tcp
+                                       ? "* you are "
+                                       : "\"type\":\"hello\"";
         }
         options.run_id = std::random_device{}() & 0x7fffffff;
 
@@ -102,7 +113,7 @@ int main(int argc, char** argv) {
         if (options.json) {
             std::cout << result.report.json() << std::endl;
         } else {
-            std::cout << "06-loadgen " << mode_text << " " << url << "\n"
+            std::cout << "06-loadgen " << mode_text << " " << lesson06::urls_of(options.targets) << "\n"
                       << result.report.human() << result.report.result_line() << std::endl;
         }
         // Stopped on request: the report says so (stopped=1, ok=0), and that is not an error.

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace course {
 class Logger;     // common/logger.hpp
@@ -30,7 +31,9 @@ enum class JoinRule { greeting, probe };
 
 struct LoadOptions {
     Mode mode = Mode::echo;
-    Target target;
+    // One or more servers: connection i (receivers first, then senders) goes to targets[i % size],
+    // so the clients spread evenly over several nodes of a cluster, as a load balancer would.
+    std::vector<Target> targets;
     std::size_t connections = 1;  // echo: connections; broadcast: receivers; idle: connections
     std::size_t messages = 1000;  // echo: per connection; broadcast: per sender
     std::size_t size = 32;        // bytes per message (broadcast: at least the token)

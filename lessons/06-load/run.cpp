@@ -47,14 +47,18 @@ void check_limits(const LoadOptions& options) {
     }
 }
 
-asio::ip::tcp::endpoint resolve(const Target& target) {
+std::vector<asio::ip::tcp::endpoint> resolve(const std::vector<Target>& targets) {
     asio::io_context io;
     asio::ip::tcp::resolver resolver(io);
-    std::error_code ec;
-    const auto results = resolver.resolve(target.host, std::to_string(target.port), ec);
-    if (ec || results.empty())
-        throw std::runtime_error("cannot resolve " + target.host + ": " + ec.message());
-    return results.begin()->endpoint();
+    std::vector<asio::ip::tcp::endpoint> endpoints;
+    for (const Target& target : targets) {
+        std::error_code ec;
+        const auto results = resolver.resolve(target.host, std::to_string(target.port), ec);
+        if (ec || results.empty())
+            throw std::runtime_error("cannot resolve " + target.host + ": " + ec.message());
+        endpoints.push_back(results.begin()->endpoint());
+    }
+    return endpoints;
 }
 
 // Watches the server's memory while the coordinator waits, to report its peak.
@@ -87,7 +91,7 @@ struct CpuMark {
 // failed); run_load then goes straight to finish(), which reports the stage the run had reached.
 class LoadRun {
 public:
-    LoadRun(const LoadOptions& options, const asio::ip::tcp::endpoint& endpoint);
+    LoadRun(const LoadOptions& options, const std::vector<asio::ip::tcp::endpoint>& endpoints);
     ~LoadRun() { stop_workers(); }
     LoadRun(const LoadRun&) = delete;
     LoadRun& operator=(const LoadRun&) = delete;
@@ -118,11 +122,11 @@ private:
     std::vector<std::unique_ptr<Worker>> workers_;
 };
 
-LoadRun::LoadRun(const LoadOptions& options, const asio::ip::tcp::endpoint& endpoint)
+LoadRun::LoadRun(const LoadOptions& options, const std::vector<asio::ip::tcp::endpoint>& endpoints)
     : options_(options), total_(total_connections(options)), watch_(options.server_pid), start_(mark_now()),
       deadline_(start_.at + options.timeout), connected_at_(start_.at), window_(start_) {
     for (std::size_t i = 0; i < options.threads; ++i) {
-        workers_.push_back(std::make_unique<Worker>(options, progress_, i, endpoint));
+        workers_.push_back(std::make_unique<Worker>(options, progress_, i, endpoints));
     }
 }
 
@@ -151,7 +155,7 @@ bool LoadRun::open_connections() {
     for (auto& worker : workers_) worker->start_thread();
     for (auto& worker : workers_) worker->connect_all();
     if (options_.log) {
-        options_.log->info("opening ", total_, " connections to ", options_.target.url, " on ",
+        options_.log->info("opening ", total_, " connections to ", urls_of(options_.targets), " on ",
                            options_.threads, options_.threads == 1 ? " thread" : " threads");
     }
     const bool settled = wait_until(deadline_, [&] { return progress_.opened + progress_.failed >= total_; });
@@ -267,7 +271,7 @@ RunMeasurements LoadRun::finish() {
 
 RunResult run_load(const LoadOptions& options) {
     check_limits(options);
-    LoadRun run(options, resolve(options.target));
+    LoadRun run(options, resolve(options.targets));
     if (run.open_connections() && run.join_room()) {
         if (options.mode == Mode::idle) {
             run.hold();

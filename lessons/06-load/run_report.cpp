@@ -111,7 +111,7 @@ RunResult build_report(const LoadOptions& options, const RunMeasurements& run) {
     RunResult result;
     Report& r = result.report;
     r.add("mode", mode_name(options.mode));
-    r.add("url", options.target.url);
+    r.add("url", urls_of(options.targets));
     r.add("connections", count(options.connections));
     if (options.mode == Mode::broadcast) r.add("senders", count(options.senders));
     r.add("threads", count(options.threads));

@@ -46,4 +46,10 @@ Target parse_target(std::string_view url) {
     return target;
 }
 
+std::string urls_of(const std::vector<Target>& targets) {
+    std::string urls;
+    for (const Target& target : targets) urls += (urls.empty() ? "" : " ") + target.url;
+    return urls;
+}
+
 }  // namespace lesson06

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace lesson06 {
 
@@ -21,5 +22,8 @@ struct Target {
 
 // Throws std::invalid_argument saying what is wrong.
 Target parse_target(std::string_view url);
+
+// The URLs as given, separated by spaces (for logs and reports).
+std::string urls_of(const std::vector<Target>& targets);
 
 }  // namespace lesson06

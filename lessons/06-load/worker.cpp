@@ -13,9 +13,10 @@ constexpr std::size_t scratch_size = 64 * 1024;  // bytes per read, shared by a 
 }  // namespace
 
 Worker::Worker(const LoadOptions& options, SharedProgress& progress, std::size_t id,
-               asio::ip::tcp::endpoint endpoint)
-    : options_(options), progress_(progress), id_(id), threads_(options.threads), endpoint_(endpoint),
-      work_(io_.get_executor()), connect_timer_(io_), scratch_(scratch_size) {
+               std::vector<asio::ip::tcp::endpoint> endpoints)
+    : options_(options), progress_(progress), id_(id), threads_(options.threads),
+      endpoints_(std::move(endpoints)), work_(io_.get_executor()), connect_timer_(io_),
+      scratch_(scratch_size) {
     payload_.reserve(options.size);
     for (std::size_t i = 0; i < options.size; ++i) payload_ += static_cast<char>('a' + i % 26);
     message_.reserve(options.size + max_token_size);
@@ -82,12 +83,13 @@ void Worker::pump_connects() {
             });
             return;
         }
-        auto link =
-            std::make_shared<Link>(io_, options_.target, *this, scratch_, next_connect_, options_.log);
+        const std::size_t server = global_index(next_connect_) % endpoints_.size();
+        auto link = std::make_shared<Link>(io_, options_.targets[server], *this, scratch_, next_connect_,
+                                           options_.log);
         links_.push_back(link);
         ++next_connect_;
         ++pending_connects_;
-        link->start(endpoint_);
+        link->start(endpoints_[server]);
     }
 }
 
@@ -102,7 +104,7 @@ void Worker::on_open(Link& link) {
     LinkState& state = states_[link.index()];
     state.opened = true;
     progress_.opened.fetch_add(1);
-    if (options_.mode == Mode::broadcast && options_.target.scheme == Target::Scheme::tcp) {
+    if (options_.mode == Mode::broadcast && options_.targets.front().scheme == Target::Scheme::tcp) {
         // Lesson 02: the first line is the name. The run id keeps reruns from colliding with
         // members of an earlier run that the server has not noticed gone yet.
         const std::size_t global = global_index(link.index());

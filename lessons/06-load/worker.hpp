@@ -29,8 +29,9 @@ namespace lesson06 {
 
 class Worker final : public LinkHandler {
 public:
+    // endpoints: options.targets resolved, in the same order.
     Worker(const LoadOptions& options, SharedProgress& progress, std::size_t id,
-           asio::ip::tcp::endpoint endpoint);
+           std::vector<asio::ip::tcp::endpoint> endpoints);
     ~Worker();
     Worker(const Worker&) = delete;
     Worker& operator=(const Worker&) = delete;
@@ -83,7 +84,7 @@ private:
     SharedProgress& progress_;
     std::size_t id_;
     std::size_t threads_;
-    asio::ip::tcp::endpoint endpoint_;
+    std::vector<asio::ip::tcp::endpoint> endpoints_;  // one per target
 
     WorkerCounters counters_;
     LatencyHistogram latency_;

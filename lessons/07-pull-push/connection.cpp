@@ -54,7 +54,10 @@ awaitable<void> Connection::run(std::shared_ptr<Connection> self) {
         std::error_code ec;
         log.verbose(label(), ": connected from ", course::format_endpoint(socket_.remote_endpoint(ec)));
     }
-    co_await serve_requests();  // the keep-alive loop; long polls and streams run inside it
+    // The keep-alive loop, long polls inside it; then the stream a request may have opened.
+    Handoff stream = co_await serve_requests();
+    if (stream.kind == Handoff::Kind::sse) co_await serve_sse(stream.after);
+    if (stream.kind == Handoff::Kind::websocket) co_await serve_websocket(std::move(stream.response));
     if (phase_ != Phase::done) co_await drain();
     finish();
     log.verbose(label(), ": gone");

@@ -87,7 +87,6 @@ private:
     std::string label() const;
 
     // ---- HTTP on a persistent connection (connection_http.cpp)
-    asio::awaitable<void> serve_requests();
     // What a request leads to after its immediate answer, if anything: a long poll or a stream.
     struct Handoff {
         enum class Kind { none, long_poll, sse, websocket };
@@ -97,9 +96,11 @@ private:
         bool keep_alive = false;             // long_poll
         std::string response;                // websocket: the 101
     };
-    // Takes the completed request and does what it asks; a long poll or a stream returns when it
-    // has ended. `keep_alive`: may the connection carry another request?
-    asio::awaitable<void> answer(bool& keep_alive);
+    // The keep-alive loop: reads requests and answers them, long polls included, until the
+    // connection ends or a request opens a stream, which it returns (for run() to serve).
+    asio::awaitable<Handoff> serve_requests();
+    // Takes the completed request and answers what can be answered at once. `keep_alive`: may
+    // the connection carry another request?
     Handoff take_request(bool& keep_alive);
     // Answers what can be answered at once (plain code, no coroutine), and says what follows.
     Handoff dispatch(const feed::Request& request);

@@ -45,7 +45,7 @@ std::uint64_t cpu_microseconds() {
 
 }  // namespace
 
-awaitable<void> Connection::serve_requests() {
+awaitable<Connection::Handoff> Connection::serve_requests() {
     course::Logger& log = server_->log;
     std::string_view in = pending_;
     for (;;) {
@@ -60,15 +60,20 @@ awaitable<void> Connection::serve_requests() {
             log.info(label(), ": bad request: ", reader_->error_status(), " ", reader_->error_reason());
             enter(Phase::answering);
             respond(feed::error_response(reader_->error_status(), reader_->error_reason(), false));
-            co_return;  // then draining
+            co_return Handoff{};  // then draining
         case feed::RequestReader::Result::request: {
             pending_ = std::string(in);  // the next request's bytes; `in` may view the shared buffer
             if (pending_.empty() && pending_.capacity() > retained_pending) std::string().swap(pending_);
             bool keep_alive = true;
-            co_await answer(keep_alive);
-            if (phase_ != Phase::answering) co_return;  // a stream has ended, or the client is gone
-            if (!keep_alive || server_->stopping) co_return;
-            if (!co_await wait_sent()) co_return;
+            Handoff next = take_request(keep_alive);
+            // A stream is the connection's last phase: run() serves it once this loop's frame is
+            // gone, so an idle stream holds no frame of the request loop.
+            if (next.kind == Handoff::Kind::sse || next.kind == Handoff::Kind::websocket) co_return next;
+            if (next.kind == Handoff::Kind::long_poll)
+                co_await long_poll(next.after, next.wait, next.keep_alive);
+            if (phase_ != Phase::answering) co_return Handoff{};  // the client is gone
+            if (!keep_alive || server_->stopping) co_return Handoff{};
+            if (!co_await wait_sent()) co_return Handoff{};
             in = pending_;
             continue;
         }
@@ -84,7 +89,7 @@ awaitable<void> Connection::serve_requests() {
                     log.verbose(label(), ": gone in the middle of a request (", ec.message(), ")");
                 abort(nullptr);
             }
-            co_return;  // the client left, or the sweep ended the request (408)
+            co_return Handoff{};  // the client left, or the sweep ended the request (408)
         }
         if (!reader_->mid_request()) request_started_ = clock::now();
         in = std::string_view(server_->read_buffer.data(), n);
@@ -151,26 +156,6 @@ Connection::Handoff Connection::take_request(bool& keep_alive) {
     const feed::Request request = reader_->take();
     keep_alive = request.keep_alive;
     return dispatch(request);
-}
-
-awaitable<void> Connection::answer(bool& keep_alive) {
-    Handoff next = take_request(keep_alive);
-    switch (next.kind) {
-    case Handoff::Kind::none: break;
-    case Handoff::Kind::long_poll: {
-        const std::optional<std::uint64_t> after = next.after;
-        const std::chrono::milliseconds wait = next.wait;
-        const bool keep = next.keep_alive;
-        co_await long_poll(after, wait, keep);
-        break;
-    }
-    case Handoff::Kind::sse: {
-        const std::optional<std::uint64_t> after = next.after;
-        co_await serve_sse(after);
-        break;
-    }
-    case Handoff::Kind::websocket: co_await serve_websocket(std::move(next.response)); break;
-    }
 }
 
 void Connection::publish_from(const feed::Request& request, bool keep_alive) {

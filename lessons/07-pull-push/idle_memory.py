@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """What an idle SSE or WebSocket client costs 07-feed-server in memory (the README's number).
 
-usage: python3 lessons/07-pull-push/idle_memory.py build/bin/07-feed-server [N]
+usage: python3 lessons/07-pull-push/idle_memory.py build/bin/07-feed-server [N [build/bin/05-chat-server]]
 
 Starts the server on a free loopback port with --rate 0, opens N streams of one mode (N = 1000
 by default; SSE: up to the `retry:` line; WebSocket: the 101 handshake), reads the server's
 VmRSS from /proc before and after, and prints the growth per client; then the same for the
-other mode on a fresh server. Linux only (/proc). Every socket has a 10 s timeout, and the
+other mode on a fresh server. Given lesson 05's server too, the same for its WebSocket clients
+(the baseline the lesson compares with, measured the same way). Linux only (/proc). Every socket has a 10 s timeout, and the
 server is stopped (SIGTERM) on the way out, even after an error.
 """
 import base64
@@ -18,6 +19,7 @@ import time
 
 server_bin = sys.argv[1]
 n = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
+chat05_bin = sys.argv[3] if len(sys.argv) > 3 else None
 
 
 def rss_kib(pid):
@@ -58,9 +60,9 @@ def open_ws(port):
     return s
 
 
-def measure(opener, name):
-    server = subprocess.Popen([server_bin, "--port", "0", "--rate", "0", "--quiet"],
-                              stdout=subprocess.PIPE, text=True)
+def measure(opener, name, command=None):
+    command = command or [server_bin, "--port", "0", "--rate", "0", "--quiet"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         line = server.stdout.readline()  # "listening on 127.0.0.1:PORT"
         port = int(line.rsplit(":", 1)[1])
@@ -83,3 +85,5 @@ def measure(opener, name):
 
 measure(open_sse, "sse")
 measure(open_ws, "ws")
+if chat05_bin:
+    measure(open_ws, "lesson05-ws", [chat05_bin, "--port", "0", "--quiet"])

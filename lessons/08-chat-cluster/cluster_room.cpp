@@ -429,6 +429,7 @@ void ClusterRoom::link_down(std::string_view why) {
 }
 
 void ClusterRoom::reap() {
+    // TASK 08.presence: keep presence alive: renew members, rejoin the forgotten, reap the expired
     // A request removes a bounded number (the script: 100); a dead node's thousands of members
     // take as many requests, one after the other, not one per tick. Their leaves come through
     // the stream.
@@ -436,10 +437,12 @@ void ClusterRoom::reap() {
         const auto self = weak.lock();
         if (self && answer.ok() && answer.value > 0 && self->up()) self->reap();
     });
+    // END TASK 08.presence
 }
 
 void ClusterRoom::tick() {
     if (!up()) return;
+    // TASK 08.presence: keep presence alive: renew members, rejoin the forgotten, reap the expired
     reap();
     std::vector<std::string> batch;
     const auto send_batch = [&] {
@@ -465,6 +468,7 @@ void ClusterRoom::tick() {
         }
     }
     send_batch();
+    // END TASK 08.presence
 }
 
 }  // namespace lesson08

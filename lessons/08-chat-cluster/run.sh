@@ -6,6 +6,8 @@
 #   scripts/run 08 --nodes 2        two nodes
 #   scripts/run 08 --port 8008      HAProxy on port 8008 (default 0: any free port)
 #   scripts/run 08 -- -v            arguments after -- go to every node
+#   scripts/run 08 --tls            HAProxy terminates TLS (https://, wss://) with lesson 09's
+#                                   local CA (.tls/, made on first use); the nodes stay plain
 #
 # Like a lesson's server, its first line on stdout is `listening on HOST:PORT`, HAProxy's
 # address (so scripts/pair works with it unchanged); its log goes to stderr: each node's lines
@@ -20,13 +22,15 @@ lesson_dir="$root/lessons/08-chat-cluster"
 source "$root/scripts/lib.sh"
 
 nodes=3
+tls=0
 frontend_port=0
 node_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --nodes) nodes="${2:?--nodes needs a number}"; shift ;;
     --port) frontend_port="${2:?--port needs a number}"; shift ;;
-    --help|-h) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --tls) tls=1 ;;
+    --help|-h) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --) shift; node_args=("$@"); break ;;
     *) echo "run 08: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -49,6 +53,12 @@ node_pids=()
 
 # running PID: true while PID is alive and not yet a zombie (an exited child not yet waited for).
 running() { [ -r "/proc/$1/stat" ] && [ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" != Z ]; }
+# any_node_running: true while at least one node is alive.
+any_node_running() {
+  local pid
+  for pid in "${node_pids[@]}"; do running "$pid" && return 0; done
+  return 1
+}
 
 # Stops what this script started, by PID, in order (HAProxy, the nodes, Redis): SIGTERM, up to
 # 10 s for each group to exit (a bounded poll), SIGKILL for what is left, and waits for each, so
@@ -126,9 +136,21 @@ for n in $(seq 1 "$nodes"); do
 done
 
 # 3. HAProxy: haproxy.cfg with one server line per node, ports filled in from the environment.
+# With --tls the frontend's bind gets lesson 09's certificate (HAProxy wants it and its key in
+# one file): TLS ends at HAProxy, the nodes behind it see plain WebSocket.
+scheme=http curl_tls=()
+if [ "$tls" = 1 ]; then
+  tls_dir="${COURSE_TLS_DIR:-$root/.tls}"
+  "$root/lessons/09-tls/make_certs.sh" "$tls_dir"
+  (umask 077; cat "$tls_dir/server.pem" "$tls_dir/server.key" > "$work/haproxy.pem")
+  export TLS_PEM="$work/haproxy.pem"
+  scheme=https curl_tls=(--cacert "$tls_dir/ca.pem")
+fi
 config="$work/haproxy.cfg"
 {
-  grep -vE '^\s*server node[0-9]+ ' "$lesson_dir/haproxy.cfg"
+  grep -vE '^\s*server node[0-9]+ ' "$lesson_dir/haproxy.cfg" | if [ "$tls" = 1 ]; then
+    sed -E 's|^(\s*bind .*)$|\1 ssl crt "${TLS_PEM}" alpn http/1.1 ssl-min-ver TLSv1.2|'
+  else cat; fi
   for n in $(seq 1 "$nodes"); do
     echo "    server node$n \"127.0.0.1:\${NODE${n}_PORT}\" check"
   done
@@ -141,11 +163,13 @@ for attempt in 1 2 3; do
   haproxy_pid=$!
   # Ready when its frontend answers: /healthz goes through to a node (a bounded poll).
   deadline=$((SECONDS + 15))
-  until curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$FRONTEND_PORT/healthz"; do
+  until curl -sf "${curl_tls[@]}" -o /dev/null --max-time 1 "$scheme://127.0.0.1:$FRONTEND_PORT/healthz"; do
+    # Every node died after it started (their logs above say why): nothing can become ready.
+    if ! any_node_running; then log "every node exited"; exit 1; fi
     if ! running "$haproxy_pid" || [ "$SECONDS" -ge "$deadline" ]; then break; fi
     sleep 0.1  # a bounded poll: 15 s at most
   done
-  if curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$FRONTEND_PORT/healthz"; then break; fi
+  if curl -sf "${curl_tls[@]}" -o /dev/null --max-time 1 "$scheme://127.0.0.1:$FRONTEND_PORT/healthz"; then break; fi
   kill "$haproxy_pid" 2>/dev/null || true
   wait "$haproxy_pid" 2>/dev/null || true
   haproxy_pid=""
@@ -155,7 +179,7 @@ done
 
 echo "listening on 127.0.0.1:$FRONTEND_PORT"
 log "$nodes node(s) on ports ${node_ports[*]} behind HAProxy (PID $haproxy_pid); open" \
-    "http://127.0.0.1:$FRONTEND_PORT/ in a browser; Ctrl-C stops everything"
+    "$scheme://127.0.0.1:$FRONTEND_PORT/ in a browser; Ctrl-C stops everything"
 
 # Runs until a signal. A node may die (kill -9 one to see its clients move): the rest go on.
 # If HAProxy or Redis dies, the cluster is unusable: stop.

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <stdexcept>
 #include <string>
 
 namespace {
@@ -85,6 +86,17 @@ TEST(ChildProcessTest, MissingProgramExitsWith127) {
     ChildProcess missing({"/nonexistent/program"});
     EXPECT_EQ(missing.wait(5s), 127);
     EXPECT_NE(missing.stderr_text().find("cannot exec"), std::string::npos);
+}
+
+// A child that died closed its stdin: writing to it is an error the test sees (an exception),
+// never a SIGPIPE that kills the test process without its message.
+TEST(ChildProcessTest, WritingToADeadChildThrowsInsteadOfRaisingSigpipe) {
+    ChildProcess gone({"/bin/sh", "-c", "exit 3"});
+    EXPECT_EQ(gone.wait(5s), 3);
+    EXPECT_THROW(gone.write_stdin(std::string(1 << 16, 'x')), std::runtime_error);
+    sigset_t pending;
+    sigpending(&pending);
+    EXPECT_FALSE(sigismember(&pending, SIGPIPE));  // none left to strike later
 }
 
 }  // namespace

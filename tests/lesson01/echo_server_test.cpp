@@ -192,9 +192,24 @@ TEST_P(EchoServerTest, EchoesOneMebibyteExactly) {
     for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>((i * 7919) >> 3);
     // Send on another thread while this one reads: sending all 1 MiB before reading any of the
     // echo could fill both sides' buffers and stall (the deadlock 01-echo-client avoids).
-    std::thread sender([&] { client.send_all(payload); });
-    const std::string echo = client.read_exactly(payload.size(), 30s);
+    // Both threads end on every path, so a server that dies fails the test instead of aborting it.
+    std::string send_error;
+    std::thread sender([&] {
+        try {
+            client.send_all(payload);
+        } catch (const std::exception& error) {
+            send_error = error.what();
+        }
+    });
+    std::string echo;
+    try {
+        echo = client.read_exactly(payload.size(), 30s);
+    } catch (const std::exception& error) {
+        ADD_FAILURE() << error.what();
+        ::shutdown(client.fd(), SHUT_RDWR);  // wakes the sender if it waits for room
+    }
     sender.join();
+    EXPECT_EQ(send_error, "");
     EXPECT_TRUE(echo == payload) << "the echo differs from what was sent";
 }
 
@@ -273,6 +288,68 @@ TEST_P(EchoServerTest, ClientThatLeavesWithoutReadingTheEchoDoesNotKillTheServer
     next.send_all("ping\n");
     EXPECT_EQ(next.read_exactly(5, 10s), "ping\n");
     EXPECT_FALSE(server.process->wait(0ms)) << "server exited";
+}
+
+// A client that closed while it waited in the accept queue: its bytes are still there to read,
+// but the first echo to reach its closed socket is answered with a reset (RST), and in the
+// server's socket, which has had the client's FIN, the reset is recorded as EPIPE. The next
+// send must return that error (MSG_NOSIGNAL; asio always sets it), not raise SIGPIPE, whose
+// default action kills the server for everyone.
+TEST_P(EchoServerTest, ClientThatHungUpBeforeItsTurnDoesNotKillTheServer) {
+    const auto server = start();
+    auto busy = TestSocket::connect(server.port);
+    busy.send_all("x");
+    ASSERT_EQ(busy.read_exactly(1), "x");  // the server is serving `busy`, and nobody else
+    {
+        auto gone = TestSocket::connect(server.port);
+        gone.send_all(std::string(20000, 'g'));  // several reads' worth: several sends after the reset
+    }  // closed, nothing unread: a FIN, and no one left to read the echo
+    busy.shutdown_write();
+    ASSERT_TRUE(busy.wait_for_close());  // now the server takes `gone`: recv, send, RST, send...
+    auto next = TestSocket::connect(server.port);
+    next.send_all("ping\n");
+    EXPECT_EQ(next.read_exactly(5, 10s), "ping\n");
+    EXPECT_FALSE(server.process->wait(0ms)) << "server exited";
+}
+
+// One send() may take fewer bytes than it was given, and a non-blocking one does whenever the
+// socket's send buffer is nearly full. Here the client sends without reading until nothing
+// more fits anywhere (the server is then stuck writing its echo), then reads everything back:
+// the server's sends hit a full buffer again and again, and not one byte may go missing.
+TEST_P(EchoServerTest, EchoesEveryByteAfterAClientFilledEveryBuffer) {
+    const auto server = start();
+    auto client = TestSocket::connect(server.port);
+    const auto byte_at = [](std::size_t i) { return static_cast<char>((i * 131) >> 4); };
+    std::string block(64 * 1024, '\0');
+    std::size_t sent = 0;
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    for (bool stalled = false; !stalled && sent < (std::size_t{256} << 20);) {  // at most 256 MiB, 30 s
+        ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the server never stopped reading";
+        for (std::size_t i = 0; i < block.size(); ++i) block[i] = byte_at(sent + i);
+        const ssize_t n = ::send(client.fd(), block.data(), block.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) {
+            sent += static_cast<std::size_t>(n);
+            continue;
+        }
+        ASSERT_TRUE(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+            << std::strerror(errno);
+        pollfd p{client.fd(), POLLOUT, 0};
+        stalled = ::poll(&p, 1, 500) == 0;  // nothing fits for 0.5 s: every buffer is full
+    }
+    client.shutdown_write();  // the server echoes what it has, sees the end, and closes
+    std::size_t got = 0;
+    std::size_t first_difference = std::string::npos;
+    for (;;) {
+        const std::string piece = client.read_some(10s);
+        if (piece.empty()) break;  // closed
+        for (std::size_t i = 0; i < piece.size() && first_difference == std::string::npos; ++i) {
+            if (piece[i] != byte_at(got + i)) first_difference = got + i;
+        }
+        got += piece.size();
+        ASSERT_LE(got, sent) << "more bytes came back than were sent";
+    }
+    EXPECT_EQ(got, sent) << "bytes lost on the way back";
+    EXPECT_EQ(first_difference, std::string::npos) << "the echo differs from byte " << first_difference;
 }
 
 TEST_P(EchoServerTest, IdleClientIsDisconnectedSoOthersGetATurn) {

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -150,17 +152,34 @@ TEST(RoomTest, AnnounceReachesEveryone) {
     EXPECT_EQ(drain(*b), "* server shutting down\n");
 }
 
+// Runs `work` on a thread of its own and waits up to `limit` for it, so that a deadlock (a thread
+// waiting for a lock it holds itself) fails the test instead of hanging it. On a timeout the
+// thread is left blocked, holding only what `work` captured, which it keeps alive.
+bool finishes_within(std::chrono::milliseconds limit, std::function<void()> work) {
+    auto done = std::make_shared<std::promise<void>>();
+    auto finished = done->get_future();
+    std::thread([done, work = std::move(work)] {
+        work();
+        done->set_value();
+    }).detach();
+    return finished.wait_for(limit) == std::future_status::ready;
+}
+
 TEST(RoomTest, MemberWhoseOutboxEvictsItIsRemovedAndTheOthersAreTold) {
-    Room room;
+    auto room = std::make_shared<Room>();
     // Room for "* you are slow\n" and one chat line with their overhead, not for two.
     auto a = outbox(), b = outbox(), slow = outbox(200);
-    room.join(1, "alice", a);
-    room.join(2, "bob", b);
-    room.join(3, "slow", slow);
+    room->join(1, "alice", a);
+    room->join(2, "bob", b);
+    room->join(3, "slow", slow);
     drain(*a), drain(*b);
-    for (int i = 0; i < 10; ++i) room.say(1, "line " + std::to_string(i));  // slow never drains
+    // The eviction happens inside say(), and removing the member takes the room's lock: a say()
+    // that pushes while it still holds the lock waits for itself, for ever.
+    ASSERT_TRUE(finishes_within(std::chrono::seconds(10), [room] {
+        for (int i = 0; i < 10; ++i) room->say(1, "line " + std::to_string(i));  // slow never drains
+    })) << "say() deadlocked: does it push (and so evict) while holding the room's lock?";
     EXPECT_EQ(slow->eviction(), course::Backpressure::over_hard_bound);
-    EXPECT_EQ(room.names(), (std::vector<std::string>{"alice", "bob"}));
+    EXPECT_EQ(room->names(), (std::vector<std::string>{"alice", "bob"}));
     const std::string to_bob = drain(*b);
     EXPECT_NE(to_bob.find("* slow left (too slow, disconnected)\n"), std::string::npos) << to_bob;
     for (int i = 0; i < 10; ++i) {

@@ -101,10 +101,12 @@ TEST(PingStatsTest, RepliesWeNeverSentAreInvalid) {
     PingStats stats;
     const auto p = send(stats, 2);
     EXPECT_EQ(stats.on_reply({7, p[0].sent_ns}, 10'000).kind, ReplyKind::invalid) << "unknown sequence";
+    EXPECT_EQ(stats.on_reply({2, p[1].sent_ns}, 10'000).kind, ReplyKind::invalid)
+        << "the next one, not sent yet";
     EXPECT_EQ(stats.on_reply({0, p[0].sent_ns + 1}, 10'000).kind, ReplyKind::invalid) << "forged send time";
     stats.on_invalid();
     const auto s = stats.summary();
-    EXPECT_EQ(s.invalid, 3u);
+    EXPECT_EQ(s.invalid, 4u);
     EXPECT_EQ(s.received, 0u);
     EXPECT_FALSE(s.rtt) << "no round trip without a reply";
 }

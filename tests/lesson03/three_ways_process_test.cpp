@@ -41,6 +41,7 @@ std::map<std::string, Fields> summaries_of(const std::string& out) {
 struct ProgramRun {
     std::string out;
     int code = -1;
+    std::string err;  // shown when the run fails: why it exited
 };
 
 ProgramRun run_three_ways(std::vector<std::string> args) {
@@ -49,13 +50,14 @@ ProgramRun run_three_ways(std::vector<std::string> args) {
     ProgramRun run;
     run.out = process.read_all_stdout(60s).value_or("<timed out>");
     run.code = process.wait(10s).value_or(-1);
+    run.err = process.stderr_text();
     return run;
 }
 
 TEST(ThreeWaysProcessTest, EachStyleGetsEveryReplyFromTheBuiltinEcho) {
     // The echo holds each reply 1 s, so that even a slow machine has every job in flight at once.
     const ProgramRun run = run_three_ways({"--jobs", "50", "--echo-delay", "1", "--timeout", "10"});
-    ASSERT_EQ(run.code, 0) << run.out;
+    ASSERT_EQ(run.code, 0) << run.out << run.err;
     EXPECT_NE(run.out.find("03-three-ways: 50 jobs per style, each sends a datagram to 127.0.0.1:"),
               std::string::npos)
         << run.out;
@@ -81,7 +83,7 @@ TEST(ThreeWaysProcessTest, WithNoEchoEveryJobOfEveryStyleTimesOut) {
     lesson03::testing::UdpTestSocket black_hole;  // bound, never reads: nothing ever comes back
     const ProgramRun run = run_three_ways(
         {"--port", std::to_string(black_hole.local_port()), "--jobs", "20", "--timeout", "0.3"});
-    ASSERT_EQ(run.code, 0) << run.out;
+    ASSERT_EQ(run.code, 0) << run.out << run.err;
     const auto summaries = summaries_of(run.out);
     ASSERT_EQ(summaries.size(), 3u) << run.out;
     for (const char* style : {"blocking", "handlers", "coroutine"}) {
@@ -94,7 +96,7 @@ TEST(ThreeWaysProcessTest, WithNoEchoEveryJobOfEveryStyleTimesOut) {
 
 TEST(ThreeWaysProcessTest, OnlyTheChosenStyleRuns) {
     const ProgramRun run = run_three_ways({"--style", "coroutine", "--jobs", "5", "--echo-delay", "0.01"});
-    ASSERT_EQ(run.code, 0) << run.out;
+    ASSERT_EQ(run.code, 0) << run.out << run.err;
     const auto summaries = summaries_of(run.out);
     ASSERT_EQ(summaries.size(), 1u) << run.out;
     EXPECT_EQ(summaries.begin()->first, "coroutine");

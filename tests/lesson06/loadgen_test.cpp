@@ -190,6 +190,37 @@ TEST(LoadgenTest, RefusedConnectionIsReported) {
     EXPECT_NE(out["error"].find("refused"), std::string::npos) << out.stdout_text;
 }
 
+// Several URLs: connection i goes to URL i % N (receivers first, then senders), as a load
+// balancer would spread them over a cluster's nodes. With a live server and a refusing port,
+// exactly every other connection fails.
+TEST(LoadgenTest, SeveralUrlsShareTheConnectionsInTurn) {
+    auto server = start_server("04-ws-server");
+    RefusingPort refusing;
+    ASSERT_NE(refusing.port, 0);
+    const auto out =
+        run_loadgen({"echo", url("ws", server, "/ws"),
+                     "ws://127.0.0.1:" + std::to_string(refusing.port) + "/ws", "-c", "6", "-t", "2"});
+    EXPECT_EQ(out.exit_code, 1);
+    EXPECT_EQ(out["failed"], "3") << out.stdout_text;
+    EXPECT_EQ(out["opened"], "3") << out.stdout_text;
+}
+
+TEST(LoadgenTest, EchoOverTwoServersCountsEveryReply) {
+    auto first = start_server("04-ws-server");
+    auto second = start_server("04-ws-server");
+    const auto out = run_loadgen(
+        {"echo", url("ws", first, "/ws"), url("ws", second, "/ws"), "-c", "5", "-n", "100", "-w", "4"});
+    EXPECT_EQ(out.exit_code, 0) << out.stdout_text;
+    EXPECT_EQ(out["received"], "500");
+    EXPECT_EQ(out["url"].find(url("ws", second, "/ws")) != std::string::npos, true) << out["url"];
+}
+
+TEST(LoadgenTest, UrlsOfDifferentSchemesAreRefused) {
+    ChildProcess loadgen(
+        {course::testing::bin_path("06-loadgen"), "echo", "ws://127.0.0.1:1/ws", "tcp://127.0.0.1:2"});
+    course::testing::expect_one_line_failure(loadgen, "same scheme");
+}
+
 // A server that accepts (the kernel does, into the backlog) and never answers.
 struct SilentServer {
     int fd = socket(AF_INET, SOCK_STREAM, 0);

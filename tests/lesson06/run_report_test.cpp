@@ -13,7 +13,7 @@ namespace {
 LoadOptions options_for(Mode mode, std::size_t connections, std::size_t messages) {
     LoadOptions options;
     options.mode = mode;
-    options.target.url = "ws://127.0.0.1:7005/ws";
+    options.targets = {lesson06::parse_target("ws://127.0.0.1:7005/ws")};
     options.connections = connections;
     options.messages = messages;
     return options;

@@ -7,9 +7,9 @@ set -m  # background jobs keep SIGINT (without job control, bash makes them igno
 root="$1"
 bin="${BUILD_DIR:?BUILD_DIR: the build tree the binaries are in}/bin"
 work=$(mktemp -d)
-run_pid="" listener_pid=""
+run_pid="" listener_pid="" listener_in=""
 cleanup() {
-  exec {listener_in}>&- 2>/dev/null || true
+  [ -z "$listener_in" ] || exec {listener_in}>&- 2>/dev/null || true
   [ -z "$listener_pid" ] || kill "$listener_pid" 2>/dev/null || true
   [ -z "$run_pid" ] || kill -TERM "$run_pid" 2>/dev/null || true
   wait 2>/dev/null || true
@@ -17,15 +17,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# wait_for FILE TEXT SECONDS: until FILE has a line containing TEXT (tail -F, bounded by timeout).
-wait_for() { timeout "$3" grep -m 1 -F "$2" <(tail -n +1 -F "$1" 2>/dev/null) || { echo "no \"$2\" in $1 within $3 s:"; cat "$1"; return 1; }; }
+# wait_for FILE TEXT SECONDS [PID]: until FILE has a line containing TEXT (tail -F, bounded by
+# timeout), or until PID has exited (a script that gave up will not write it any more).
+wait_for() {
+  timeout "$3" grep -m 1 -F "$2" <(tail -n +1 -F ${4:+--pid="$4"} "$1" 2>/dev/null) ||
+    { echo "no \"$2\" in $1 within $3 s${4:+ or before PID $4 exited}:"; cat "$1"; return 1; }
+}
 
 "$root/scripts/run" 08 > "$work/run.out" 2> "$work/run.err" &
 run_pid=$!
-line=$(wait_for "$work/run.out" "listening on" 90) || { cat "$work/run.err"; exit 1; }
+line=$(wait_for "$work/run.out" "listening on" 90 "$run_pid") || { cat "$work/run.err"; exit 1; }
 [ "$(head -n 1 "$work/run.out")" = "$line" ] || { echo "the first stdout line is not 'listening on'"; exit 1; }
 port=${line##*:}
-grep -q "3 node(s) on ports" "$work/run.err" || { echo "no three nodes:"; cat "$work/run.err"; exit 1; }
+# Its log line naming the nodes comes right after "listening on", on stderr: waited for too.
+wait_for "$work/run.err" "3 node(s) on ports" 10 "$run_pid" > /dev/null || { echo "no three nodes"; exit 1; }
 children=$(ps -o pid= --ppid "$run_pid" | tr '\n' ' ')
 for program in redis-server 08-chat-node haproxy; do
   ps -o comm= --ppid "$run_pid" | grep -q "^${program:0:15}" || { echo "no $program started"; ps -f --ppid "$run_pid"; exit 1; }
@@ -45,6 +50,7 @@ wait_for "$work/listener.out" "* you are guest-" 15 >/dev/null
   wait_for "$work/listener.out" ": hello through the cluster" 15 >/dev/null
 } | timeout 30 "$bin/05-chat-client" --port "$port" --no-time > "$work/speaker.out" 2>&1
 exec {listener_in}>&-
+listener_in=""
 timeout 10 tail --pid="$listener_pid" -f /dev/null || true
 listener_pid=""
 

@@ -46,7 +46,8 @@ export function pageScriptOptions(argv = process.argv) {
   return { screenshot: arg('--screenshot', ''), timeoutSeconds: Number(arg('--timeout', '60')) };
 }
 
-export async function withBrowser(body, { timeoutSeconds = 30 } = {}) {
+// `args`: more Chromium switches for this launch (lesson 09: --ignore-certificate-errors-spki-list).
+export async function withBrowser(body, { timeoutSeconds = 30, args = [] } = {}) {
   if (!existsSync(CHROMIUM)) {
     throw new Failure(`${CHROMIUM} not found: run scripts/setup lesson04`);
   }
@@ -59,7 +60,7 @@ export async function withBrowser(body, { timeoutSeconds = 30 } = {}) {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS, ...args],
       timeout: timeoutSeconds * 1000,
     });
     return await body(browser);

@@ -4,6 +4,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -11,6 +13,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <stdexcept>
@@ -100,7 +103,8 @@ ChildProcess::~ChildProcess() {
     out_reader_.join();
     err_reader_.join();
     ::close(pidfd_);
-    if (::testing::Test::HasFailure()) {
+    // A test body that ends in an exception is marked failed only after its locals are gone.
+    if (::testing::Test::HasFailure() || std::uncaught_exceptions() > 0) {
         std::cerr << "---- stderr of " << name_ << " ----\n" << stderr_text() << "---- end ----\n";
     }
 }
@@ -124,11 +128,33 @@ void ChildProcess::pump(int fd, Stream& stream) {
 }
 
 void ChildProcess::write_stdin(std::string_view data) {
+    // A child that has died closed its end of the pipe: the write fails with EPIPE, and must not
+    // kill the test process with SIGPIPE (the test would end without its failure message and
+    // without the child's stderr). SIGPIPE is blocked for this thread while it writes, and one it
+    // raised is taken off the pending set before it is unblocked again.
+    sigset_t pipe_only, previous;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_only, &previous);
+    int error = 0;
     while (!data.empty()) {
         const ssize_t n = ::write(stdin_fd_, data.data(), data.size());
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw_errno("writing to the stdin of " + name_);
+        if (n < 0) {
+            error = errno;
+            break;
+        }
         data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    if (error == EPIPE && !sigismember(&previous, SIGPIPE)) {
+        const timespec no_wait{};
+        while (sigtimedwait(&pipe_only, nullptr, &no_wait) == SIGPIPE) {
+        }
+    }
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    if (error != 0) {
+        errno = error;
+        throw_errno("writing to the stdin of " + name_);
     }
 }
 

@@ -32,6 +32,9 @@ EventPtr EventLog::newest() const {
 }
 
 Resume EventLog::after(std::uint64_t id, std::size_t limit) const {
+    // TASK 07.resume: give a client the events after the id it has seen, or a reset
+    // STUB: (void)id;
+    // STUB: (void)limit;
     Resume resume;
     if (id == last_id_) return resume;  // up to date: nothing yet
     std::uint64_t from = id + 1;
@@ -47,6 +50,7 @@ Resume EventLog::after(std::uint64_t id, std::size_t limit) const {
         resume.events.push_back(ring_[(next - 1) % ring_.size()]);
     }
     return resume;
+    // END TASK 07.resume
 }
 
 std::string event_json(std::uint64_t id, std::int64_t us, std::string_view text) {

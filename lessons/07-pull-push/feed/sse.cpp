@@ -12,6 +12,9 @@ bool has_line_break(std::string_view text) noexcept { return text.find_first_of(
 // One "data: " line per line of `data`: a CR, a LF or a CRLF inside the text would otherwise
 // end the field (or the event) and let the text write fields of its own.
 void append_data_lines(std::string& out, std::string_view data) {
+    // TASK 07.sse-encode: encode an event as SSE: id, name, one data: line per line, a blank line
+    // STUB: (void)out;
+    // STUB: (void)data;
     for (;;) {
         const std::size_t end = data.find_first_of("\r\n");
         out += "data: ";
@@ -21,6 +24,7 @@ void append_data_lines(std::string& out, std::string_view data) {
         const std::size_t next = data.substr(end, 2) == "\r\n" ? end + 2 : end + 1;
         data.remove_prefix(next);
     }
+    // END TASK 07.sse-encode
 }
 
 void append_event_line(std::string& out, std::string_view event) {
@@ -34,11 +38,16 @@ void append_event_line(std::string& out, std::string_view event) {
 }  // namespace
 
 std::string sse_event(std::uint64_t id, std::string_view data, std::string_view event) {
+    // TASK 07.sse-encode: encode an event as SSE: id, name, one data: line per line, a blank line
+    // STUB: (void)id;
+    // STUB: (void)data;
+    // STUB: (void)event;
     std::string out = "id: " + std::to_string(id) + '\n';
     append_event_line(out, event);
     append_data_lines(out, data);
     out += '\n';
     return out;
+    // END TASK 07.sse-encode
 }
 
 std::string sse_event_without_id(std::string_view data, std::string_view event) {
