@@ -26,6 +26,7 @@
 #include <cstdlib>
 #include <iomanip>
 #include <iostream>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 #include "common/endpoint.hpp"
@@ -52,6 +53,20 @@ template <class Mask> double mask_throughput(Mask mask, std::size_t size, std::c
     volatile std::uint8_t sink = buffer[size / 2];  // keep the work observable
     (void)sink;
     return static_cast<double>(bytes) / elapsed / 1e9;
+}
+
+// A fast wrong answer is worth nothing: before timing them, the two must give the same bytes,
+// at each offset into the key and from an unaligned start.
+bool masks_agree() {
+    std::vector<std::uint8_t> word(1001), byte;
+    for (std::size_t i = 0; i < word.size(); ++i) word[i] = static_cast<std::uint8_t>(i * 7);
+    byte = word;
+    const ws::MaskKey key{0x37, 0xfa, 0x21, 0x3d};
+    for (std::uint64_t offset = 0; offset < 4; ++offset) {
+        ws::apply_mask(word.data() + 1, word.size() - 1, key, offset);
+        ws::apply_mask_bytewise(byte.data() + 1, byte.size() - 1, key, offset);
+    }
+    return word == byte;
 }
 
 struct EchoStats {
@@ -125,6 +140,7 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
 
     return course::guarded_main(app, [&] {
+        if (!masks_agree()) throw std::runtime_error("ws::apply_mask and ws::apply_mask_bytewise disagree");
         // Ctrl-C, SIGTERM or SIGHUP: each measurement ends early, nothing more starts, exit 0.
         course::Logger log(options.log_level());
         course::StopEvent stop;

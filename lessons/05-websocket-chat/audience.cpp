@@ -27,23 +27,37 @@ void Audience::remove(Member& member) {
 void Audience::set_name(Member& member, std::string name) { member.name_ = std::move(name); }
 
 void Audience::send(Member& member, const FramePtr& frame, bool exempt) {
+    // TASK 05.room-broadcast: broadcast one shared frame, flushing each member once per batch
+    // STUB: (void)member;
+    // STUB: (void)frame;
+    // STUB: (void)exempt;
     if (member.enqueue(frame, exempt) && !member.dirty_) {
         member.dirty_ = true;
         dirty_.push_back(&member);
     }
+    // END TASK 05.room-broadcast
 }
 
 void Audience::broadcast(const FramePtr& frame) {
+    // TASK 05.room-broadcast: broadcast one shared frame, flushing each member once per batch
+    // STUB: (void)frame;
     for (Member* member : members_) send(*member, frame);
+    // END TASK 05.room-broadcast
 }
 
 void Audience::broadcast_except(const FramePtr& frame, const Member& skip) {
+    // TASK 05.room-broadcast: broadcast one shared frame, flushing each member once per batch
+    // STUB: (void)frame;
+    // STUB: (void)skip;
     for (Member* member : members_) {
         if (member != &skip) send(*member, frame);
     }
+    // END TASK 05.room-broadcast
 }
 
 void Audience::flush() {
+    if (dirty_.empty()) return;  // the sweep flushes after every tick, mostly with nothing to do
+    // TASK 05.room-broadcast: broadcast one shared frame, flushing each member once per batch
     // flush() may not add members to dirty_ (it only writes), so a swap keeps this safe and
     // lets the vector keep its capacity.
     std::vector<Member*> batch;
@@ -54,6 +68,7 @@ void Audience::flush() {
     }
     batch.clear();
     if (dirty_.empty()) dirty_.swap(batch);
+    // END TASK 05.room-broadcast
 }
 
 std::vector<std::string> Audience::names(std::size_t limit) const {

@@ -33,11 +33,15 @@ void Room::leave(Member& member, bool quietly) {
 }
 
 void Room::say(Member& member, std::string_view text) {
+    // TASK 05.room-broadcast: broadcast one shared frame, flushing each member once per batch
+    // STUB: (void)member;
+    // STUB: (void)text;
     const FramePtr frame = make_text_frame(encode_message(next_id_++, now_millis(), member.name(), text));
     audience_.broadcast(frame);
     if (config_.history == 0) return;
     if (history_.size() == config_.history) history_.pop_front();
     history_.push_back(frame);
+    // END TASK 05.room-broadcast
 }
 
 void Room::rename(Member& member, std::string_view name) {
@@ -60,6 +64,9 @@ void Room::who(Member& member) {
 }
 
 void Room::resume(Member& member, std::string_view after) {
+    // TASK 05.resume: tell a reconnecting member whether it missed messages, from their ids
+    // STUB: (void)member;
+    // STUB: (void)after;
     std::uint64_t id = 0;
     const auto [end, ec] = std::from_chars(after.data(), after.data() + after.size(), id);
     if (ec != std::errc{} || end != after.data() + after.size() || id >= next_id_)
@@ -75,6 +82,7 @@ void Room::resume(Member& member, std::string_view after) {
     error(member, "cannot resume: the " + std::to_string(lost) + " message(s) after " + std::string(after) +
                       " are no longer kept (this server keeps the last " + std::to_string(config_.history) +
                       ")");
+    // END TASK 05.resume
 }
 
 void Room::error(Member& member, std::string_view text) {

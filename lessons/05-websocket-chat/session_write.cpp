@@ -24,6 +24,8 @@ bool Session::enqueue(const FramePtr& frame, bool exempt) {
 }
 
 void Session::evict(course::Backpressure why) {
+    // TASK 05.queue-policy: evict a client that falls behind: drop its unstarted frames, close with 1008
+    // STUB: (void)why;
     // Only an open connection is evicted; one that is closing already ends within close_timeout.
     if (state_ != State::open) return;
     const std::string reason = "too slow: " + course::describe(why, server_->config.backpressure);
@@ -34,6 +36,7 @@ void Session::evict(course::Backpressure why) {
     close_with(ws::close_code::policy_violation, reason);
     stream_->cancel();  // wake the reader: it leaves the room (not from inside a broadcast)
     flush();
+    // END TASK 05.queue-policy
 }
 
 bool Session::take_connection_output() {

@@ -79,6 +79,25 @@ TEST(Utf8Test, RefusesStrayAndMissingContinuationBytes) {
     EXPECT_FALSE(ws::is_valid_utf8("\xE2\x82"));  // truncated euro sign
 }
 
+TEST(Utf8Test, AcceptsBothEndsOfEveryContinuationRangeAndNothingPast) {  // Unicode table 3-7
+    // The first and last valid sequence of each row of the table: an off-by-one in a range
+    // check refuses one of them (BF is a continuation byte too), or accepts what follows below.
+    for (const std::string_view text :
+         {"\xC2\x80", "\xDF\xBF", "\xE0\xA0\x80", "\xE0\xBF\xBF", "\xE1\x80\x80", "\xEC\xBF\xBF",
+          "\xED\x80\x80", "\xED\x9F\xBF", "\xEE\x80\x80", "\xEF\xBF\xBF", "\xF0\x90\x80\x80",
+          "\xF0\xBF\xBF\xBF", "\xF1\x80\x80\x80", "\xF3\xBF\xBF\xBF", "\xF4\x80\x80\x80",
+          "\xF4\x8F\xBF\xBF"}) {
+        EXPECT_TRUE(ws::is_valid_utf8(text)) << testing::PrintToString(text);
+        EXPECT_EQ(first_failing_byte(text), -1) << testing::PrintToString(text);
+    }
+    EXPECT_EQ(first_failing_byte("\xC2\x7F"), 1);  // below 80: not a continuation byte
+    EXPECT_EQ(first_failing_byte("\xC2\xC0"), 1);  // above BF: not a continuation byte
+    EXPECT_EQ(first_failing_byte("\xE0\x9F"), 1);  // below A0 after E0: overlong
+    EXPECT_EQ(first_failing_byte("\xED\xA0"), 1);  // above 9F after ED: a surrogate
+    EXPECT_EQ(first_failing_byte("\xF0\x8F"), 1);  // below 90 after F0: overlong
+    EXPECT_EQ(first_failing_byte("\xF4\x90"), 1);  // above 8F after F4: past U+10FFFF
+}
+
 TEST(Utf8Test, FailsAtTheFirstImpossibleByte) {
     EXPECT_EQ(first_failing_byte("ab\xC0"), 2);    // C0 can only start an overlong form
     EXPECT_EQ(first_failing_byte("\xE0\x80"), 1);  // E0 80 is overlong whatever follows

@@ -16,10 +16,20 @@ namespace lesson04::testing {
 
 inline constexpr ws::MaskKey test_key{0x37, 0xfa, 0x21, 0x3d};  // RFC 6455 5.7's example key
 
-// A whole frame as a client sends it (masked with `key`), or as a server does (mask == false).
+// A whole frame as a client sends it (masked with test_key), or as a server does (mask == false).
+// The masking is done here, byte by byte as RFC 6455 5.3 states it, not with ws::apply_mask: the
+// frames the tests feed must not depend on the code they test (a mask that forgot the key's
+// rotation would otherwise unmask its own mistakes), and some are built before main() runs, as
+// test parameters, where a failing apply_mask would stop the listing of every test.
 inline std::string frame(ws::Opcode opcode, std::string_view payload, bool fin = true, bool mask = true) {
     std::string out;
-    ws::append_frame(out, opcode, payload, fin, mask ? &test_key : nullptr);
+    ws::append_frame(out, opcode, payload, fin, nullptr);  // the header and the payload as is
+    if (!mask) return out;
+    const std::size_t header_size = ws::frame_header_size(payload.size(), false);
+    out[1] = static_cast<char>(out[1] | 0x80);  // the MASK bit
+    out.insert(header_size, reinterpret_cast<const char*>(test_key.data()), test_key.size());
+    for (std::size_t i = 0; i < payload.size(); ++i)
+        out[header_size + 4 + i] = static_cast<char>(payload[i] ^ static_cast<char>(test_key[i % 4]));
     return out;
 }
 inline std::string client_text(std::string_view text, bool fin = true) {

@@ -6,10 +6,13 @@ namespace ws {
 
 namespace {
 
+// TASK 04.close: answer the peer's close frame, checking its code and reason
+// STUB-ONLY
 std::uint16_t read_u16(std::string_view bytes) noexcept {  // network byte order
     return static_cast<std::uint16_t>((static_cast<std::uint8_t>(bytes[0]) << 8) |
                                       static_cast<std::uint8_t>(bytes[1]));
 }
+// END TASK 04.close
 
 // Empties `buffer`; gives its memory back if it grew past what we keep for the next message.
 void clear_and_trim(std::string& buffer) noexcept {
@@ -164,6 +167,7 @@ Event Connection::on_control_frame() {
     case Opcode::close: break;
     default: return {};
     }
+    // TASK 04.close: answer the peer's close frame, checking its code and reason
     // Close (RFC 6455 5.5.1): an empty body, or a 2-byte code and a UTF-8 reason.
     if (control_.size() == 1) return fail(close_code::protocol_error, "close frame with a 1-byte body");
     std::uint16_t code = close_code::no_status;
@@ -189,6 +193,7 @@ Event Connection::on_control_frame() {
     }
     state_ = State::closed;
     return {Event::Kind::close, reason, code};
+    // END TASK 04.close
 }
 
 void Connection::queue_frame(Opcode opcode, std::string_view payload, bool fin) {

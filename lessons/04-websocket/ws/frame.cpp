@@ -64,6 +64,11 @@ void append_frame(std::string& out, Opcode opcode, std::string_view payload, boo
 }
 
 void apply_mask(std::uint8_t* data, std::size_t size, MaskKey key, std::uint64_t offset) noexcept {
+    // TASK 04.unmask: XOR a payload with the masking key, 8 bytes at a time
+    // STUB: (void)data;
+    // STUB: (void)size;
+    // STUB: (void)key;
+    // STUB: (void)offset;
     // Rotate the key so that key[0] applies to data[0], then repeat it to fill a 64-bit word:
     // XOR with that word masks 8 bytes at once. memcpy in and out keeps every access legal at
     // any alignment; compilers turn it into plain loads and stores (and often vectorise).
@@ -79,6 +84,7 @@ void apply_mask(std::uint8_t* data, std::size_t size, MaskKey key, std::uint64_t
         std::memcpy(data + i, &word, sizeof word);
     }
     for (; i < size; ++i) data[i] ^= rotated[i % 8];  // the last 0..7 bytes
+    // END TASK 04.unmask
 }
 
 void apply_mask_bytewise(std::uint8_t* data, std::size_t size, MaskKey key, std::uint64_t offset) noexcept {
@@ -86,9 +92,12 @@ void apply_mask_bytewise(std::uint8_t* data, std::size_t size, MaskKey key, std:
 }
 
 bool is_valid_close_code(std::uint16_t code) noexcept {
+    // TASK 04.close: answer the peer's close frame, checking its code and reason
+    // STUB: (void)code;
     if (code >= 1000 && code <= 1003) return true;
     if (code >= 1007 && code <= 1014) return true;
     return code >= 3000 && code <= 4999;  // 3000-3999 registered by libraries, 4000-4999 private
+    // END TASK 04.close
 }
 
 const char* close_code_name(std::uint16_t code) noexcept {
@@ -119,6 +128,7 @@ FrameDecoder::Step FrameDecoder::fail(const char* reason) noexcept {
 }
 
 bool FrameDecoder::check_first_byte() noexcept {
+    // TASK 04.frame-header: decode a frame header: FIN, RSV, opcode, MASK, the three length forms, the key
     header_.fin = (raw_[0] & 0x80) != 0;
     header_.rsv = static_cast<std::uint8_t>((raw_[0] >> 4) & 0x7);
     header_.opcode = raw_[0] & 0xF;
@@ -126,9 +136,11 @@ bool FrameDecoder::check_first_byte() noexcept {
     if (!is_known_opcode(header_.opcode)) return fail("reserved opcode"), false;                     // 5.2
     if (is_control(header_.opcode) && !header_.fin) return fail("fragmented control frame"), false;  // 5.5
     return true;
+    // END TASK 04.frame-header
 }
 
 bool FrameDecoder::check_second_byte() noexcept {
+    // TASK 04.frame-header: decode a frame header: FIN, RSV, opcode, MASK, the three length forms, the key
     header_.masked = (raw_[1] & 0x80) != 0;
     const std::uint8_t length7 = raw_[1] & 0x7F;
     if (header_.masked != expect_masked_) {  // 5.1
@@ -139,9 +151,11 @@ bool FrameDecoder::check_second_byte() noexcept {
     }
     header_size_ = 2 + (length7 == 126 ? 2 : length7 == 127 ? 8 : 0) + (header_.masked ? 4 : 0);
     return true;
+    // END TASK 04.frame-header
 }
 
 void FrameDecoder::finish_header() noexcept {
+    // TASK 04.frame-header: decode a frame header: FIN, RSV, opcode, MASK, the three length forms, the key
     const std::uint8_t length7 = raw_[1] & 0x7F;
     std::size_t at = 2;
     if (length7 < 126) {
@@ -154,6 +168,7 @@ void FrameDecoder::finish_header() noexcept {
     }
     if (header_.masked) std::memcpy(header_.mask.data(), raw_.data() + at, 4);
     received_ = 0;
+    // END TASK 04.frame-header
 }
 
 FrameDecoder::Step FrameDecoder::next(std::string_view& input) noexcept {

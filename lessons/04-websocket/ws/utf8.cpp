@@ -5,6 +5,8 @@
 namespace ws {
 
 bool Utf8Validator::feed(std::string_view bytes) noexcept {
+    // TASK 04.utf8: validate UTF-8 incrementally, failing at the first impossible byte
+    // STUB: (void)bytes;
     if (failed_) return false;
     const auto* p = reinterpret_cast<const std::uint8_t*>(bytes.data());
     const auto* const end = p + bytes.size();
@@ -48,6 +50,7 @@ bool Utf8Validator::feed(std::string_view bytes) noexcept {
         }
     }
     return true;
+    // END TASK 04.utf8
 }
 
 bool is_valid_utf8(std::string_view bytes) noexcept {
