@@ -31,7 +31,10 @@ def stub_file(text: str, regions: list[kit.Region]) -> str:
         out.extend(lines[cursor:region.begin])
         pad = region.indent
         out.append(lines[region.begin])  # the TASK line stays: the student sees where to write
-        out.append(f"{pad}// Your code here (TASKS.md has a hint); then delete the line that throws.")
+        if region.stub_only:  # no throw here: another region of the task throws
+            out.append(f"{pad}// Your code here (TASKS.md has a hint).")
+        else:
+            out.append(f"{pad}// Your code here (TASKS.md has a hint); then delete the line that throws.")
         out.extend(pad + code for code in region.stub_lines)
         if not region.stub_only:
             call = f"course::task_not_done({cxx_string(region.task_id)}, {cxx_string(region.title)});"

@@ -45,6 +45,7 @@ class StubWriterTest(unittest.TestCase):
         self.assertIn("int table[1];", stubbed)
         self.assertNotIn("task_not_done", stubbed)
         self.assertNotIn(starter.INCLUDE, stubbed)
+        self.assertNotIn("delete the line that throws", stubbed)  # there is none here
 
     def test_strings_are_escaped_for_cxx(self):
         self.assertEqual(starter.cxx_string('say "hi" \\ bye'), '"say \\"hi\\" \\\\ bye"')
