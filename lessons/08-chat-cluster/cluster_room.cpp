@@ -46,7 +46,7 @@ void ClusterRoom::deliver(const FramePtr& frame, const Seat* skip) {
         return;
     }
     for (auto& [member, seat] : seats_) {
-        if (seat.phase != Phase::present || &seat == skip) continue;
+        if (!seat.greeted || &seat == skip) continue;
         if (seat.resume != Resume::replaying) {
             present_.send(*seat.member, frame);
         } else if (seat.held.size() < config_.max_held) {
@@ -354,11 +354,10 @@ void ClusterRoom::apply(const ChatEvent& event) {
 }
 
 void ClusterRoom::greet(Seat& seat, const ChatEvent& join) {
-    joining_.remove(*seat.member);
-    present_.add(*seat.member, join.name);
     seat.phase = Phase::present;
     seat.wanted = join.name;
     if (seat.greeted) {
+        present_.set_name(*seat.member, join.name);
         // Joining again (rejoin): this connection has the history, and its resume bound stays.
         send(
             seat,
@@ -366,6 +365,8 @@ void ClusterRoom::greet(Seat& seat, const ChatEvent& join) {
             true);
         return;
     }
+    joining_.remove(*seat.member);
+    present_.add(*seat.member, join.name);
     seat.greeted = true;
     // This connection gets the history's messages, then everything from its join entry on.
     seat.greeting_end = history_.empty() ? join.id : history_.front().first;
@@ -377,7 +378,8 @@ void ClusterRoom::greet(Seat& seat, const ChatEvent& join) {
 }
 
 void ClusterRoom::rejoin(Seat& seat, std::string_view why) {
-    present_.remove(*seat.member);
+    // The member stays in present_: still connected, it misses nothing live while it joins
+    // again (the store may take a while, and other nodes' members talk meanwhile).
     if (seat.resume == Resume::replaying) --replaying_;
     seat.resume = Resume::none;
     std::vector<FramePtr>().swap(seat.held);
@@ -386,7 +388,6 @@ void ClusterRoom::rejoin(Seat& seat, std::string_view why) {
     seat.token = config_.token_prefix + "." + std::to_string(next_token_++);
     by_token_[seat.token] = seat.member;
     seat.phase = Phase::waiting;
-    joining_.add(*seat.member, seat.wanted);
     send(seat,
          make_text_frame(lesson05::encode_status(std::string(why) + ": joining again as " + seat.wanted)));
     register_seat(seat);

@@ -28,7 +28,8 @@
 // Presence: a member is present while its token is in the store; the node renews its members'
 // tokens every tick (a third of the TTL) and every node reaps the expired tokens of any node
 // (a dead one's), appending their leave exactly once. A member the store forgot (reaped after a
-// long outage, or Redis restarted empty) is told and joins again under its name if it is free.
+// long outage, or Redis restarted empty) is told and joins again under its name if it is free;
+// greeted once, it stays in `present_` meanwhile, so a connected member misses nothing live.
 //
 // The store down: members stay connected and get an error event; whatever needs the store
 // (say, rename, who, resume) is refused with an error event, never dropped silently; when the
@@ -106,7 +107,7 @@ private:
     enum class Phase {
         waiting,      // the join is not sent: the store is down, or the node has not loaded yet
         registering,  // the join request is on its way
-        present,      // greeted: gets every event live
+        present,      // its join entry read: in the chat
     };
     enum class Resume { none, replaying };
     // A command sent before the greeting: run right after it, in order (lesson 05's room joins
@@ -130,9 +131,7 @@ private:
 
     Seat* seat_of(const lesson05::Member& member);
     Seat* seat_by_token(const std::string& token);
-    lesson05::Audience& audience_of(const Seat& seat) {
-        return seat.phase == Phase::present ? present_ : joining_;
-    }
+    lesson05::Audience& audience_of(const Seat& seat) { return seat.greeted ? present_ : joining_; }
     void send(Seat& seat, const lesson05::FramePtr& frame, bool exempt = false);
     void send_all(const lesson05::FramePtr& frame);  // every member, present or not
     // Live, to the present members but `skip` (held for those whose resume is under way).
@@ -158,7 +157,7 @@ private:
     bool loaded_ = false;
     std::string last_id_ = "0-0";
     lesson05::Audience joining_;  // in the room for their sessions, not yet greeted
-    lesson05::Audience present_;  // greeted: every event live
+    lesson05::Audience present_;  // greeted (even while joining again): every event live
     std::unordered_map<const lesson05::Member*, Seat> seats_;
     std::unordered_map<std::string, lesson05::Member*> by_token_;
     std::unordered_map<std::string, std::string> online_;  // token -> name, cluster-wide

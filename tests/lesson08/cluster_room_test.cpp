@@ -387,6 +387,34 @@ TEST(ChatNodeRoomTest, MemberTheStoreForgotJoinsAgainUnderItsName) {
     EXPECT_EQ(store.names.size(), 1u);
 }
 
+// Node b reads late (its link to the restarted store came back after a's): a message in the
+// stream before bob's new join entry still reaches bob, who never left his connection.
+TEST(ChatNodeRoomTest, MemberJoiningAgainMissesNothingLive) {
+    FakeStore store;
+    Node a(store, "a"), b(store, "b");
+    FakeMember ada, bob;
+    a.room->join(ada);
+    b.room->join(bob);
+    settle({&a, &b});
+    store.presence.clear();  // Redis restarted empty
+    store.names.clear();
+    store.claims.clear();
+    a.room->tick();
+    settle({&a});  // ada is back first, and talks
+    a.room->say(ada, "while bob joins again");
+    a.backplane.answer();
+    b.room->tick();
+    b.backplane.answer();  // bob's join entry, after the message
+    b.read();
+    const auto types = bob.types();
+    ASSERT_EQ(std::count(types.begin(), types.end(), "hello"), 2) << "bob joined again";
+    EXPECT_EQ(bob.texts(), std::vector<std::string>{"while bob joins again"});
+    EXPECT_EQ(bob.field(bob.sent.size() - 2, "type"), "hello") << "the message came before the hello";
+    a.room->say(ada, "after");
+    settle({&a, &b});
+    EXPECT_EQ(bob.texts(), (std::vector<std::string>{"while bob joins again", "after"})) << "once each";
+}
+
 TEST(ChatNodeRoomTest, LeaveWhileJoiningLeavesNothingBehind) {
     FakeStore store;
     Node a(store, "a");
