@@ -29,9 +29,11 @@ timeout "$pp_timeout" "${load_pin[@]}" "$bin/07-feed-bench" --port "$server_port
   >"$work/bench.out" 2>"$work/bench.err" || pp_status=$?
 stop_server
 if [ ! -s "$tsv" ]; then
-  echo "bench: 07-feed-bench wrote no results (exit $pp_status): $(tail -n 5 "$work/bench.err")" >&2
+  echo "bench: 07-feed-bench wrote no results (exit $pp_status)" >&2
+  tell_logs bench.err server.err
   exit 1
 fi
+[ "$pp_status" = 0 ] || tell_logs bench.err server.err
 
 # Memory per idle SSE or WebSocket client (the issue's third target): the README's method, on
 # fresh servers of its own (the server is pinned like the others).

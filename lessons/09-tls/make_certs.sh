@@ -11,12 +11,15 @@
 #   server.pem server.key  the server's certificate and key: 09-tls-chat-server --cert --key
 #   server.spki            the SHA-256 hash of the server's public key, base64, for Chromium's
 #                          --ignore-certificate-errors-spki-list
-# Keys are ECDSA P-256. The CA is valid for 10 years, the server certificate for 397 days.
-# Nothing is fetched from anywhere.
+# Keys are ECDSA P-256. The CA is valid for 10 years, the server certificate for 397 days, or
+# SERVER_DAYS days if set: SERVER_DAYS=-1 makes one that expired a day before it was made (to
+# see a client refuse it; use a DIR of its own). Nothing is fetched from anywhere.
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: make_certs.sh DIR [NAME...]" >&2; exit 2; }
 dir=$1; shift
 names=("$@")
+server_days="${SERVER_DAYS:-397}"
+[[ "$server_days" =~ ^-?[0-9]+$ ]] || { echo "make_certs.sh: SERVER_DAYS must be a whole number of days" >&2; exit 2; }
 [ ${#names[@]} -gt 0 ] || names=(localhost 127.0.0.1 ::1)
 command -v openssl >/dev/null || { echo "make_certs.sh: openssl missing: run scripts/setup" >&2; exit 1; }
 mkdir -p "$dir"
@@ -43,7 +46,7 @@ if [ ! -f "$dir/server.pem" ] || [ ! -f "$dir/server.key" ]; then
   printf '%s\n' "subjectAltName=$san" "basicConstraints=critical,CA:FALSE" \
     "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth" > "$dir/server.ext"
   openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial \
-    -days 397 -extfile "$dir/server.ext" -out "$dir/server.pem" 2>/dev/null
+    -days "$server_days" -extfile "$dir/server.ext" -out "$dir/server.pem" 2>/dev/null
   rm -f "$dir/server.csr" "$dir/server.ext" "$dir/ca.srl"
 fi
 

@@ -89,7 +89,15 @@ asio::ssl::context make_server_context(const TlsFiles& files) {
 }
 
 std::string describe_server_certificate(asio::ssl::context& context) {
-    return course::tls::describe_certificate(SSL_CTX_get0_certificate(context.native_handle()));
+    X509* certificate = SSL_CTX_get0_certificate(context.native_handle());
+    std::string text = course::tls::describe_certificate(certificate);
+    // Served anyway (a test, or a clock that is wrong), but said at once: every client that
+    // verifies will refuse it, and its error is on the client's side, not in this log.
+    if (X509_cmp_current_time(X509_get0_notAfter(certificate)) < 0)
+        text += " (EXPIRED: clients refuse it; make a new one)";
+    else if (X509_cmp_current_time(X509_get0_notBefore(certificate)) > 0)
+        text += " (NOT VALID YET: clients refuse it; is this machine's clock right?)";
+    return text;
 }
 
 }  // namespace lesson09

@@ -26,7 +26,8 @@ struct TlsFiles {
 // not belong together) and applies the policy above.
 asio::ssl::context make_server_context(const TlsFiles& files);
 
-// The certificate the context serves, in words (course::tls::describe_certificate).
+// The certificate the context serves, in words (course::tls::describe_certificate), with a
+// warning if it has expired or is not valid yet.
 std::string describe_server_certificate(asio::ssl::context& context);
 
 }  // namespace lesson09

@@ -1,6 +1,7 @@
 // 09-tls-client against 09-tls-chat-server: it chats when it trusts the CA and the name matches;
-// it refuses, with one line saying why and exit code 1, a server whose CA it does not know, and
-// a certificate for another IP address (for another name, the server refuses our SNI first);
+// it refuses, with one line saying why and exit code 1, a server whose CA it does not know, an
+// expired certificate, and a certificate for another IP address (for another name, the server
+// refuses our SNI first);
 // --insecure connects anyway and says so.
 #include "tls_test_support.hpp"
 
@@ -59,6 +60,16 @@ TEST(TlsClientTest, RefusesACertificateForAnotherNameOrAddress) {
     course::testing::expect_one_line_failure(by_name, "the server has no certificate for localhost");
     ChildProcess by_address(client(server.port, {"--ca", certs.ca(), "--host", "127.0.0.1"}));
     course::testing::expect_one_line_failure(by_address, "not trusted: IP address mismatch");
+}
+
+TEST(TlsClientTest, RefusesAnExpiredCertificate) {
+    const Certificates expired({}, -1);  // SERVER_DAYS=-1: its notAfter is yesterday
+    auto server = start_tls_server(expired);
+    EXPECT_TRUE(server.process->wait_for_stderr("(EXPIRED: clients refuse it; make a new one)"));
+    ChildProcess refused(client(server.port, {"--ca", expired.ca()}));
+    course::testing::expect_one_line_failure(
+        refused, "not trusted: certificate has expired (expired: the server needs a new certificate)");
+    EXPECT_TRUE(server.process->wait_for_stderr("TLS handshake failed: sslv3 alert certificate expired"));
 }
 
 TEST(TlsClientTest, InsecureConnectsAnywayAndSaysSo) {

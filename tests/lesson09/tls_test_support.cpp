@@ -10,9 +10,10 @@ namespace lesson09::testing {
 
 using namespace std::chrono_literals;
 
-Certificates::Certificates(std::vector<std::string> names)
+Certificates::Certificates(std::vector<std::string> names, int server_days)
     : dir_(std::make_unique<course::testing::TempDir>("lesson09-certs")) {
-    std::vector<std::string> argv{std::string(COURSE_LESSON09_DIR) + "/make_certs.sh", dir_->path()};
+    std::vector<std::string> argv{"/usr/bin/env", "SERVER_DAYS=" + std::to_string(server_days),
+                                  std::string(COURSE_LESSON09_DIR) + "/make_certs.sh", dir_->path()};
     argv.insert(argv.end(), names.begin(), names.end());
     const auto run = course::peers::run_program(argv, 30s);
     if (run.exit_code != 0) {

@@ -16,10 +16,11 @@ namespace lesson09::testing {
 // Debian's openssl program (ChildProcess runs a path, it does not search PATH).
 inline std::string openssl() { return "/usr/bin/openssl"; }
 
-// A fresh CA and server certificate (for `names`, default localhost 127.0.0.1 ::1).
+// A fresh CA and server certificate (for `names`, default localhost 127.0.0.1 ::1), valid for
+// `server_days` days (make_certs.sh's SERVER_DAYS; -1: expired).
 class Certificates {
 public:
-    explicit Certificates(std::vector<std::string> names = {});
+    explicit Certificates(std::vector<std::string> names = {}, int server_days = 397);
     std::string file(const std::string& name) const { return dir_->path() + "/" + name; }
     std::string ca() const { return file("ca.pem"); }
     std::string spki() const;  // server.spki's hash, for Chromium
