@@ -8,32 +8,16 @@
 # never asserted.
 set -euo pipefail
 root="$1"
+source "$root/tests/support/script_test.sh"
 build_dir="${BUILD_DIR:?BUILD_DIR: the build tree the binaries are in}"
 results="$build_dir/bench/quick/cluster.md"
 tsv="$build_dir/bench/quick/cluster.tsv"
 plot="$build_dir/bench/quick/cluster.png"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-
-checkout_status() { git -C "$root" status --porcelain=v1 2>&1; }
-in_git=0
-if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-  in_git=1
-  status_before="$(checkout_status)"
-fi
-
+checkout_before
 rm -f "$results" "$tsv" "$plot"  # so that what is checked below was written by this run
-start=$(date +%s)
-# In a session of its own, so that whatever it started and left running can be found after it.
-setsid -w bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$work/sid" "$root/scripts/bench" cluster --quick
-elapsed=$(( $(date +%s) - start ))
-echo "scripts/bench cluster --quick took ${elapsed} s"
+run_bench cluster --quick  # and nothing it started is left running
 
-sid="$(cat "$work/sid")"
-left="$(ps -eo sid=,pid=,args= | awk -v sid="$sid" '$1 == sid')"
-[ -z "$left" ] || { echo "processes left running by the benchmark:"; echo "$left"; exit 1; }
-
-for f in "$results" "$tsv" "$plot"; do [ -s "$f" ] || { echo "missing: $f"; exit 1; }; done
+for f in "$results" "$tsv"; do [ -s "$f" ] || { echo "missing: $f"; exit 1; }; done
 grep -q '^Made by `scripts/bench cluster --quick`' "$results" || { echo "the report does not say how it was made"; exit 1; }
 for config in "05-chat-server" "05-chat-server + HAProxy" "1 node" "1 node + HAProxy" "2 nodes" \
               "2 nodes + HAProxy" "3 nodes" "3 nodes + HAProxy"; do
@@ -41,7 +25,7 @@ for config in "05-chat-server" "05-chat-server + HAProxy" "1 node" "1 node + HAP
 done
 
 # The TSV: 6 configurations x 2 loads, each complete: every message delivered once, in order.
-col() { head -n 1 "$tsv" | tr '\t' '\n' | grep -nx "$1" | cut -d: -f1; }
+col() { tsv_col "$tsv" "$1"; }
 rows=$(awk -F'\t' 'NR > 1' "$tsv" | wc -l)
 good=$(awk -F'\t' -v e="$(col expected)" -v d="$(col delivered)" -v m="$(col missing)" -v dup="$(col duplicates)" \
          -v o="$(col out_of_order)" -v ok="$(col ok)" -v err="$(col error)" \
@@ -55,16 +39,7 @@ cpu_bad=$(awk -F'\t' -v k="$(col kind)" -v via="$(col via)" -v c="$(col chat_cpu
   function measured(x) { return x != "NaN" && x + 0 > 0 }
   NR > 1 && (!measured($(c)) || ($(k) == "08" && !measured($(r))) || ($(via) == "haproxy" && !measured($(h))))' "$tsv" | wc -l)
 [ "$cpu_bad" -eq 0 ] || { echo "$cpu_bad rows lack a CPU measurement:"; cat "$tsv"; exit 1; }
-[ "$(head -c 8 "$plot" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ]
-[ "$(stat -c %s "$plot")" -gt 5000 ]
-
-if [ "$in_git" = 1 ]; then
-  status_after="$(checkout_status)"
-  if [ "$status_before" != "$status_after" ]; then
-    echo "scripts/bench cluster --quick changed the checkout ($root); git status before and after:"
-    diff <(echo "$status_before") <(echo "$status_after") || true
-    exit 1
-  fi
-fi
+expect_png "$plot"
+expect_checkout_unchanged "scripts/bench cluster --quick"
 [ "$elapsed" -lt 60 ] || echo "warning: slower than the one minute the issue asks for (a loaded machine?)"
 echo "ok: $rows runs, plot $(stat -c %s "$plot") bytes, in $build_dir/bench/quick"

@@ -16,13 +16,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-# wait_for FILE TEXT SECONDS [PID]: until FILE has a line containing TEXT (tail -F, bounded by
-# timeout), or until PID has exited (a script that gave up will not write it any more).
-wait_for() {
-  timeout "$3" grep -m 1 -F "$2" <(tail -n +1 -F ${4:+--pid="$4"} "$1" 2>/dev/null) ||
-    { echo "no \"$2\" in $1 within $3 s${4:+ or before PID $4 exited}:"; cat "$1"; return 1; }
-}
+source "$root/tests/support/script_test.sh"  # wait_for
 
 "$root/scripts/run" 08 > "$work/run.out" 2> "$work/run.err" &
 run_pid=$!

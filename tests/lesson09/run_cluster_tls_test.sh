@@ -17,9 +17,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-# wait_for FILE TEXT SECONDS: until FILE has a line containing TEXT (tail -F, bounded by timeout).
-wait_for() { timeout "$3" grep -m 1 -F "$2" <(tail -n +1 -F "$1" 2>/dev/null) || { echo "no \"$2\" in $1 within $3 s:"; cat "$1"; return 1; }; }
+source "$root/tests/support/script_test.sh"  # wait_for
 
 COURSE_TLS_DIR="$work/tls" "$root/scripts/run" 08 --tls --nodes 2 > "$work/run.out" 2> "$work/run.err" &
 run_pid=$!
