@@ -20,7 +20,10 @@ using asio::awaitable;
 
 namespace {
 
-constexpr std::size_t max_poll_events = 1000;   // events in one poll answer; ask again for more
+constexpr std::size_t max_poll_events = 1000;  // events in one poll answer; ask again for more
+// The page is HTML, and a browser must not guess otherwise (its Content-Security-Policy is in
+// the document itself: page.cpp).
+constexpr std::string_view page_headers = "X-Content-Type-Options: nosniff\r\n";
 constexpr std::size_t retained_pending = 4096;  // capacity the pipelining buffer keeps
 
 feed::Mode mode_of(feed::Route::Kind kind) {
@@ -107,7 +110,8 @@ Connection::Handoff Connection::dispatch(const feed::Request& request) {
     enter(Phase::answering);
     switch (route.kind) {
     case feed::Route::Kind::page:
-        respond(feed::http_response(200, "text/html; charset=utf-8", feed_page_html(), keep_alive));
+        respond(
+            feed::http_response(200, "text/html; charset=utf-8", feed_page_html(), keep_alive, page_headers));
         return {};
     case feed::Route::Kind::poll: {
         // Without after= a poller joins at the present: the newest event only.

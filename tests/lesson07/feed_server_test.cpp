@@ -132,6 +132,7 @@ TEST_F(FeedServerTest, ServesThePageAsHtml) {
     const HttpAnswer answer = ask(port(), get_request("/"));
     EXPECT_EQ(answer.status, 200);
     EXPECT_EQ(answer.header("Content-Type"), "text/html; charset=utf-8");
+    EXPECT_EQ(answer.header("X-Content-Type-Options"), "nosniff");
     EXPECT_NE(answer.body.find("<!doctype html>"), std::string::npos);
 }
 
