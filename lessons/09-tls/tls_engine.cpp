@@ -100,8 +100,11 @@ TlsEngine::Status TlsEngine::fail(int result) {
 
 TlsEngine::Status TlsEngine::handshake(std::span<const char> input) {
     if (state_ == State::failed) return Status::failed;
-    if (state_ != State::handshaking) return Status::ok;
     start_input(input);
+    if (state_ != State::handshaking) {  // done already: the input is for read()
+        keep_input();
+        return Status::ok;
+    }
     const int result = SSL_do_handshake(ssl_);
     const Status status = result == 1 ? Status::ok : fail(result);
     if (status == Status::ok) state_ = State::open;
