@@ -114,6 +114,14 @@ awaitable<std::string_view> TlsStream::read_some(std::error_code& ec) {
             case TlsEngine::Status::want_input: break;
             }
         }
+        // OpenSSL also answers by itself (a TLS 1.3 KeyUpdate asks for one): a client that asks
+        // without reading what we send is not read from until the answers are sent.
+        if (engine_.output().size() > max_unsent && sender_ == Sender::waiting) {
+            co_await writable(ec);
+            if (sender_ == Sender::waiting) co_return std::string_view();  // cancel() woke us
+            ec = {};
+            continue;
+        }
         input = co_await read_ciphertext(ec);
         // Woken to close: go round.
         if (ec == asio::error::operation_aborted && ending_ == Ending::close_wanted && socket_.is_open()) {

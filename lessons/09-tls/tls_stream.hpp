@@ -65,8 +65,9 @@ public:
     void close() override;
 
 private:
-    enum class Sender { idle, waiting, failed };       // unsent ciphertext: none, waiting for the socket
-    enum class Ending { open, close_wanted, closed };  // our close_notify: not yet, queued, handled
+    static constexpr std::size_t max_unsent = 64 * 1024;  // ciphertext waiting, past which the reader waits
+    enum class Sender { idle, waiting, failed };          // unsent ciphertext: none, waiting for the socket
+    enum class Ending { open, close_wanted, closed };     // our close_notify: not yet, queued, handled
 
     static void on_step(const SSL* ssl, int where, int ret);  // OpenSSL's info callback
     // Ciphertext from the socket into the shared buffer, waiting for readability if none is there.
