@@ -61,10 +61,10 @@ awaitable<std::string> TlsStream::handshake(course::Logger& log, std::string lab
         if (ec) break;
         status = engine_.handshake(input);
     }
-    if (sender_ == Sender::failed) ec = write_error_;
+    if (status == TlsEngine::Status::failed) ec = engine_.error();  // OpenSSL's reason first
+    if (!ec && sender_ == Sender::failed) ec = write_error_;
     if (ec == asio::error::operation_aborted) co_return "TLS handshake stopped";  // timeout or shutdown
     if (ec == asio::error::eof) ec = asio::ssl::error::stream_truncated;
-    if (!ec && status != TlsEngine::Status::ok) ec = engine_.error();
     if (ec) {
         std::string why = "TLS handshake failed: " + course::tls::describe_error(ec);
         if (!alert_sent_.empty()) why += " (alert sent: " + alert_sent_ + ")";
