@@ -60,8 +60,10 @@ int main(int argc, char** argv) {
     return course::guarded_main(app, [&] {
         course::Logger log(options.log_level());
         auto context = std::make_shared<asio::ssl::context>(lesson09::make_server_context(files));
-        config.make_stream = [context](asio::ip::tcp::socket socket) {
-            return std::make_shared<lesson09::TlsStream>(std::move(socket), *context);
+        auto buffers = std::make_shared<lesson09::TlsBuffers>();  // every connection's, in turn
+        config.make_stream = [context, buffers](asio::ip::tcp::socket socket) {
+            return std::make_shared<lesson09::TlsStream>(std::move(socket), context->native_handle(),
+                                                         buffers);
         };
         config.max_connections = course::connection_cap(max_connections);  // raises the open-file limit
         asio::io_context io(1);  // one thread: the room and every queue without a lock
