@@ -19,11 +19,7 @@ Target parse_wss(std::string_view url) {
         colon != std::string_view::npos &&
         (bracket == std::string_view::npos ? authority.find(':') == colon : colon > bracket);
     target.ws = ws::parse_ws_url("ws://" + std::string(rest));
-    if (!has_port) {
-        target.ws.port = 443;
-    } else if (target.ws.port == 80) {  // written, but ws:// leaves its own default out of Host
-        target.ws.host_header += ":80";
-    }
+    if (!has_port) target.ws.port = 443;  // the Host header has no port either: right for 443
     target.scheme = Target::Scheme::wss;
     target.host = target.ws.host;
     target.port = target.ws.port;

@@ -2,12 +2,12 @@
 
 #include "common/tls/tls_info.hpp"
 
-#include <asio/error.hpp>
-#include <asio/ip/address.hpp>
-#include <asio/ssl/error.hpp>
 #include <openssl/err.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
+#include <asio/error.hpp>
+#include <asio/ip/address.hpp>
+#include <asio/ssl/error.hpp>
 
 #include <stdexcept>
 

@@ -19,8 +19,8 @@
 #include "options.hpp"  // TlsClientOptions
 #include "target.hpp"
 
-#include <asio/ssl/context.hpp>
 #include <openssl/ssl.h>
+#include <asio/ssl/context.hpp>
 
 #include <cstddef>
 #include <memory>
