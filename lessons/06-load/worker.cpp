@@ -18,7 +18,10 @@ Worker::Worker(const LoadOptions& options, SharedProgress& progress, std::size_t
       endpoints_(std::move(endpoints)), tls_(tls), work_(io_.get_executor()), connect_timer_(io_),
       scratch_(scratch_size) {
     payload_.reserve(options.size);
-    for (std::size_t i = 0; i < options.size; ++i) payload_ += static_cast<char>('a' + i % 26);
+    // --reply contains: the run's id first, so that a chat's history of an earlier run (replayed
+    // to a newcomer) is never taken for a reply to this one.
+    if (options.reply_contains) payload_ = "run" + std::to_string(options.run_id) + ":";
+    for (std::size_t i = payload_.size(); i < options.size; ++i) payload_ += static_cast<char>('a' + i % 26);
     message_.reserve(options.size + max_token_size);
     probe_ = make_probe(options.run_id);
     const std::size_t total = total_links();
