@@ -23,8 +23,8 @@ TEST(LoadgenTlsTest, EchoOverWssToTheTlsChatCountsEveryReply) {
     Certificates certs;
     auto server = start_tls_server(certs, {"--history", "0"});
     // The chat answers a room of one with {"type":"message",...,"text":"<the message>"}.
-    const auto out = run_loadgen({"echo", wss_url(server), "--ca", certs.ca(), "--reply", "contains", "-c", "1",
-                                  "-n", "500", "-w", "8", "-s", "64"});
+    const auto out = run_loadgen({"echo", wss_url(server), "--ca", certs.ca(), "--reply", "contains", "-c",
+                                  "1", "-n", "500", "-w", "8", "-s", "64"});
     EXPECT_EQ(out.exit_code, 0) << out.stdout_text;
     EXPECT_EQ(out["ok"], "1");
     EXPECT_EQ(out["sent"], "500");
@@ -105,7 +105,8 @@ TEST(LoadgenTlsTest, ConnectModeWithoutTlsResumeDoesFullHandshakes) {
 TEST(LoadgenTlsTest, TlsFlagsNeedAWssUrl) {
     const auto out = run_loadgen({"echo", "ws://127.0.0.1:1/ws", "--insecure"});
     EXPECT_NE(out.exit_code, 0);
-    EXPECT_NE(out.stdout_text.find("--ca, --insecure and --tls-resume are for wss:// URLs"), std::string::npos)
+    EXPECT_NE(out.stdout_text.find("--ca, --insecure and --tls-resume are for wss:// URLs"),
+              std::string::npos)
         << out.stdout_text;
 }
 
