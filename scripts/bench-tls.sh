@@ -18,8 +18,15 @@
 #            certificate as `scripts/run 08 --tls` does: set-ups/s, echo and broadcast.
 #
 # Full: 4 x 500 set-ups per kind, echo 50,000 messages, broadcast 500 receivers x 5 senders x
-# 200 messages (3 runs), 2,000 idle connections. Quick: 2 x 50 set-ups, echo 2,000, broadcast
-# 100 x 2 x 50 (1 run), 200 idle, the cluster's broadcast 200 x 2 x 20.
+# 1,000 messages (3 runs; through HAProxy x 400), 2,000 idle connections. Quick: 2 x 50 set-ups,
+# echo 2,000, broadcast 100 x 2 x 50 (1 run; through HAProxy 200 x 2 x 20), 200 idle.
+#
+# "server" is the chat server direct, and HAProxy in the haproxy part (its CPU and memory: what
+# terminating TLS costs the front door; the nodes behind it speak plain WebSocket either way).
+# Each run's server CPU is also given per operation (set-up, echo, delivery): on a machine where
+# the load generator saturates its core first, deliveries/s says as much about the client's
+# decryption as the server's encryption, and the server's microseconds per delivery say what the
+# server alone paid.
 
 "$root/scripts/setup" lesson08 >/dev/null  # redis-server, haproxy
 "$root/scripts/setup" lesson09 >/dev/null  # openssl
@@ -32,7 +39,7 @@ source "$root/scripts/bench-cluster-procs.sh"
 if [ "$quick" = 1 ]; then
   hs_c=2; hs_n=50; echo_n=2000; bc_c=100; bc_k=2; bc_n=50; bc_runs=1; idle_n=200; ha_c=200; ha_k=2; ha_n=20
 else
-  hs_c=4; hs_n=500; echo_n=50000; bc_c=500; bc_k=5; bc_n=200; bc_runs=3; idle_n=2000; ha_c=500; ha_k=5; ha_n=100
+  hs_c=4; hs_n=500; echo_n=50000; bc_c=500; bc_k=5; bc_n=1000; bc_runs=3; idle_n=2000; ha_c=500; ha_k=5; ha_n=400
 fi
 idle_warm=50  # connections opened and closed first: the server's one-time allocations are not counted
 load_timeout=60
@@ -63,16 +70,24 @@ tls_load() {
 }
 
 tsv_fields=(section measure transport value unit p50_ms p99_ms handshakes resumed handshake_p50_ms handshake_p99_ms
-            server_cpu_pct loadgen_cpu_pct ok error)
+            server_cpu_pct server_us_per_op loadgen_cpu_pct ok error)
 printf '%s\n' "$(IFS=$'\t'; echo "${tsv_fields[*]}")" >"$tsv"
 : >"$work/loads.err"
 failed=0
 ms_of() { local x="${r[$1]:-}"; [ -n "$x" ] && awk -v u="$x" 'BEGIN { printf "%.3f", u / 1000 }' || echo NaN; }
-# row SECTION MEASURE TRANSPORT VALUE_FIELD UNIT: one TSV line from the last run.
+# per_op COUNT_FIELD: the server's CPU microseconds per operation of the last run.
+per_op() {
+  local cpu="${r[server_cpu_s]:-}" n="${r[$1]:-0}"
+  # No CPU time seen (a run shorter than the kernel's 10 ms accounting tick): not measured.
+  [ -n "$cpu" ] && [ "$n" -gt 0 ] 2>/dev/null &&
+    awk -v c="$cpu" -v n="$n" 'BEGIN { if (c + 0 > 0) printf "%.3f", c * 1e6 / n; else print "NaN" }' || echo NaN
+}
+# row SECTION MEASURE TRANSPORT VALUE_FIELD UNIT [COUNT_FIELD]: one TSV line from the last run.
 row() {
   local values=("$1" "$2" "$3" "${r[$4]:-NaN}" "$5" "$(ms_of p50_us)" "$(ms_of p99_us)"
     "${r[tls_handshakes]:-NaN}" "${r[tls_resumed]:-NaN}" "$(ms_of tls_handshake_p50_us)"
-    "$(ms_of tls_handshake_p99_us)" "${r[server_cpu_pct]:-NaN}" "${r[loadgen_cpu_pct]:-NaN}" "${r[ok]:-0}" "$(err)")
+    "$(ms_of tls_handshake_p99_us)" "${r[server_cpu_pct]:-NaN}" "$(per_op "${6:-none}")" "${r[loadgen_cpu_pct]:-NaN}"
+    "${r[ok]:-0}" "$(err)")
   (IFS=$'\t'; echo "${values[*]}") >>"$tsv"
   [ "${r[ok]:-0}" = 1 ] || failed=$((failed + 1))
 }
@@ -84,37 +99,35 @@ suite() {
   [ "$transport" = wss ] && extra=("${tls_args[@]}")
   say "tls: $section $transport set-ups"
   tls_load connect "$pid" "$url" "${extra[@]}" -c "$hs_c" -n "$hs_n"
-  row "$section" setups "$transport" setups_per_s "set-ups/s"
+  row "$section" setups "$transport" setups_per_s "set-ups/s" setups
   if [ "$transport" = wss ]; then
     tls_load connect "$pid" "$url" "${extra[@]}" --tls-resume -c "$hs_c" -n "$hs_n"
-    row "$section" setups_resumed "$transport" setups_per_s "set-ups/s"
+    row "$section" setups_resumed "$transport" setups_per_s "set-ups/s" setups
   fi
   say "tls: $section $transport echo"
   tls_load echo "$pid" "$url" "${extra[@]}" --reply contains -c 1 -w 16 -s 64 -n "$echo_n"
-  row "$section" echo "$transport" msg_per_s "messages/s"
+  row "$section" echo "$transport" msg_per_s "messages/s" received
   say "tls: $section $transport broadcast"
-  local runs=() i
+  local runs=() costs=() i
   for i in $(seq "$bc_runs"); do
     tls_load broadcast "$pid" "$url" "${extra[@]}" -c "$bc_c" -k "$bc_k" -n "$bc_n"
-    row "$section" "broadcast_run$i" "$transport" deliveries_per_s "deliveries/s"
+    row "$section" "broadcast_run$i" "$transport" deliveries_per_s "deliveries/s" delivered
     runs+=("${r[deliveries_per_s]:-NaN}")
+    costs+=("$(per_op delivered)")
   done
-  echo "$section $transport $(median "${runs[@]}")" >>"$work/broadcast.medians"
+  echo "$section $transport $(median "${runs[@]}") $(median "${costs[@]}")" >>"$work/broadcast.medians"
 }
 : >"$work/broadcast.medians"
 
-# idle NAME URL SERVER ARGS...: a fresh server, a warm-up, then the idle connections measured.
+# idle SECTION TRANSPORT URL PID: a warm-up, then the idle connections measured, against a
+# fresh server.
 idle() {
-  local transport="$1" url_path="$2" name="$3"; shift 3
-  local extra=()
+  local section="$1" transport="$2" url="$3" pid="$4" extra=()
   [ "$transport" = wss ] && extra=("${tls_args[@]}")
-  say "tls: $transport memory per idle connection ($name)"
-  start_server "$name" "$@"
-  tls_load idle "$server_pid" "$transport://localhost:$server_port$url_path" "${extra[@]}" -c "$idle_warm" --hold 0.2
-  tls_load idle "$server_pid" "$transport://localhost:$server_port$url_path" "${extra[@]}" -c "$idle_n" --hold 1 \
-    --connect-rate 2000
-  row direct idle "$transport" server_bytes_per_conn "bytes/connection"
-  stop_server
+  say "tls: $section $transport memory per idle connection"
+  tls_load idle "$pid" "$url" "${extra[@]}" -c "$idle_warm" --hold 0.2
+  tls_load idle "$pid" "$url" "${extra[@]}" -c "$idle_n" --hold 1 --connect-rate 2000
+  row "$section" idle "$transport" server_bytes_per_conn "bytes/connection"
 }
 
 # ---- direct: lesson 09 against lesson 05 ----------------------------------------------------
@@ -124,8 +137,11 @@ stop_server
 start_server 05-chat-server --history 0
 suite direct ws "ws://localhost:$server_port/ws" "$server_pid"
 stop_server
-idle wss /ws 09-tls-chat-server --cert "$certs/server.pem" --key "$certs/server.key" --history 0
-idle ws /ws 05-chat-server --history 0
+start_server 09-tls-chat-server --cert "$certs/server.pem" --key "$certs/server.key" --history 0
+idle direct wss "wss://localhost:$server_port/ws" "$server_pid"
+start_server 05-chat-server --history 0
+idle direct ws "ws://localhost:$server_port/ws" "$server_pid"
+stop_server
 
 # ---- haproxy: lesson 08's cluster, HAProxy plain and terminating TLS --------------------------
 say "tls: lesson 08's cluster (redis-server, 3 nodes)"
@@ -144,7 +160,8 @@ for transport in ws wss; do
     [ "${r[ok]:-0}" = 1 ] && break
     sleep 0.1
   done
-  suite haproxy "$transport" "$transport://localhost:$haproxy_port/ws" 0
+  idle haproxy "$transport" "$transport://localhost:$haproxy_port/ws" "$haproxy_pid"
+  suite haproxy "$transport" "$transport://localhost:$haproxy_port/ws" "$haproxy_pid"
   stop_pid "$haproxy_pid"; haproxy_pid=""
 done
 stop_cluster
@@ -155,6 +172,7 @@ value() {  # SECTION MEASURE TRANSPORT FIELD
   awk -F'\t' -v s="$1" -v m="$2" -v t="$3" -v c="$(col "$4")" 'NR > 1 && $1 == s && $2 == m && $3 == t { print $(c) }' "$tsv"
 }
 bmedian() { awk -v s="$1" -v t="$2" '$1 == s && $2 == t { print $3 }' "$work/broadcast.medians"; }
+bcost() { awk -v s="$1" -v t="$2" '$1 == s && $2 == t { print $4 }' "$work/broadcast.medians"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "NaN" || b == "NaN" || b + 0 == 0) print "NaN"; else printf "%.2f", a / b }'; }
 fmt() { awk -v v="$1" 'BEGIN { if (v == "" || v == "NaN") print "-"; else printf(v + 0 >= 100 ? "%.0f" : "%.2f", v) }'; }
 yes_no() {  # VALUE OP LIMIT
@@ -165,6 +183,7 @@ direct_ratio="$(ratio "$(bmedian direct wss)" "$(bmedian direct ws)")"
 haproxy_ratio="$(ratio "$(bmedian haproxy wss)" "$(bmedian haproxy ws)")"
 idle_wss="$(value direct idle wss value)"
 idle_ws="$(value direct idle ws value)"
+cost_ratio="$(ratio "$(bcost direct ws)" "$(bcost direct wss)")"
 idle_wss_kib="$(awk -v b="$idle_wss" 'BEGIN { if (b == "" || b == "NaN") print "NaN"; else printf "%.1f", b / 1024 }')"
 
 # md_rows SECTION: one Markdown row per TSV line of that section; NaN shown as "-".
@@ -227,6 +246,8 @@ GNUPLOT
   echo "messages (the chat answers a room of one). Broadcast: $bc_c_direct receivers, $bc_k_direct senders x $bc_n_direct"
   echo "messages flat out ($bc_runs run(s) each, the median compared); via HAProxy $ha_c x $ha_k x $ha_n. Memory: RSS growth of a fresh"
   echo "server over $idle_n idle connections after $idle_warm warm-up ones, per connection (06-loadgen idle --server-pid)."
+  echo "In the HAProxy part, \"server\" is HAProxy (its CPU and memory: what terminating TLS costs the front door)."
+  echo "The machine may be shared: a run's CPU columns say which side was busy (100 % is one core)."
   echo ""
   echo "## Against the targets"
   echo ""
@@ -234,6 +255,7 @@ GNUPLOT
   echo "|---|---|---|"
   echo "| broadcast deliveries/s over TLS at least 2/3 of plain WebSocket's, same load | $(fmt "$(bmedian direct wss)") against $(fmt "$(bmedian direct ws)"): ratio $direct_ratio | $(yes_no "$direct_ratio" ">=" 0.667) |"
   echo "| memory per idle TLS connection at most $memory_target_kib KiB | ${idle_wss:-NaN} bytes ($idle_wss_kib KiB; plain: ${idle_ws:-NaN} bytes) | $(yes_no "$idle_wss_kib" "<=" "$memory_target_kib") |"
+  echo "| (the server alone: its CPU per delivery, ws against wss, the same ratio) | $(fmt "$(bcost direct ws)") against $(fmt "$(bcost direct wss)") us: ratio $cost_ratio | $(yes_no "$cost_ratio" ">=" 0.667) |"
   echo "| the same through HAProxy terminating TLS: at least 2/3 | $(fmt "$(bmedian haproxy wss)") against $(fmt "$(bmedian haproxy ws)"): ratio $haproxy_ratio | $(yes_no "$haproxy_ratio" ">=" 0.667) |"
   echo ""
   echo "## Summary"
@@ -246,13 +268,14 @@ GNUPLOT
   echo "| TLS handshake p50 / p99 ms, resumed | - | $(fmt "$(value direct setups_resumed wss handshake_p50_ms)") / $(fmt "$(value direct setups_resumed wss handshake_p99_ms)") | - | $(fmt "$(value haproxy setups_resumed wss handshake_p50_ms)") / $(fmt "$(value haproxy setups_resumed wss handshake_p99_ms)") |"
   echo "| echo messages/s (one connection) | $(fmt "$(value direct echo ws value)") | $(fmt "$(value direct echo wss value)") | $(fmt "$(value haproxy echo ws value)") | $(fmt "$(value haproxy echo wss value)") |"
   echo "| broadcast deliveries/s (median) | $(fmt "$(bmedian direct ws)") | $(fmt "$(bmedian direct wss)") | $(fmt "$(bmedian haproxy ws)") | $(fmt "$(bmedian haproxy wss)") |"
-  echo "| server bytes per idle connection | ${idle_ws:-NaN} | ${idle_wss:-NaN} | | |"
+  echo "| server CPU us per delivery (median) | $(fmt "$(bcost direct ws)") | $(fmt "$(bcost direct wss)") | $(fmt "$(bcost haproxy ws)") (HAProxy) | $(fmt "$(bcost haproxy wss)") (HAProxy) |"
+  echo "| server bytes per idle connection | ${idle_ws:-NaN} | ${idle_wss:-NaN} | $(value haproxy idle ws value) (HAProxy) | $(value haproxy idle wss value) (HAProxy) |"
   echo ""
   for section in direct haproxy; do
     echo "## Every run, $section"
     echo ""
-    echo "| measure | transport | value | unit | p50 ms | p99 ms | TLS handshakes | resumed | handshake p50 ms | handshake p99 ms | server CPU % | loadgen CPU % | ok | error |"
-    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    echo "| measure | transport | value | unit | p50 ms | p99 ms | TLS handshakes | resumed | handshake p50 ms | handshake p99 ms | server CPU % | server CPU us/op | loadgen CPU % | ok | error |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     md_rows "$section"
     echo ""
   done
