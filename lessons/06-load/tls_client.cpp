@@ -68,7 +68,13 @@ void TlsClient::prepare(SSL* ssl, const Target& target, std::size_t target_index
     if (!resume_ || target_index >= slot_count_) return;
     SessionSlot& slot = slots_[target_index];
     std::lock_guard lock(slot.mutex);
-    if (slot.session) SSL_set_session(ssl, slot.session);  // takes its own reference
+    if (!slot.session) return;
+    // A copy per connection: OpenSSL writes into the session it resumes (which ticket identity
+    // was used), and connections on other threads may be resuming the same one at that moment.
+    SSL_SESSION* copy = SSL_SESSION_dup(slot.session);
+    if (!copy) return;
+    SSL_set_session(ssl, copy);  // takes its own reference
+    SSL_SESSION_free(copy);
 }
 
 void TlsClient::remember(SSL* ssl, std::size_t target_index) {
