@@ -3,6 +3,7 @@
 //   06-loadgen echo ws://127.0.0.1:7004/ws -c 100 -n 10000 -w 16 -s 64
 //   06-loadgen broadcast ws://127.0.0.1:7005/ws -c 1000 --senders 5 -n 100
 //   06-loadgen idle ws://127.0.0.1:7005/ws -c 10000 --server-pid PID
+//   06-loadgen connect wss://localhost:7009/ws --ca ca.pem -c 8 -n 500 --tls-resume
 #include "run.hpp"
 
 #include "common/cli.hpp"
@@ -17,8 +18,9 @@
 #include <vector>
 
 int main(int argc, char** argv) {
-    CLI::App app{"Lesson 06: load generator (echo, broadcast, idle) for tcp:// and ws:// servers",
-                 "06-loadgen"};
+    CLI::App app{
+        "Lesson 06: load generator (echo, broadcast, idle, connect) for tcp://, ws:// and wss:// servers",
+        "06-loadgen"};
     lesson06::LoadOptions options;
     // --host and --port give the URL when none is written: ws://HOST:PORT/ws (lesson 05's chat).
     course::CommonOptions common;
@@ -26,17 +28,20 @@ int main(int argc, char** argv) {
     course::add_common_options(app, common, course::Role::client);
     std::string mode_text;
     std::vector<std::string> urls;
-    app.add_option("mode", mode_text, "echo, broadcast or idle")
+    app.add_option("mode", mode_text, "echo, broadcast, idle or connect (open and close, -n times each)")
         ->required()
-        ->check(CLI::IsMember({"echo", "broadcast", "idle"}));
+        ->check(CLI::IsMember({"echo", "broadcast", "idle", "connect"}));
     app.add_option("url", urls,
-                   "tcp://HOST:PORT or ws://HOST:PORT/PATH (default: ws://HOST:PORT/ws from --host, --port); "
+                   "tcp://HOST:PORT, ws://HOST:PORT/PATH or wss://HOST:PORT/PATH (default: ws://HOST:PORT/ws "
+                   "from --host, --port); "
                    "several (same scheme): the connections are dealt out over them in turn, as to the "
                    "nodes of a cluster");
-    app.add_option("-c,--connections", options.connections, "connections (broadcast: receivers)")
+    app.add_option("-c,--connections", options.connections,
+                   "connections (broadcast: receivers; connect: open at once)")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}));
-    app.add_option("-n,--messages", options.messages, "messages per connection (broadcast: per sender)")
+    app.add_option("-n,--messages", options.messages,
+                   "messages per connection (broadcast: per sender; connect: set-ups per connection)")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}));
     app.add_option("-s,--size", options.size, "bytes per message (broadcast: padded after the token)")
@@ -76,14 +81,29 @@ int main(int argc, char** argv) {
                    "'probe' (for servers that greet nobody: a probe message each receiver must see)")
         ->capture_default_str()
         ->check(CLI::IsMember({"greeting", "probe"}));
+    std::string reply_text = "exact";
+    app.add_option(
+           "--reply", reply_text,
+           "echo: 'exact' (an echo server) or 'contains' (the reply wraps the message, as lesson 05's "
+           "chat does for a room of one: use -c 1; other messages are ignored)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"exact", "contains"}));
+    app.add_option("--ca", options.tls.ca_file, "wss://: trust the CA certificates in this PEM file")
+        ->check(CLI::ExistingFile);
+    app.add_flag("--insecure", options.tls.insecure,
+                 "wss://: do not verify the server's certificate at all (experiments only!)");
+    app.add_flag("--tls-resume", options.tls.resume,
+                 "wss://: resume the TLS session of an earlier connection to the same URL");
     app.add_flag("--json", options.json, "print the result as one JSON object instead of text");
     CLI11_PARSE(app, argc, argv);
 
     return course::guarded_main(app, [&] {
         static const std::map<std::string, lesson06::Mode> modes{{"echo", lesson06::Mode::echo},
                                                                  {"broadcast", lesson06::Mode::broadcast},
-                                                                 {"idle", lesson06::Mode::idle}};
+                                                                 {"idle", lesson06::Mode::idle},
+                                                                 {"connect", lesson06::Mode::connect}};
         options.mode = modes.at(mode_text);
+        options.reply_contains = reply_text == "contains";
         options.join = join_text == "probe" ? lesson06::JoinRule::probe : lesson06::JoinRule::greeting;
         if (urls.empty()) {
             const bool v6 = common.host.find(':') != std::string::npos;
@@ -93,10 +113,18 @@ int main(int argc, char** argv) {
         for (const std::string& url : urls) options.targets.push_back(lesson06::parse_target(url));
         for (const lesson06::Target& target : options.targets) {
             if (target.scheme != options.targets.front().scheme)
-                throw std::invalid_argument("all URLs must have the same scheme (tcp:// or ws://)");
+                throw std::invalid_argument("all URLs must have the same scheme (tcp://, ws:// or wss://)");
         }
         course::Logger log(common.log_level());
         options.log = &log;
+        const bool tls = options.targets.front().scheme == lesson06::Target::Scheme::wss;
+        if (!tls && (!options.tls.ca_file.empty() || options.tls.insecure || options.tls.resume))
+            throw std::invalid_argument("--ca, --insecure and --tls-resume are for wss:// URLs");
+        if (options.tls.insecure) {  // even with --quiet: nobody should forget it is on
+            std::cerr
+                << "06-loadgen: --insecure: the server's certificate is NOT verified (anyone in between "
+                   "could read and change the traffic)\n";
+        }
         // Ctrl-C, SIGTERM or SIGHUP end the run early, with the report of what was measured.
         course::StopEvent stop;
         course::SignalStopper stopper(stop, log);

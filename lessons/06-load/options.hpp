@@ -20,7 +20,16 @@ class StopEvent;  // common/stop_event.hpp
 
 namespace lesson06 {
 
-enum class Mode { echo, broadcast, idle };
+// connect: each of the connections opens (TCP, TLS for wss://, the WebSocket upgrade), closes
+// and opens again, `messages` times: how fast a server sets connections up.
+enum class Mode { echo, broadcast, idle, connect };
+
+// wss:// (tls_client.hpp): whom to trust, and whether to resume sessions.
+struct TlsClientOptions {
+    std::string ca_file;    // PEM CA certificates to trust; empty: the system's
+    bool insecure = false;  // verify nothing (the command line says so on stderr)
+    bool resume = false;    // --tls-resume: offer the session of an earlier connection
+};
 
 // How a broadcast run knows that every member has joined the room before it sends.
 //   greeting: each member waits for the server's own "you joined" message (--ready).
@@ -34,8 +43,8 @@ struct LoadOptions {
     // One or more servers: connection i (receivers first, then senders) goes to targets[i % size],
     // so the clients spread evenly over several nodes of a cluster, as a load balancer would.
     std::vector<Target> targets;
-    std::size_t connections = 1;  // echo: connections; broadcast: receivers; idle: connections
-    std::size_t messages = 1000;  // echo: per connection; broadcast: per sender
+    std::size_t connections = 1;  // echo, idle: connections; broadcast: receivers; connect: at once
+    std::size_t messages = 1000;  // echo: per connection; broadcast: per sender; connect: set-ups each
     std::size_t size = 32;        // bytes per message (broadcast: at least the token)
     std::size_t window = 1;       // echo: messages in flight per connection
     std::size_t senders = 1;      // broadcast
@@ -50,6 +59,11 @@ struct LoadOptions {
     JoinRule join = JoinRule::greeting;         // broadcast
     std::string ready_marker;                   // broadcast, greeting: text that says a member has joined
     std::uint32_t run_id = 0;                   // in every token and name of this run
+    // echo: a reply is the message itself (an echo server), or any message that contains it
+    // (--reply contains: lesson 05's chat answers a room of one with {"type":"message",...,"text":
+    // "<the message>"}; messages without it, such as its hello, are ignored).
+    bool reply_contains = false;
+    TlsClientOptions tls;  // wss://
     bool json = false;
     course::Logger* log = nullptr;  // progress on stderr (info), each lost connection (verbose)
     // Set: once it is requested (Ctrl-C, SIGTERM, SIGHUP) the run ends early and reports what it
@@ -60,12 +74,12 @@ struct LoadOptions {
 // Counters the worker threads update and the coordinating thread watches. Workers call
 // notify() when something the coordinator may be waiting for has changed.
 struct SharedProgress {
-    std::atomic<std::size_t> opened{0};  // connected (and handshaken)
-    std::atomic<std::size_t> failed{0};  // never opened
-    std::atomic<std::size_t> ready{0};   // broadcast: joined the room
-    std::atomic<std::size_t> finished{
-        0};  // echo: connections with every echo back; broadcast: receivers with every token
-    std::atomic<std::size_t> lost{0};  // opened, then closed by the server or an error
+    std::atomic<std::size_t> opened{0};    // connected (and handshaken)
+    std::atomic<std::size_t> failed{0};    // never opened
+    std::atomic<std::size_t> ready{0};     // broadcast: joined the room
+    std::atomic<std::size_t> finished{0};  // echo: connections with every echo back; broadcast: receivers
+                                           // with every token; connect: connections with every set-up done
+    std::atomic<std::size_t> lost{0};      // opened, then closed by the server or an error
     std::atomic<std::size_t> senders_done{0};
     std::atomic<std::int64_t> last_receipt_ns{0};  // broadcast: steady clock of the latest delivery
 

@@ -2,6 +2,7 @@
 
 #include "proc_stats.hpp"
 #include "receipts.hpp"
+#include "tls_client.hpp"
 #include "worker.hpp"
 
 #include "common/logger.hpp"
@@ -91,7 +92,8 @@ struct CpuMark {
 // failed); run_load then goes straight to finish(), which reports the stage the run had reached.
 class LoadRun {
 public:
-    LoadRun(const LoadOptions& options, const std::vector<asio::ip::tcp::endpoint>& endpoints);
+    LoadRun(const LoadOptions& options, const std::vector<asio::ip::tcp::endpoint>& endpoints,
+            TlsClient* tls);
     ~LoadRun() { stop_workers(); }
     LoadRun(const LoadRun&) = delete;
     LoadRun& operator=(const LoadRun&) = delete;
@@ -100,6 +102,7 @@ public:
     bool join_room();          // joining (broadcast): every member has seen its "joined" message
     void hold();               // holding (idle): keep them open for --hold
     void run_traffic();        // traffic (echo, broadcast): go, wait until all is back or delivered
+    void churn();              // traffic (connect): open and close, until every set-up is done
     RunMeasurements finish();  // stop the threads, add up what they counted
 
 private:
@@ -122,11 +125,12 @@ private:
     std::vector<std::unique_ptr<Worker>> workers_;
 };
 
-LoadRun::LoadRun(const LoadOptions& options, const std::vector<asio::ip::tcp::endpoint>& endpoints)
+LoadRun::LoadRun(const LoadOptions& options, const std::vector<asio::ip::tcp::endpoint>& endpoints,
+                 TlsClient* tls)
     : options_(options), total_(total_connections(options)), watch_(options.server_pid), start_(mark_now()),
       deadline_(start_.at + options.timeout), connected_at_(start_.at), window_(start_) {
     for (std::size_t i = 0; i < options.threads; ++i) {
-        workers_.push_back(std::make_unique<Worker>(options, progress_, i, endpoints));
+        workers_.push_back(std::make_unique<Worker>(options, progress_, i, endpoints, tls));
     }
 }
 
@@ -216,6 +220,25 @@ void LoadRun::run_traffic() {
     }
 }
 
+// The set-ups are the traffic: the clock and the CPU count from the first connect. A set-up that
+// fails ends its connection's part (no retry); the run is complete if none did.
+void LoadRun::churn() {
+    stage_ = Stage::traffic;
+    window_ = mark_now();
+    for (auto& worker : workers_) worker->start_thread();
+    for (auto& worker : workers_) worker->connect_all();
+    if (options_.log) {
+        options_.log->info("opening and closing ", options_.connections, " connections ", options_.messages,
+                           options_.messages == 1 ? " time" : " times", " each to ",
+                           urls_of(options_.targets), " on ", options_.threads,
+                           options_.threads == 1 ? " thread" : " threads");
+    }
+    const bool settled =
+        wait_until(deadline_, [&] { return progress_.finished + progress_.failed >= options_.connections; });
+    connected_at_ = Clock::now();
+    complete_ = settled && progress_.failed == 0;
+}
+
 // Done when every receiver has every token, or when all is sent and nothing more has arrived
 // for --linger (some deliveries are lost: wait no longer).
 bool LoadRun::broadcast_settled(std::int64_t go_nanos) const {
@@ -260,6 +283,7 @@ RunMeasurements LoadRun::finish() {
     for (const auto& worker : workers_) {
         run.counters += worker->counters();
         run.latency.merge(worker->latency());
+        run.handshakes.merge(worker->handshake_latency());
     }
     run.server = {start_.server, window_.server, watch_.last, watch_.peak_rss};
     std::lock_guard lock(progress_.mutex);
@@ -271,8 +295,13 @@ RunMeasurements LoadRun::finish() {
 
 RunResult run_load(const LoadOptions& options) {
     check_limits(options);
-    LoadRun run(options, resolve(options.targets));
-    if (run.open_connections() && run.join_room()) {
+    std::optional<TlsClient> tls;
+    if (options.targets.front().scheme == Target::Scheme::wss)
+        tls.emplace(options.tls, options.targets.size());
+    LoadRun run(options, resolve(options.targets), tls ? &*tls : nullptr);
+    if (options.mode == Mode::connect) {
+        run.churn();
+    } else if (run.open_connections() && run.join_room()) {
         if (options.mode == Mode::idle) {
             run.hold();
         } else {

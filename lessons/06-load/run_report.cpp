@@ -45,6 +45,24 @@ bool add_broadcast(Report& r, const LoadOptions& options, const RunMeasurements&
     return c.unique == expected && c.duplicates == 0 && c.out_of_order == 0 && c.bad == 0;
 }
 
+// connect: each connection opened and closed `messages` times.
+bool add_connect(Report& r, const LoadOptions& options, const RunMeasurements& run) {
+    const std::uint64_t expected = count(options.connections) * count(options.messages);
+    r.add("setups", run.counters.received);
+    r.add("expected", expected);
+    r.add("setups_per_s", per_second(run.counters.received, run.seconds), 0);
+    return run.counters.received == expected;
+}
+
+// wss://: how many TLS handshakes, how many resumed a session, and how long they took (from the
+// ClientHello to the handshake's end, on the client's clock: round trips and both sides' crypto).
+void add_tls(Report& r, const RunMeasurements& run) {
+    r.add("tls_handshakes", run.counters.tls_handshakes);
+    r.add("tls_resumed", run.counters.tls_resumed);
+    r.add("tls_handshake_p50_us", micros(run.handshakes.percentile(0.50)), true);
+    r.add("tls_handshake_p99_us", micros(run.handshakes.percentile(0.99)), true);
+}
+
 void add_latency(Report& r, const LatencyHistogram& latency) {
     r.add("p50_us", micros(latency.percentile(0.50)), true);
     r.add("p90_us", micros(latency.percentile(0.90)), true);
@@ -93,6 +111,7 @@ const char* mode_name(Mode mode) noexcept {
     case Mode::echo: return "echo";
     case Mode::broadcast: return "broadcast";
     case Mode::idle: return "idle";
+    case Mode::connect: return "connect";
     }
     return "?";
 }
@@ -104,6 +123,8 @@ WorkerCounters& WorkerCounters::operator+=(const WorkerCounters& other) noexcept
     duplicates += other.duplicates;
     out_of_order += other.out_of_order;
     bad += other.bad;
+    tls_handshakes += other.tls_handshakes;
+    tls_resumed += other.tls_resumed;
     return *this;
 }
 
@@ -126,8 +147,10 @@ RunResult build_report(const LoadOptions& options, const RunMeasurements& run) {
     case Mode::echo: counts_ok = add_echo(r, options, run); break;
     case Mode::broadcast: counts_ok = add_broadcast(r, options, run); break;
     case Mode::idle: counts_ok = run.opened == options.connections; break;
+    case Mode::connect: counts_ok = add_connect(r, options, run); break;
     }
-    if (options.mode != Mode::idle) add_latency(r, run.latency);
+    if (options.mode == Mode::echo || options.mode == Mode::broadcast) add_latency(r, run.latency);
+    if (!options.targets.empty() && options.targets.front().scheme == Target::Scheme::wss) add_tls(r, run);
     add_cpu_and_memory(r, options, run);
 
     result.ok = run.complete && counts_ok;

@@ -38,8 +38,10 @@ struct WorkerCounters {
     std::uint64_t received = 0;    // echo replies; broadcast: tokens found by receivers, duplicates included
     std::uint64_t unique = 0;      // broadcast: distinct tokens received
     std::uint64_t duplicates = 0;  // broadcast: tokens received twice by the same receiver
-    std::uint64_t out_of_order = 0;  // broadcast: first deliveries after a later one of the same sender
-    std::uint64_t bad = 0;           // echo replies that differ from what was sent; unknown tokens
+    std::uint64_t out_of_order = 0;    // broadcast: first deliveries after a later one of the same sender
+    std::uint64_t bad = 0;             // echo replies that differ from what was sent; unknown tokens
+    std::uint64_t tls_handshakes = 0;  // wss://: TLS handshakes completed
+    std::uint64_t tls_resumed = 0;     // wss://: of them, resuming an earlier session (--tls-resume)
 
     WorkerCounters& operator+=(const WorkerCounters& other) noexcept;
 };
@@ -66,6 +68,7 @@ struct RunMeasurements {
     double loadgen_cpu_seconds = 0;  // this process's CPU time over that window
     WorkerCounters counters;         // every thread's, added up
     LatencyHistogram latency;        // every thread's, merged
+    LatencyHistogram handshakes;     // wss://: the TLS handshakes' times, every thread's merged
     ServerUsage server;
     std::string first_error;  // why the first connection failed or was lost, if one did
 };
@@ -77,8 +80,9 @@ struct RunResult {
 };
 
 // The report of a run: what was asked (mode, url, connections, ...), what happened to the
-// connections, the mode's counts and rates, latency percentiles (echo, broadcast), CPU of both
-// sides over the traffic, the server's memory, then stage, timed_out, stopped, ok and the error.
+// connections, the mode's counts and rates, latency percentiles (echo, broadcast), for wss://
+// the TLS handshakes (how many, how many resumed, their p50 and p99), CPU of both sides over the
+// traffic, the server's memory, then stage, timed_out, stopped, ok and the error.
 RunResult build_report(const LoadOptions& options, const RunMeasurements& run);
 
 }  // namespace lesson06

@@ -4,6 +4,29 @@
 #include <stdexcept>
 
 namespace lesson06 {
+namespace {
+
+// wss:// is ws:// over TLS: the same parts, but port 443 when none is written (and then the Host
+// header carries no port either, RFC 6455 3).
+Target parse_wss(std::string_view url) {
+    Target target;
+    target.url = std::string(url);
+    const std::string_view rest = url.substr(6);
+    const std::string_view authority = rest.substr(0, rest.find('/'));
+    const std::size_t bracket = authority.rfind(']');
+    const std::size_t colon = authority.rfind(':');
+    const bool has_port =
+        colon != std::string_view::npos &&
+        (bracket == std::string_view::npos ? authority.find(':') == colon : colon > bracket);
+    target.ws = ws::parse_ws_url("ws://" + std::string(rest));
+    if (!has_port) target.ws.port = 443;  // the Host header has no port either: right for 443
+    target.scheme = Target::Scheme::wss;
+    target.host = target.ws.host;
+    target.port = target.ws.port;
+    return target;
+}
+
+}  // namespace
 
 Target parse_target(std::string_view url) {
     Target target;
@@ -15,9 +38,11 @@ Target parse_target(std::string_view url) {
         target.port = target.ws.port;
         return target;
     }
+    if (url.starts_with("wss://")) return parse_wss(url);
     if (!url.starts_with("tcp://")) {
-        throw std::invalid_argument("'" + std::string(url) +
-                                    "': expected tcp://HOST:PORT or ws://HOST:PORT/PATH");
+        throw std::invalid_argument(
+            "'" + std::string(url) +
+            "': expected tcp://HOST:PORT, ws://HOST:PORT/PATH or wss://HOST:PORT/PATH");
     }
     std::string_view rest = url.substr(6);
     if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);

@@ -1,6 +1,7 @@
 #pragma once
-// What the load generator connects to: tcp://HOST:PORT (newline-terminated lines) or
-// ws://HOST:PORT/PATH (WebSocket text messages).
+// What the load generator connects to: tcp://HOST:PORT (newline-terminated lines),
+// ws://HOST:PORT/PATH (WebSocket text messages) or wss://HOST[:PORT]/PATH (the same over TLS;
+// the port defaults to 443).
 
 #include "ws/url.hpp"
 
@@ -12,12 +13,14 @@
 namespace lesson06 {
 
 struct Target {
-    enum class Scheme { tcp, ws };
+    enum class Scheme { tcp, ws, wss };
     Scheme scheme = Scheme::tcp;
     std::string host;  // without brackets
     std::uint16_t port = 0;
-    ws::WsUrl ws;     // ws:// only: the path and the Host header for the handshake
+    ws::WsUrl ws;     // ws:// and wss://: the path and the Host header for the handshake
     std::string url;  // as given
+
+    bool is_websocket() const noexcept { return scheme != Scheme::tcp; }
 };
 
 // Throws std::invalid_argument saying what is wrong.

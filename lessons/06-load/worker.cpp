@@ -13,12 +13,15 @@ constexpr std::size_t scratch_size = 64 * 1024;  // bytes per read, shared by a 
 }  // namespace
 
 Worker::Worker(const LoadOptions& options, SharedProgress& progress, std::size_t id,
-               std::vector<asio::ip::tcp::endpoint> endpoints)
+               std::vector<asio::ip::tcp::endpoint> endpoints, TlsClient* tls)
     : options_(options), progress_(progress), id_(id), threads_(options.threads),
-      endpoints_(std::move(endpoints)), work_(io_.get_executor()), connect_timer_(io_),
+      endpoints_(std::move(endpoints)), tls_(tls), work_(io_.get_executor()), connect_timer_(io_),
       scratch_(scratch_size) {
     payload_.reserve(options.size);
-    for (std::size_t i = 0; i < options.size; ++i) payload_ += static_cast<char>('a' + i % 26);
+    // --reply contains: the run's id first, so that a chat's history of an earlier run (replayed
+    // to a newcomer) is never taken for a reply to this one.
+    if (options.reply_contains) payload_ = "run" + std::to_string(options.run_id) + ":";
+    for (std::size_t i = payload_.size(); i < options.size; ++i) payload_ += static_cast<char>('a' + i % 26);
     message_.reserve(options.size + max_token_size);
     probe_ = make_probe(options.run_id);
     const std::size_t total = total_links();
@@ -83,14 +86,29 @@ void Worker::pump_connects() {
             });
             return;
         }
-        const std::size_t server = global_index(next_connect_) % endpoints_.size();
-        auto link = std::make_shared<Link>(io_, options_.targets[server], *this, scratch_, next_connect_,
-                                           options_.log);
-        links_.push_back(link);
+        links_.push_back(open_link(next_connect_));
         ++next_connect_;
         ++pending_connects_;
-        link->start(endpoints_[server]);
     }
+}
+
+std::shared_ptr<Link> Worker::open_link(std::size_t local) {
+    const std::size_t server = global_index(local) % endpoints_.size();
+    auto link = std::make_shared<Link>(io_, options_.targets[server], *this, scratch_, local, options_.log,
+                                       tls_, server);
+    link->start(endpoints_[server]);
+    return link;
+}
+
+// connect: one more set-up done; hang up, and open the next in its place until all are done.
+// (The old link is stopped, so it reports nothing more; its pending handlers just end.)
+void Worker::reconnect(Link& link, LinkState& state) {
+    ++state.received;
+    ++counters_.received;
+    const std::size_t local = link.index();
+    link.stop();
+    if (state.received >= options_.messages) return finish(state);
+    links_[local] = open_link(local);
 }
 
 void Worker::left_pending() {
@@ -102,6 +120,7 @@ void Worker::left_pending() {
 
 void Worker::on_open(Link& link) {
     LinkState& state = states_[link.index()];
+    if (options_.mode == Mode::connect && state.opened) return reconnect(link, state);  // not the first
     state.opened = true;
     progress_.opened.fetch_add(1);
     if (options_.mode == Mode::broadcast && options_.targets.front().scheme == Target::Scheme::tcp) {
@@ -117,16 +136,25 @@ void Worker::on_open(Link& link) {
     }
     progress_.notify();
     left_pending();
+    if (options_.mode == Mode::connect) reconnect(link, state);
+}
+
+void Worker::on_tls_handshake(Link&, std::uint64_t nanos, bool resumed) {
+    ++counters_.tls_handshakes;
+    if (resumed) ++counters_.tls_resumed;
+    handshake_latency_.record(nanos);
 }
 
 void Worker::on_closed(Link& link, const std::string& reason) {
     LinkState& state = states_[link.index()];
     if (options_.log) options_.log->verbose("connection ", global_index(link.index()), ": ", reason);
-    if (!state.opened) {  // refused, or the handshake failed
+    if (!state.opened || (options_.mode == Mode::connect && !state.finished)) {
+        // Refused, or a handshake failed (connect: on any of the set-ups).
+        const bool first = !state.opened;
         state.finished = true;
         progress_.failed.fetch_add(1);
         progress_.record_error(reason);
-        left_pending();
+        if (first) left_pending();
         return;
     }
     if (!state.finished) {
@@ -154,6 +182,7 @@ void Worker::on_message(Link& link, std::string_view message) {
         if (is_receiver(link.index())) broadcast_receive(state, message);
         break;
     case Mode::idle:
+    case Mode::connect:
         break;  // whatever the server says (lesson 05's hello, lesson 02's welcome) is not counted
     }
 }
@@ -209,13 +238,15 @@ void Worker::echo_send(Link& link, LinkState& state) {
 }
 
 void Worker::echo_receive(Link& link, LinkState& state, std::string_view message) {
-    if (state.received >= state.sent) {  // a reply to nothing we sent
+    const bool wrapped = options_.reply_contains;
+    if (wrapped && message.find(payload_) == std::string_view::npos) return;  // not a reply
+    if (state.received >= state.sent) {                                       // a reply to nothing we sent
         ++counters_.bad;
         return;
     }
     // TCP and one connection keep order: this reply answers the oldest message in flight.
     latency_.record(now_nanos() - state.times[state.received % options_.window]);
-    if (message != payload_) ++counters_.bad;
+    if (!wrapped && message != payload_) ++counters_.bad;
     ++state.received;
     ++counters_.received;
     if (state.sent < options_.messages) echo_send(link, state);

@@ -11,6 +11,10 @@
 //            out or paced. Receivers look for tokens in what arrives and tick them off in their
 //            Receipts, so a missing, duplicate or out-of-order message is counted exactly.
 // idle:      connect and hold; nothing is sent.
+// connect:   each link, once open (TCP, TLS for wss://, the WebSocket upgrade), is hung up and a
+//            new one opened in its place, `messages` times: the set-up rate, nothing sent.
+//
+// wss://: every TLS handshake is counted (and whether it resumed a session) and timed.
 
 #include "latency.hpp"
 #include "link.hpp"
@@ -30,8 +34,9 @@ namespace lesson06 {
 class Worker final : public LinkHandler {
 public:
     // endpoints: options.targets resolved, in the same order.
+    // tls: the run's TLS client (wss:// only, else null).
     Worker(const LoadOptions& options, SharedProgress& progress, std::size_t id,
-           std::vector<asio::ip::tcp::endpoint> endpoints);
+           std::vector<asio::ip::tcp::endpoint> endpoints, TlsClient* tls = nullptr);
     ~Worker();
     Worker(const Worker&) = delete;
     Worker& operator=(const Worker&) = delete;
@@ -48,15 +53,17 @@ public:
 
     const WorkerCounters& counters() const noexcept { return counters_; }
     const LatencyHistogram& latency() const noexcept { return latency_; }
+    const LatencyHistogram& handshake_latency() const noexcept { return handshake_latency_; }
 
     void on_open(Link& link) override;
     void on_message(Link& link, std::string_view message) override;
     void on_closed(Link& link, const std::string& reason) override;
+    void on_tls_handshake(Link& link, std::uint64_t nanos, bool resumed) override;
 
 private:
     struct LinkState {
         std::uint32_t sent = 0;
-        std::uint32_t received = 0;  // echo: replies
+        std::uint32_t received = 0;  // echo: replies; connect: set-ups done
         bool opened = false;
         bool ready = false;
         bool finished = false;                      // done, or lost: counted once
@@ -71,6 +78,8 @@ private:
     std::size_t total_links() const noexcept;
 
     void pump_connects();
+    std::shared_ptr<Link> open_link(std::size_t local);
+    void reconnect(Link& link, LinkState& state);
     void left_pending();
     void echo_send(Link& link, LinkState& state);
     void echo_receive(Link& link, LinkState& state, std::string_view message);
@@ -85,12 +94,14 @@ private:
     std::size_t id_;
     std::size_t threads_;
     std::vector<asio::ip::tcp::endpoint> endpoints_;  // one per target
+    TlsClient* tls_;
 
     WorkerCounters counters_;
     LatencyHistogram latency_;
-    std::string payload_;  // echo: the message every connection sends
-    std::string message_;  // broadcast: built per message, capacity reused
-    std::string probe_;    // broadcast, --join probe: the run's probe (token.hpp)
+    LatencyHistogram handshake_latency_;  // wss://: TLS handshakes
+    std::string payload_;                 // echo: the message every connection sends
+    std::string message_;                 // broadcast: built per message, capacity reused
+    std::string probe_;                   // broadcast, --join probe: the run's probe (token.hpp)
 
     // Declared after io_, so destroyed before it: the pacers' timers and the links' sockets
     // must go while their io_context still exists.

@@ -65,9 +65,28 @@ TEST(TargetTest, TcpAndWsUrls) {
     EXPECT_EQ(ws.ws.host_header, "localhost:7005");
 }
 
+TEST(TargetTest, WssUrlsAreWsOverTlsWithPort443ByDefault) {
+    const Target named = parse_target("wss://localhost:7009/ws");
+    EXPECT_EQ(named.scheme, Target::Scheme::wss);
+    EXPECT_TRUE(named.is_websocket());
+    EXPECT_EQ(named.host, "localhost");
+    EXPECT_EQ(named.port, 7009);
+    EXPECT_EQ(named.ws.target, "/ws");
+    EXPECT_EQ(named.ws.host_header, "localhost:7009");
+    const Target plain = parse_target("wss://example.org/chat");
+    EXPECT_EQ(plain.port, 443);
+    EXPECT_EQ(plain.ws.host_header, "example.org");  // RFC 6455 3: the default port is left out
+    const Target v6 = parse_target("wss://[::1]/ws");
+    EXPECT_EQ(v6.host, "::1");
+    EXPECT_EQ(v6.port, 443);
+    const Target eighty = parse_target("wss://[::1]:80/ws");  // not wss's default: it stays
+    EXPECT_EQ(eighty.port, 80);
+    EXPECT_EQ(eighty.ws.host_header, "[::1]:80");
+}
+
 TEST(TargetTest, BadUrlsAreRefusedWithAReason) {
-    for (const char* url :
-         {"http://x:1", "tcp://x", "tcp://x:0", "tcp://x:70000", "tcp://:80", "tcp://[::1:80", "wss://x/"}) {
+    for (const char* url : {"http://x:1", "tcp://x", "tcp://x:0", "tcp://x:70000", "tcp://:80",
+                            "tcp://[::1:80", "wss://x:0/", "wss:///ws"}) {
         EXPECT_THROW(parse_target(url), std::invalid_argument) << url;
     }
 }
