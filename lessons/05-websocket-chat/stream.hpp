@@ -1,8 +1,8 @@
 #pragma once
 // The byte stream under a chat session: plain TCP here (PlainStream), TLS in lesson 09
-// (lesson09::TlsStream on asio::ssl::stream). A Session speaks HTTP and WebSocket to a Stream and
-// never to a socket, so the one chat (the room, the session's states, its write queue and its
-// backpressure) serves ws:// and wss:// alike.
+// (lesson09::TlsStream, OpenSSL driven by hand). A Session speaks HTTP and WebSocket to a Stream
+// and never to a socket, so the one chat (the room, the session's states, its write queue and
+// its backpressure) serves ws:// and wss:// alike.
 //
 // The contract is the one the session had with its socket, in five verbs:
 //   handshake   what comes before the first HTTP byte: nothing for TCP, the TLS handshake for TLS;
