@@ -68,7 +68,7 @@ void Link::start_websocket_handshake() {
 
 void Link::on_tls_handshake(const std::error_code& ec, std::uint64_t started_ns) {
     if (state_ == State::finished) return;
-    if (ec) return fail(TlsClient::describe_failure(tls_->native_handle(), ec));
+    if (ec) return fail(course::tls::describe_client_failure(tls_->native_handle(), target_.host, ec));
     const bool resumed = SSL_session_reused(tls_->native_handle()) == 1;
     if (trace_) {
         trace_->trace("link ", index_, ": TLS up: ", course::tls::describe_connection(tls_->native_handle()));

@@ -3,11 +3,11 @@
 // asio::ssl, OpenSSL underneath), what each connection checks and sends, and the sessions kept
 // for resumption.
 //
-// Verification is on by default, as in any real client: the server's chain must lead to a CA we
-// trust (--ca FILE, else the system's store in /etc/ssl/certs), and its certificate must be for
-// the host in the URL (subjectAltName, checked by OpenSSL's X509_VERIFY_PARAM_set1_host or
-// _set1_ip_asc). --insecure skips both, for experiments only. TLS 1.2 and 1.3; SNI for a host
-// name (an IP address has none, RFC 6066 3); ALPN http/1.1, as a browser opening a WebSocket does.
+// Verification is on by default, as in any real client, and the same as 09-tls-client's
+// (common/tls/tls_client.hpp): the server's chain must lead to a CA we trust (--ca FILE, else the
+// system's store in /etc/ssl/certs), and its certificate must be for the host in the URL.
+// --insecure skips both, for experiments only. TLS 1.2 and 1.3; SNI for a host name; ALPN
+// http/1.1, as a browser opening a WebSocket does.
 //
 // Resumption (--tls-resume): once a connection to a URL has its WebSocket upgrade accepted,
 // its session (TLS 1.3: the server's latest session ticket, which arrives right after the
@@ -18,6 +18,8 @@
 
 #include "options.hpp"  // TlsClientOptions
 #include "target.hpp"
+
+#include "common/tls/tls_client.hpp"
 
 #include <openssl/ssl.h>
 #include <asio/ssl/context.hpp>
@@ -45,9 +47,6 @@ public:
     void prepare(SSL* ssl, const Target& target, std::size_t target_index);
     // After the WebSocket upgrade: keep the connection's session for the next one (--tls-resume).
     void remember(SSL* ssl, std::size_t target_index);
-
-    // Why a handshake failed, in one line: the verification result when that was the cause.
-    static std::string describe_failure(SSL* ssl, const std::error_code& ec);
 
 private:
     struct SessionSlot {

@@ -9,7 +9,6 @@
 // (close_notify both ways), then TCP. Exit code 0 after a clean close, 1 otherwise.
 #include "client_view.hpp"
 #include "terminal_client.hpp"
-#include "tls_client.hpp"
 #include "ws/client_handshake.hpp"
 #include "ws/connection.hpp"
 #include "ws/random.hpp"
@@ -19,6 +18,7 @@
 #include "common/cli.hpp"
 #include "common/endpoint.hpp"
 #include "common/stop_signals.hpp"
+#include "common/tls/tls_client.hpp"
 #include "common/tls/tls_info.hpp"
 
 #include <unistd.h>
@@ -29,6 +29,7 @@
 #include <asio/posix/stream_descriptor.hpp>
 #include <asio/read_until.hpp>
 #include <asio/redirect_error.hpp>
+#include <asio/ssl/stream.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
@@ -105,9 +106,9 @@ private:
                  ec.message());
         log_.verbose("connected to ", course::format_endpoint(peer));
 
-        lesson09::expect_server(stream_, url_.host, insecure_);
+        course::tls::expect_server(stream_.native_handle(), url_.host, insecure_);
         co_await stream_.async_handshake(SslStream::client, asio::redirect_error(asio::use_awaitable, ec));
-        if (ec) fail(lesson09::describe_client_handshake_failure(stream_, url_.host, ec));
+        if (ec) fail(course::tls::describe_client_failure(stream_.native_handle(), url_.host, ec));
         SSL* ssl = stream_.native_handle();
         log_.info("TLS: ", course::tls::describe_connection(ssl));
         X509* certificate = SSL_get0_peer_certificate(ssl);
@@ -296,7 +297,7 @@ int main(int argc, char** argv) {
     options.port = 7009;
     course::add_common_options(app, options, course::Role::client);
     std::string url;
-    lesson09::TlsClientOptions tls;
+    course::tls::ClientOptions tls;
     bool no_time = false;
     std::chrono::milliseconds connect_timeout{10'000};
     app.add_option("url", url, "wss://host:port/ws (default: from --host and --port)");
@@ -312,7 +313,7 @@ int main(int argc, char** argv) {
     return course::guarded_main(app, [&] {
         course::Logger log(options.log_level());
         ws::WsUrl target = wss_url(url, options.host, options.port);
-        asio::ssl::context context = lesson09::make_client_context(tls);
+        asio::ssl::context context = course::tls::make_client_context(tls);
         asio::io_context io(1);
         TlsChatClient client(io, context, std::move(target), tls.insecure, connect_timeout, !no_time, log);
         std::exception_ptr failure;

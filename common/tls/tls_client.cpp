@@ -1,18 +1,17 @@
-#include "tls_client.hpp"
+#include "common/tls/tls_client.hpp"
 
 #include "common/tls/tls_info.hpp"
 
 #include <openssl/err.h>
-#include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
-
 #include <asio/error.hpp>
 #include <asio/ip/address.hpp>
 #include <asio/ssl/error.hpp>
+
 #include <stdexcept>
 
-namespace lesson09 {
+namespace course::tls {
 
 namespace {
 
@@ -26,7 +25,7 @@ bool is_ip_address(const std::string& host) {
 
 }  // namespace
 
-asio::ssl::context make_client_context(const TlsClientOptions& options) {
+asio::ssl::context make_client_context(const ClientOptions& options) {
     asio::ssl::context context(asio::ssl::context::tls_client);
     SSL_CTX* ctx = context.native_handle();
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
@@ -49,12 +48,10 @@ asio::ssl::context make_client_context(const TlsClientOptions& options) {
     return context;
 }
 
-void expect_server(asio::ssl::stream<asio::ip::tcp::socket>& stream, const std::string& host, bool insecure) {
-    SSL* ssl = stream.native_handle();
+void expect_server(SSL* ssl, const std::string& host, bool insecure) {
     const bool ip = is_ip_address(host);
-    if (!ip) {  // SNI carries names only (RFC 6066 3); SSL_set_tlsext_host_name without its C cast
-        SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-                 const_cast<char*>(host.c_str()));
+    if (!ip) {  // SSL_set_tlsext_host_name without its C-style cast
+        SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, const_cast<char*>(host.c_str()));
     }
     if (insecure) return;
     X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
@@ -63,16 +60,15 @@ void expect_server(asio::ssl::stream<asio::ip::tcp::socket>& stream, const std::
     else X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size());
 }
 
-std::string describe_client_handshake_failure(asio::ssl::stream<asio::ip::tcp::socket>& stream,
-                                              const std::string& host, const std::error_code& ec) {
-    const long verify = SSL_get_verify_result(stream.native_handle());
+std::string describe_client_failure(SSL* ssl, const std::string& host, const std::error_code& ec) {
+    const long verify = SSL_get_verify_result(ssl);
     if (verify == X509_V_OK) {
         if (ec.category() == asio::error::get_ssl_category() &&
             ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_TLSV1_UNRECOGNIZED_NAME) {
             return "the server has no certificate for " + host +
                    " (it answered our SNI with alert unrecognized_name)";
         }
-        return "TLS handshake failed: " + course::tls::describe_error(ec);
+        return "TLS handshake failed: " + describe_error(ec);
     }
     std::string text = "the server's certificate is not trusted: ";
     text += X509_verify_cert_error_string(verify);
@@ -90,4 +86,4 @@ std::string describe_client_handshake_failure(asio::ssl::stream<asio::ip::tcp::s
     return text;
 }
 
-}  // namespace lesson09
+}  // namespace course::tls
