@@ -51,7 +51,8 @@ asio::ssl::context make_client_context(const ClientOptions& options) {
 void expect_server(SSL* ssl, const std::string& host, bool insecure) {
     const bool ip = is_ip_address(host);
     if (!ip) {  // SSL_set_tlsext_host_name without its C-style cast
-        SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, const_cast<char*>(host.c_str()));
+        SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                 const_cast<char*>(host.c_str()));
     }
     if (insecure) return;
     X509_VERIFY_PARAM* param = SSL_get0_param(ssl);

@@ -371,10 +371,7 @@ TEST(ChatNodeRoomTest, MemberTheStoreForgotJoinsAgainUnderItsName) {
     settle({&a});
     a.room->rename(ada, "ada");
     settle({&a});
-    // Redis restarted empty: presence, names and claims are gone.
-    store.presence.clear();
-    store.names.clear();
-    store.claims.clear();
+    store.forget_members();  // Redis restarted empty: presence, names and claims are gone
     a.room->tick();
     settle({&a});
     EXPECT_EQ(ada.name(), "ada");
@@ -396,9 +393,7 @@ TEST(ChatNodeRoomTest, MemberJoiningAgainMissesNothingLive) {
     a.room->join(ada);
     b.room->join(bob);
     settle({&a, &b});
-    store.presence.clear();  // Redis restarted empty
-    store.names.clear();
-    store.claims.clear();
+    store.forget_members();  // Redis restarted empty
     a.room->tick();
     settle({&a});  // ada is back first, and talks
     a.room->say(ada, "while bob joins again");

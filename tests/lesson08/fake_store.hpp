@@ -32,6 +32,13 @@ struct FakeStore {
     // The entries after `after` (XREAD), all of them.
     std::vector<StreamEntry> read_after(const std::string& after) const;
     std::size_t count(const std::string& type) const;
+    // Redis restarted empty, as far as members go: every token, name and claim forgotten (the
+    // stream stays, so that a test can still read what was said).
+    void forget_members() {
+        presence.clear();
+        names.clear();
+        claims.clear();
+    }
 };
 
 class FakeBackplane final : public Backplane {
