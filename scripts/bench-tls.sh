@@ -50,23 +50,12 @@ certs="$work/certs"
 (umask 077; cat "$certs/server.pem" "$certs/server.key" >"$work/haproxy.pem")
 tls_args=(--ca "$certs/ca.pem")  # 06-loadgen verifies the certificate, as a real client does
 
-# tls_load MODE PID URL ARGS...: 06-loadgen against URL (PID: the server to read from /proc, or
-# 0); fills r[...] from its RESULT line.
+# tls_load MODE PID URL ARGS...: scripts/bench's load against URL, reading PID's CPU and memory
+# (0: none); fills r[...]. Every run's stderr is kept for the summary at the end.
 tls_load() {
-  local mode="$1" pid="$2" url="$3"; shift 3
-  local line pid_args=()
-  [ "$pid" = 0 ] || pid_args=(--server-pid "$pid")
-  r=()
-  line="$(timeout $((load_timeout + 60)) "${load_pin[@]}" "$bin/06-loadgen" "$mode" "$url" --timeout "$load_timeout" \
-            "${pid_args[@]}" "$@" 2>"$work/load.err" | grep '^RESULT ' || true)"
+  local mode="$1" load_pid="$2" url="$3"; shift 3  # load_pid: seen by load (bash's dynamic scope)
+  load "$mode" "$url" "$@"
   cat "$work/load.err" >>"$work/loads.err"
-  if [ -z "$line" ]; then
-    r[ok]=0
-    r[error]="no result: $(head -c 200 "$work/load.err" | tr '\n' ' ')"
-    return 0
-  fi
-  local field
-  for field in ${line#RESULT }; do r[${field%%=*}]="${field#*=}"; done
 }
 
 tsv_fields=(section measure transport value unit p50_ms p99_ms handshakes resumed handshake_p50_ms handshake_p99_ms
