@@ -15,14 +15,13 @@ namespace {
 constexpr std::size_t max_line = 1 << 20;         // bytes in one tcp:// reply line
 constexpr std::size_t max_ws_message = 16 << 20;  // bytes in one ws:// message
 constexpr int reads_per_turn = 8;                 // then let other links run
-constexpr std::size_t tls_read_size = 16 * 1024;  // wss://: one TLS record's plaintext at most
 
 }  // namespace
 
-Link::Link(asio::io_context& io, const Target& target, LinkHandler& handler, std::vector<char>& scratch,
+Link::Link(asio::io_context& io, const Target& target, LinkHandler& handler, ReadBuffers& buffers,
            std::size_t index, course::Logger* log, TlsClient* tls, std::size_t target_index)
     : socket_(io), target_(target), handler_(handler), index_(index),
-      trace_(log && log->tracing() ? log : nullptr), scratch_(scratch), tls_client_(tls),
+      trace_(log && log->tracing() ? log : nullptr), buffers_(buffers), tls_client_(tls),
       target_index_(target_index) {}
 
 void Link::start(const asio::ip::tcp::endpoint& endpoint) {
@@ -44,17 +43,13 @@ void Link::on_connected(const std::error_code& ec) {
         handler_.on_open(*this);
         break;
     case Target::Scheme::ws: start_websocket_handshake(); break;
-    case Target::Scheme::wss: {
+    case Target::Scheme::wss:
         state_ = State::tls_handshake;
-        tls_.emplace(socket_, tls_client_->context());
+        tls_.emplace(tls_client_->context().native_handle(), course::tls::TlsEngine::Role::client);
         tls_client_->prepare(tls_->native_handle(), target_, target_index_);
-        const std::uint64_t started = now_nanos();
-        tls_->async_handshake(asio::ssl::stream_base::client,
-                              [self = shared_from_this(), started](const std::error_code& error) {
-                                  self->on_tls_handshake(error, started);
-                              });
-        return;  // reading starts once TLS is up
-    }
+        tls_started_ns_ = now_nanos();
+        tls_handshake({});  // the ClientHello
+        break;
     }
     if (state_ != State::finished) wait_readable();
 }
@@ -66,30 +61,21 @@ void Link::start_websocket_handshake() {
     flush();
 }
 
-void Link::on_tls_handshake(const std::error_code& ec, std::uint64_t started_ns) {
-    if (state_ == State::finished) return;
-    if (ec) return fail(course::tls::describe_client_failure(tls_->native_handle(), target_.host, ec));
+void Link::tls_handshake(std::span<const char> input) {
+    using Status = course::tls::TlsEngine::Status;
+    const Status status = tls_->handshake(input);
+    flush();  // our next handshake message (or the alert)
+    if (status == Status::want_input || state_ == State::finished) return;
+    if (status == Status::failed)
+        return fail(course::tls::describe_client_failure(tls_->native_handle(), target_.host, tls_->error()));
     const bool resumed = SSL_session_reused(tls_->native_handle()) == 1;
     if (trace_) {
         trace_->trace("link ", index_, ": TLS up: ", course::tls::describe_connection(tls_->native_handle()));
     }
-    handler_.on_tls_handshake(*this, now_nanos() - started_ns, resumed);
+    handler_.on_tls_handshake(*this, now_nanos() - tls_started_ns_, resumed);
     if (state_ == State::finished) return;
-    tls_in_.resize(tls_read_size);
     start_websocket_handshake();
-    if (state_ != State::finished) read_tls();
-}
-
-void Link::read_tls() {
-    tls_->async_read_some(asio::buffer(tls_in_),
-                          [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
-                              if (self->state_ == State::finished) return;
-                              if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated)
-                                  return self->fail("server closed the connection");
-                              if (ec) return self->fail("read: " + course::tls::describe_error(ec));
-                              self->received(std::string_view(self->tls_in_.data(), n));
-                              if (self->state_ != State::finished) self->read_tls();
-                          });
+    if (state_ != State::finished && tls_->has_input()) decrypt({});  // what came after the handshake
 }
 
 void Link::wait_readable() {
@@ -104,17 +90,36 @@ void Link::wait_readable() {
 void Link::on_readable() {
     for (int turn = 0; turn < reads_per_turn; ++turn) {
         std::error_code ec;
-        const std::size_t n = socket_.read_some(asio::buffer(scratch_), ec);
+        std::vector<char>& bytes = buffers_.bytes;
+        const std::size_t n = socket_.read_some(asio::buffer(bytes), ec);
         if (ec == asio::error::would_block || ec == asio::error::try_again) return wait_readable();
         if (ec == asio::error::eof) return fail("server closed the connection");
         if (ec) return fail("read: " + ec.message());
-        received(std::string_view(scratch_.data(), n));
+        if (state_ == State::tls_handshake) tls_handshake(std::span<const char>(bytes.data(), n));
+        else if (tls_) decrypt(std::span<const char>(bytes.data(), n));
+        else received(std::string_view(bytes.data(), n));
         if (state_ == State::finished) return;
     }
     // More may be waiting: come back after the other links had their turn.
     asio::post(socket_.get_executor(), [self = shared_from_this()] {
         if (self->state_ != State::finished) self->on_readable();
     });
+}
+
+void Link::decrypt(std::span<const char> ciphertext) {
+    using Status = course::tls::TlsEngine::Status;
+    std::vector<char>& plaintext = buffers_.plaintext;
+    for (;;) {
+        const course::tls::TlsEngine::Read read = tls_->read(ciphertext, plaintext);
+        ciphertext = {};
+        switch (read.status) {
+        case Status::ok: received(std::string_view(plaintext.data(), read.size)); break;
+        case Status::want_input: return flush();  // what reading made OpenSSL send (a KeyUpdate's answer)
+        case Status::closed: return fail("server closed the connection");
+        case Status::failed: return fail("read: " + course::tls::describe_error(tls_->error()));
+        }
+        if (state_ == State::finished) return;
+    }
 }
 
 void Link::received(std::string_view bytes) {
@@ -190,27 +195,33 @@ void Link::send(std::string_view message) {
 }
 
 void Link::flush() {
-    if (write_pending_ || out_.empty() || state_ == State::finished) return;
-    write_pending_ = true;
-    writing_.swap(out_);  // out_ now holds the old (empty) buffer and keeps its capacity
-    out_.clear();
-    if (trace_) {
+    if (write_pending_ || state_ == State::finished) return;
+    if (trace_ && !out_.empty()) {
         trace_->trace(course::hex_dump(
-            "link " + std::to_string(index_) + ": send " + std::to_string(writing_.size()) + " bytes",
-            writing_));
+            "link " + std::to_string(index_) + ": send " + std::to_string(out_.size()) + " bytes", out_));
     }
-    auto written = [self = shared_from_this()](const std::error_code& ec, std::size_t) {
-        self->write_pending_ = false;
-        self->writing_.clear();
-        if (self->state_ == State::finished) return;
-        if (ec) return self->fail("write: " + ec.message());
-        self->flush();
-    };
     if (tls_) {
-        asio::async_write(*tls_, asio::buffer(writing_), std::move(written));
+        // Encrypted as it goes out: the whole batch in one call (records of up to 16 KiB), then
+        // the ciphertext is handed over, so nothing the engine adds can move it mid-write.
+        if (!out_.empty() && !tls_->write(out_))
+            return fail("write: " + course::tls::describe_error(tls_->error()));
+        out_.clear();
+        if (tls_->output().empty()) return;
+        writing_ = tls_->take_output();
     } else {
-        asio::async_write(socket_, asio::buffer(writing_), std::move(written));
+        if (out_.empty()) return;
+        writing_.swap(out_);  // out_ now holds the old (empty) buffer and keeps its capacity
+        out_.clear();
     }
+    write_pending_ = true;
+    asio::async_write(socket_, asio::buffer(writing_),
+                      [self = shared_from_this()](const std::error_code& ec, std::size_t) {
+                          self->write_pending_ = false;
+                          self->writing_.clear();
+                          if (self->state_ == State::finished) return;
+                          if (ec) return self->fail("write: " + ec.message());
+                          self->flush();
+                      });
 }
 
 void Link::fail(std::string reason) {

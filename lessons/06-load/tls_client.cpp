@@ -11,6 +11,8 @@ TlsClient::TlsClient(const TlsClientOptions& options, std::size_t targets)
     // Without it OpenSSL keeps no client sessions at all: a TLS 1.3 ticket would be dropped.
     SSL_CTX_set_session_cache_mode(context_.native_handle(),
                                    SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+    // OpenSSL's record buffers go back to the heap whenever they are empty: an idle link keeps none.
+    SSL_CTX_set_mode(context_.native_handle(), SSL_MODE_RELEASE_BUFFERS);
 }
 
 TlsClient::~TlsClient() {

@@ -6,17 +6,11 @@
 #include <cmath>
 
 namespace lesson06 {
-namespace {
-
-constexpr std::size_t scratch_size = 64 * 1024;  // bytes per read, shared by a thread's links
-
-}  // namespace
 
 Worker::Worker(const LoadOptions& options, SharedProgress& progress, std::size_t id,
                std::vector<asio::ip::tcp::endpoint> endpoints, TlsClient* tls)
     : options_(options), progress_(progress), id_(id), threads_(options.threads),
-      endpoints_(std::move(endpoints)), tls_(tls), work_(io_.get_executor()), connect_timer_(io_),
-      scratch_(scratch_size) {
+      endpoints_(std::move(endpoints)), tls_(tls), work_(io_.get_executor()), connect_timer_(io_) {
     payload_.reserve(options.size);
     // --reply contains: the run's id first, so that a chat's history of an earlier run (replayed
     // to a newcomer) is never taken for a reply to this one.
@@ -94,7 +88,7 @@ void Worker::pump_connects() {
 
 std::shared_ptr<Link> Worker::open_link(std::size_t local) {
     const std::size_t server = global_index(local) % endpoints_.size();
-    auto link = std::make_shared<Link>(io_, options_.targets[server], *this, scratch_, local, options_.log,
+    auto link = std::make_shared<Link>(io_, options_.targets[server], *this, buffers_, local, options_.log,
                                        tls_, server);
     link->start(endpoints_[server]);
     return link;

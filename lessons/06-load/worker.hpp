@@ -109,7 +109,7 @@ private:
     asio::executor_work_guard<asio::io_context::executor_type> work_;
     asio::steady_timer connect_timer_;
     std::vector<LinkState> states_;
-    std::vector<char> scratch_;
+    ReadBuffers buffers_;  // shared by this thread's links (link.hpp)
     std::vector<std::shared_ptr<Link>> links_;
     std::size_t next_connect_ = 0;
     std::size_t pending_connects_ = 0;

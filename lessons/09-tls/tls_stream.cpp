@@ -13,6 +13,7 @@ namespace lesson09 {
 
 using asio::awaitable;
 using asio::ip::tcp;
+using course::tls::TlsEngine;
 
 namespace {
 
@@ -29,7 +30,7 @@ bool would_block(const std::error_code& ec) {
 }  // namespace
 
 TlsStream::TlsStream(tcp::socket socket, SSL_CTX* context, std::shared_ptr<TlsBuffers> buffers)
-    : socket_(std::move(socket)), engine_(context), buffers_(std::move(buffers)),
+    : socket_(std::move(socket)), engine_(context, TlsEngine::Role::server), buffers_(std::move(buffers)),
       write_done_(socket_.get_executor()) {
     std::error_code ec;
     socket_.non_blocking(true, ec);  // reads and sends try first, and wait only if they must

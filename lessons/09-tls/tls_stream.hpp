@@ -1,6 +1,6 @@
 #pragma once
 // TLS under a chat session: lesson 05's Stream (stream.hpp) on OpenSSL driven by hand
-// (TlsEngine, tls_engine.hpp), so lesson 05's Session, room and write queue serve wss://
+// (TlsEngine, common/tls/tls_engine.hpp), so lesson 05's Session, room and write queue serve wss://
 // unchanged, and an idle connection keeps no buffer: what it costs is its SSL object, its socket
 // and its session (not asio::ssl::stream, which keeps four 17 KiB buffers per connection).
 //
@@ -27,7 +27,8 @@
 // info callback reports it, and the result (version, cipher, ALPN, SNI, resumption).
 
 #include "stream.hpp"
-#include "tls_engine.hpp"
+
+#include "common/tls/tls_engine.hpp"
 
 #include <asio/cancellation_signal.hpp>
 #include <asio/steady_timer.hpp>
@@ -78,7 +79,7 @@ private:
     void wake_reader();                                         // ends a pending read with operation_aborted
 
     asio::ip::tcp::socket socket_;
-    TlsEngine engine_;
+    course::tls::TlsEngine engine_;
     std::shared_ptr<TlsBuffers> buffers_;
     asio::cancellation_signal read_cancel_;  // wakes the reader (cancel(), or to close)
     asio::steady_timer write_done_;          // writable(): waits on it, on_sent() cancels it

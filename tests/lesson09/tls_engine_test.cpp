@@ -1,10 +1,15 @@
-// TlsEngine (lessons/09-tls/tls_engine.hpp) without sockets: a real OpenSSL client on memory BIOs
-// talks to it through strings, the bytes each way fed whole, one byte at a time and in random
-// pieces, so records and handshake messages split anywhere. A CA and certificate from
-// make_certs.sh, the server's policy from make_server_context.
-#include "tls_engine.hpp"
+// TlsEngine (common/tls/tls_engine.hpp) without sockets, the bytes each way fed whole, one byte at
+// a time and in random pieces, so records and handshake messages split anywhere:
+//   - as lesson 09's server: a real OpenSSL client on memory BIOs talks to it through strings;
+//   - as lesson 06's client: two engines, a client (course::tls's client context, verification
+//     on) and a server, talk to each other.
+// A CA and certificate from make_certs.sh, the server's policy from make_server_context.
+#include "common/tls/tls_engine.hpp"
 #include "tls_context.hpp"
 #include "tls_test_support.hpp"
+
+#include "common/tls/tls_client.hpp"
+#include "common/tls/tls_info.hpp"
 
 #include <gtest/gtest.h>
 
@@ -19,7 +24,7 @@
 
 namespace {
 
-using lesson09::TlsEngine;
+using course::tls::TlsEngine;
 using lesson09::testing::Certificates;
 using Status = TlsEngine::Status;
 
@@ -142,7 +147,7 @@ protected:
     static Certificates* certs_;
     static asio::ssl::context* context_;
     std::mt19937 random_{9};  // the same pieces every run
-    TlsEngine engine_{context_->native_handle()};
+    TlsEngine engine_{context_->native_handle(), TlsEngine::Role::server};
     Client client_{certs_->ca()};
 };
 
@@ -235,6 +240,144 @@ TEST_P(TlsEngineTest, RefusesTls10WithAProtocolVersionAlert) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Pieces, TlsEngineTest, ::testing::Values(Split::whole, Split::bytes, Split::random),
+                         [](const ::testing::TestParamInfo<Split>& split) { return name(split.param); });
+
+// The client's end: an engine with the course's client context (the CA trusted, the name checked,
+// as 06-loadgen's wss:// does) against an engine with lesson 09's server context.
+class TlsEngineClientTest : public ::testing::TestWithParam<Split> {
+protected:
+    static void SetUpTestSuite() {
+        certs_ = new Certificates();
+        server_context_ = new asio::ssl::context(
+            lesson09::make_server_context({certs_->file("server.pem"), certs_->file("server.key")}));
+        client_context_ = new asio::ssl::context(course::tls::make_client_context({certs_->ca(), false}));
+    }
+    static void TearDownTestSuite() {
+        delete client_context_;
+        delete server_context_;
+        delete certs_;
+    }
+
+    // What `from` has to send, into `to`'s handshake in pieces; the last status.
+    Status pass(TlsEngine& from, TlsEngine& to) {
+        Status status = Status::want_input;
+        const std::string bytes = from.take_output();
+        for (const std::string& piece : pieces(bytes, GetParam(), random_)) status = to.handshake(piece);
+        return status;
+    }
+    // What `from` has to send, through `to`'s read(); the plaintext, and the last status in `last`.
+    std::string carry(TlsEngine& from, TlsEngine& to, Status& last) {
+        std::string text;
+        std::vector<char> plaintext(64 * 1024);
+        const std::string bytes = from.take_output();
+        for (const std::string& piece : pieces(bytes, GetParam(), random_)) {
+            TlsEngine::Read read = to.read(std::span<const char>(piece.data(), piece.size()), plaintext);
+            for (int i = 0; i < 1000 && read.status == Status::ok; ++i) {
+                text.append(plaintext.data(), read.size);
+                read = to.read({}, plaintext);
+            }
+            last = read.status;
+        }
+        return text;
+    }
+    // TLS 1.3, the client speaking first: ClientHello; ServerHello ... Finished; Finished.
+    void handshake() {
+        ASSERT_EQ(client_.handshake({}), Status::want_input);
+        ASSERT_FALSE(client_.output().empty()) << "the ClientHello";
+        ASSERT_EQ(pass(client_, server_), Status::want_input) << server_.error().message();
+        ASSERT_EQ(pass(server_, client_), Status::ok) << course::tls::describe_error(client_.error());
+        ASSERT_EQ(pass(client_, server_), Status::ok) << server_.error().message();
+        EXPECT_EQ(SSL_version(client_.native_handle()), TLS1_3_VERSION);
+    }
+
+    static Certificates* certs_;
+    static asio::ssl::context* server_context_;
+    static asio::ssl::context* client_context_;
+    std::mt19937 random_{11};
+    TlsEngine server_{server_context_->native_handle(), TlsEngine::Role::server};
+    TlsEngine client_{client_context_->native_handle(), TlsEngine::Role::client};
+};
+
+Certificates* TlsEngineClientTest::certs_ = nullptr;
+asio::ssl::context* TlsEngineClientTest::server_context_ = nullptr;
+asio::ssl::context* TlsEngineClientTest::client_context_ = nullptr;
+
+TEST_P(TlsEngineClientTest, ClientVerifiesTheServerAndCarriesBytesBothWays) {
+    course::tls::expect_server(client_.native_handle(), "localhost", false);
+    ASSERT_NO_FATAL_FAILURE(handshake());
+    EXPECT_EQ(SSL_get_verify_result(client_.native_handle()), X509_V_OK);
+    Status last = Status::ok;
+    // The server's session tickets come after the handshake: read() takes them, no plaintext.
+    EXPECT_EQ(carry(server_, client_, last), "");
+    EXPECT_EQ(last, Status::want_input);
+
+    std::string request(40'000, '\0');  // three records
+    for (std::size_t i = 0; i < request.size(); ++i) request[i] = static_cast<char>('a' + i % 26);
+    ASSERT_TRUE(client_.write(request));
+    EXPECT_EQ(carry(client_, server_, last), request);
+    ASSERT_TRUE(server_.write("one"));
+    ASSERT_TRUE(server_.write("two"));  // two records, read as one stream
+    EXPECT_EQ(carry(server_, client_, last), "onetwo");
+    EXPECT_EQ(last, Status::want_input);
+    EXPECT_FALSE(client_.has_input());
+}
+
+TEST_P(TlsEngineClientTest, TakeOutputHandsEverythingOverAndLeavesItEmpty) {
+    course::tls::expect_server(client_.native_handle(), "localhost", false);
+    ASSERT_NO_FATAL_FAILURE(handshake());
+    ASSERT_TRUE(client_.write("first"));
+    const std::string taken = client_.take_output();
+    EXPECT_FALSE(taken.empty());
+    EXPECT_TRUE(client_.output().empty());
+    ASSERT_TRUE(client_.write("second"));  // a new string: `taken` is not touched
+    const std::string more = client_.take_output();
+    EXPECT_NE(more, taken);
+    Status last = Status::ok;
+    std::string text;
+    std::vector<char> plaintext(1024);
+    const std::string both = taken + more;
+    TlsEngine::Read read = server_.read(std::span<const char>(both.data(), both.size()), plaintext);
+    for (int i = 0; i < 10 && read.status == Status::ok; ++i) {
+        text.append(plaintext.data(), read.size);
+        read = server_.read({}, plaintext);
+    }
+    last = read.status;
+    EXPECT_EQ(text, "firstsecond");
+    EXPECT_EQ(last, Status::want_input);
+}
+
+TEST_P(TlsEngineClientTest, ClientRefusesACertificateForAnotherName) {
+    // An address the certificate does not name (a host name would be refused by the server
+    // first: it has no certificate for an unknown SNI).
+    course::tls::expect_server(client_.native_handle(), "127.0.0.2", false);
+    ASSERT_EQ(client_.handshake({}), Status::want_input);
+    ASSERT_EQ(pass(client_, server_), Status::want_input);
+    ASSERT_EQ(pass(server_, client_), Status::failed);
+    const std::string why =
+        course::tls::describe_client_failure(client_.native_handle(), "127.0.0.2", client_.error());
+    EXPECT_NE(why.find("the certificate is for another name"), std::string::npos) << why;
+    // The client says why in an alert, which ends the server's handshake too.
+    EXPECT_FALSE(client_.output().empty());
+    EXPECT_EQ(pass(client_, server_), Status::failed);
+}
+
+TEST_P(TlsEngineClientTest, ClientClosesWithCloseNotify) {
+    course::tls::expect_server(client_.native_handle(), "localhost", false);
+    ASSERT_NO_FATAL_FAILURE(handshake());
+    Status last = Status::ok;
+    carry(server_, client_, last);  // the tickets
+    ASSERT_TRUE(server_.write("bye"));
+    server_.shutdown();
+    EXPECT_EQ(carry(server_, client_, last), "bye");
+    EXPECT_EQ(last, Status::closed);
+    client_.shutdown();
+    EXPECT_FALSE(client_.write("too late"));
+    EXPECT_EQ(carry(client_, server_, last), "");
+    EXPECT_EQ(last, Status::closed);
+}
+
+INSTANTIATE_TEST_SUITE_P(Pieces, TlsEngineClientTest,
+                         ::testing::Values(Split::whole, Split::bytes, Split::random),
                          [](const ::testing::TestParamInfo<Split>& split) { return name(split.param); });
 
 }  // namespace

@@ -1,6 +1,9 @@
 #pragma once
-// One server-side TLS connection driven by hand, without a socket (sans-IO): ciphertext in,
-// plaintext out, ciphertext to send. TlsStream (tls_stream.hpp) does the socket I/O around it.
+// One TLS connection driven by hand, without a socket (sans-IO): ciphertext in, plaintext out,
+// ciphertext to send. Either end: lesson 09's TlsStream (lessons/09-tls/tls_stream.hpp) is the
+// server's socket I/O around it, lesson 06's Link (lessons/06-load/link.hpp) a load generator
+// client's. Unlike asio::ssl::stream, it keeps no buffer of its own while a connection is idle,
+// and the caller reads straight into (and decrypts out of) buffers its connections share.
 //
 // Where the bytes live, so that an idle connection keeps no buffer of its own:
 //   - ciphertext received: OpenSSL reads it straight from the caller's span (a BIO of ours that
@@ -13,7 +16,7 @@
 //   - ciphertext to send (handshake messages, records, alerts, close_notify): appended to
 //     output(); the caller sends it and calls sent(), which frees the string once it is empty;
 //   - OpenSSL's record buffers: freed whenever they are empty (SSL_MODE_RELEASE_BUFFERS, set by
-//     the context of tls_context.hpp).
+//     context: lesson 09's tls_context.hpp, lesson 06's tls_client.cpp).
 // What an idle connection keeps: the SSL object, its session and handshake results.
 
 #include <openssl/ssl.h>
@@ -24,7 +27,7 @@
 #include <string_view>
 #include <system_error>
 
-namespace lesson09 {
+namespace course::tls {
 
 class TlsEngine {
 public:
@@ -39,15 +42,20 @@ public:
         std::size_t size;  // plaintext bytes written (status ok)
     };
 
-    explicit TlsEngine(SSL_CTX* context);  // the server's end of one connection
+    enum class Role { server, client };
+
+    // `context` is the server's or the client's (verification, versions, ALPN: the context's
+    // policy). A client sets SNI and the name to verify on native_handle() before handshake().
+    TlsEngine(SSL_CTX* context, Role role);
     ~TlsEngine();
     TlsEngine(const TlsEngine&) = delete;  // the BIO points at this object: it never moves
     TlsEngine& operator=(const TlsEngine&) = delete;
 
     SSL* native_handle() const noexcept { return ssl_; }
 
-    // Runs the handshake on `input` (all of it: bytes after the client's last handshake message,
-    // e.g. its first request, are kept for read()). ok, want_input or failed.
+    // Runs the handshake on `input` (all of it: bytes after the peer's last handshake message,
+    // e.g. a client's first request, are kept for read()). ok, want_input or failed. A client
+    // calls it first with no input: its ClientHello goes into output().
     Status handshake(std::span<const char> input);
 
     // Decrypts what was kept, then `input`, into `plaintext` (not empty): ok (some bytes),
@@ -67,6 +75,9 @@ public:
 
     std::string_view output() const noexcept { return output_; }
     void sent(std::size_t size);  // the first `size` bytes of output() are on their way
+    // All of output(), handed over: for a caller whose send is asynchronous and must not see the
+    // string change (grow, move) while the kernel has not taken it yet.
+    std::string take_output() noexcept;
 
     // Why it failed: OpenSSL's error, as asio::ssl reports it (course::tls::describe_error()
     // says it in words: "wrong version number (SSL routines)").
@@ -92,4 +103,4 @@ private:
     std::error_code error_;
 };
 
-}  // namespace lesson09
+}  // namespace course::tls

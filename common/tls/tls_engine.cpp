@@ -1,4 +1,4 @@
-#include "tls_engine.hpp"
+#include "common/tls/tls_engine.hpp"
 
 #include <openssl/err.h>
 
@@ -6,8 +6,9 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
-namespace lesson09 {
+namespace course::tls {
 
 // The BIO under the SSL object: reads come from source_ (the caller's span during one call),
 // writes go to output_. It never stores anything itself.
@@ -49,7 +50,7 @@ const BIO_METHOD* TlsEngine::bio_method() {
     return method;
 }
 
-TlsEngine::TlsEngine(SSL_CTX* context) : ssl_(SSL_new(context)) {
+TlsEngine::TlsEngine(SSL_CTX* context, Role role) : ssl_(SSL_new(context)) {
     BIO* bio = BIO_new(bio_method());
     if (!ssl_ || !bio) {
         BIO_free(bio);
@@ -59,7 +60,8 @@ TlsEngine::TlsEngine(SSL_CTX* context) : ssl_(SSL_new(context)) {
     BIO_set_data(bio, this);
     BIO_set_init(bio, 1);
     SSL_set_bio(ssl_, bio, bio);  // one BIO both ways; the SSL object owns it
-    SSL_set_accept_state(ssl_);
+    if (role == Role::server) SSL_set_accept_state(ssl_);
+    else SSL_set_connect_state(ssl_);
 }
 
 TlsEngine::~TlsEngine() { SSL_free(ssl_); }
@@ -160,4 +162,6 @@ void TlsEngine::sent(std::size_t size) {
     if (output_.empty()) std::string().swap(output_);  // freed, not only cleared
 }
 
-}  // namespace lesson09
+std::string TlsEngine::take_output() noexcept { return std::exchange(output_, std::string()); }
+
+}  // namespace course::tls
