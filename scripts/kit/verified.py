@@ -39,7 +39,9 @@ def depends_closure(lesson: str, lessons: dict) -> list[str]:
 
 def input_files(files: dict[str, pathlib.Path], lesson: str, lessons: dict) -> list[str]:
     prefixes = list(SHARED) + [f"tests/mutants/{lesson}-"]
-    for each in depends_closure(lesson, lessons):
+    # [lesson.NN] tests_use: later lessons whose programs and test helpers the lesson's tests use
+    # (lesson 06's wss:// tests run lesson 09's server): inputs, though not lessons it builds on.
+    for each in sorted(set(depends_closure(lesson, lessons)) | set(lessons.get(lesson, {}).get("tests_use", []))):
         folder = lesson_dir(files, each)
         if folder:
             prefixes.append(folder)

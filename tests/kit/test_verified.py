@@ -34,6 +34,13 @@ class VerifiedRecordTest(unittest.TestCase):
                                   "scripts/kit/grade.py", "tests/lesson04/t.cpp", "tests/lesson05/t.cpp",
                                   "tests/mutants/05-bug.patch"])
 
+    def test_a_later_lesson_its_tests_use_is_an_input_too(self):
+        lessons = {"05": {"depends": ["04"], "tests_use": ["06"]}}
+        inputs = verified.input_files(self.files, "05", lessons)
+        self.assertIn("lessons/06-load/c.cpp", inputs)
+        self.assertIn("tests/lesson06/t.cpp", inputs)
+        self.assertNotIn("tests/mutants/06-bug.patch", inputs)  # its mutants are its own
+
     def test_hash_changes_with_an_input_and_only_with_an_input(self):
         before = self.hash05()
         self.tree.write("README.md", "changed")
