@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -38,7 +39,7 @@ int exit_code_of(int status) {
 
 std::string bin_path(std::string_view name) { return std::string(COURSE_BIN_DIR) + "/" + std::string(name); }
 
-ChildProcess::ChildProcess(std::vector<std::string> argv) : name_(argv.at(0)) {
+ChildProcess::ChildProcess(std::vector<std::string> argv, std::vector<std::string> env) : name_(argv.at(0)) {
     int in[2], out[2], err[2];
     if (::pipe2(in, O_CLOEXEC) < 0 || ::pipe2(out, O_CLOEXEC) < 0 || ::pipe2(err, O_CLOEXEC) < 0) {
         throw_errno("pipe2");
@@ -46,6 +47,21 @@ ChildProcess::ChildProcess(std::vector<std::string> argv) : name_(argv.at(0)) {
     std::vector<char*> args;
     for (auto& arg : argv) args.push_back(arg.data());
     args.push_back(nullptr);
+    // The environment, made before the fork (the child may not allocate): ours, then `env`.
+    const std::size_t added = env.size();
+    for (char** variable = environ; *variable; ++variable) {
+        const std::string_view entry(*variable);
+        const auto same_name = [&](const std::string& override) {
+            const std::size_t equals = override.find('=');
+            return equals != std::string::npos && entry.size() > equals &&
+                   entry.compare(0, equals + 1, override, 0, equals + 1) == 0;
+        };
+        if (std::none_of(env.begin(), env.begin() + static_cast<std::ptrdiff_t>(added), same_name))
+            env.emplace_back(entry);
+    }
+    std::vector<char*> envp;
+    for (auto& variable : env) envp.push_back(variable.data());
+    envp.push_back(nullptr);
     const pid_t parent = ::getpid();
     // fork + exec rather than posix_spawn, which cannot set a death signal; between the two
     // the child calls only async-signal-safe functions.
@@ -74,7 +90,7 @@ ChildProcess::ChildProcess(std::vector<std::string> argv) : name_(argv.at(0)) {
             ::dup2(err[1], STDERR_FILENO) < 0) {
             ::_exit(127);
         }
-        ::execve(args[0], args.data(), environ);
+        ::execve(args[0], args.data(), envp.data());
         const int error = errno;
         const char message[] = "cannot exec the program\n";
         [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, message, sizeof message - 1);
@@ -235,11 +251,11 @@ std::optional<int> ChildProcess::wait(std::chrono::milliseconds timeout) {
 }
 
 ServerProcess start_server(std::string_view binary, std::vector<std::string> args,
-                           std::chrono::milliseconds timeout) {
+                           std::chrono::milliseconds timeout, std::vector<std::string> env) {
     std::vector<std::string> argv{bin_path(binary), "--port", "0"};
     argv.insert(argv.end(), args.begin(), args.end());
     ServerProcess server;
-    server.process = std::make_unique<ChildProcess>(std::move(argv));
+    server.process = std::make_unique<ChildProcess>(std::move(argv), std::move(env));
     const auto line = server.process->read_line(timeout);
     const std::string prefix = "listening on ";
     if (!line || line->rfind(prefix, 0) != 0) {

@@ -23,8 +23,10 @@ std::string bin_path(std::string_view name);
 
 class ChildProcess {
 public:
-    // argv[0] is the program's path. Throws std::runtime_error if it cannot be started.
-    explicit ChildProcess(std::vector<std::string> argv);
+    // argv[0] is the program's path; `env` ("NAME=value" each) is added to this process'
+    // environment, replacing a variable of the same name. Throws std::runtime_error if it
+    // cannot be started.
+    explicit ChildProcess(std::vector<std::string> argv, std::vector<std::string> env = {});
     ~ChildProcess();
     ChildProcess(const ChildProcess&) = delete;
     ChildProcess& operator=(const ChildProcess&) = delete;
@@ -78,9 +80,11 @@ struct ServerProcess {
     std::uint16_t port = 0;
 };
 
-// Starts build/bin/<binary> --port 0 <args...> and waits for its "listening on" line.
+// Starts build/bin/<binary> --port 0 <args...> (with `env` as ChildProcess takes it) and waits
+// for its "listening on" line.
 ServerProcess start_server(std::string_view binary, std::vector<std::string> args = {},
-                           std::chrono::milliseconds timeout = std::chrono::seconds(10));
+                           std::chrono::milliseconds timeout = std::chrono::seconds(10),
+                           std::vector<std::string> env = {});
 
 // The command line of a client of the server at `port`: build/bin/<binary> --port PORT <extra...>.
 std::vector<std::string> client_argv(std::string_view binary, std::uint16_t port,

@@ -64,8 +64,8 @@ struct ServerContext {
         X509_gmtime_adj(X509_getm_notBefore(certificate), 0);
         X509_gmtime_adj(X509_getm_notAfter(certificate), 3600);
         X509_NAME* name = X509_get_subject_name(certificate);
-        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("localhost"),
-                                   -1, -1, 0);
+        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                                   reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
         X509_set_issuer_name(certificate, name);
         X509_set_pubkey(certificate, key);
         X509_sign(certificate, key, EVP_sha256());
