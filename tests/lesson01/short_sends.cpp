@@ -22,8 +22,7 @@ std::atomic<unsigned> calls{0};
 
 std::size_t next_limit() { return 1 + calls.fetch_add(1, std::memory_order_relaxed) % 7; }
 
-template <typename Function>
-Function next_definition(const char* name) {
+template <typename Function> Function next_definition(const char* name) {
     return reinterpret_cast<Function>(::dlsym(RTLD_NEXT, name));
 }
 
